@@ -1,0 +1,61 @@
+"""Who may do what, and the scoped look-ups every view goes through.
+
+A user's role is per school (``Membership``). Views name the roles they allow; objects are fetched only
+from the schools where the signed-in user holds one of those roles, so anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .models import Role, School
+
+ALL_STAFF: tuple[str, ...] = tuple(role.value for role in Role)
+PUPIL_VIEWERS = ALL_STAFF
+PUPIL_EDITORS = (Role.SENCO, Role.ADMIN)
+SEN_EDITORS = (Role.SENCO,)
+SEN_REGISTER_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.ADMIN)
+SEN_REGISTER_EXPORTERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
+IMPORTERS = (Role.ADMIN, Role.SENCO)
+CALENDAR_EDITORS = (Role.ADMIN, Role.LEADER)
+
+
+def schools_for(request: HttpRequest, roles: Iterable[str]) -> list[School]:
+    """The user's schools where they hold one of ``roles`` (from the memberships loaded once per request)."""
+    allowed = set(roles)
+    return [m.school for m in request.memberships if m.role in allowed]
+
+
+def role_required(*roles: str) -> Callable:
+    """Sign-in required, and one of ``roles`` at the current school; otherwise 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.school is None or request.role not in roles:
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = roles  # read by the permission test's sanity checks
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any staff role at some school: for views that scope their objects themselves."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.memberships:
+            raise PermissionDenied("This page is for school staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,207 @@
+"""The school frame: trusts, schools, the school year and who works where in which role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Trust(models.Model):
+    """A multi-academy trust: a group of schools run by one body."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ALL_THROUGH = "all_through", "All-through"
+    SPECIAL = "special", "Special"
+
+
+class SchoolQuerySet(models.QuerySet):
+    def for_user(self, user, roles: tuple[str, ...] | None = None) -> SchoolQuerySet:
+        """Schools where the user holds a staff role (any role, or one of ``roles``)."""
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(pk__in=memberships.values("school_id"))
+
+
+class School(models.Model):
+    """A school, identified nationally by its six-digit URN."""
+
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "A URN is six digits.")],
+        help_text="The school's Unique Reference Number (six digits, from Get Information About Schools).",
+    )
+    name = models.CharField(max_length=200)
+    trust = models.ForeignKey(Trust, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRIMARY)
+    lowest_year = models.SmallIntegerField(default=0, help_text="Lowest year group taught (0 is Reception).")
+    highest_year = models.SmallIntegerField(default=6, help_text="Highest year group taught.")
+    senco_name = models.CharField("SENCO name", max_length=200, blank=True)
+    senco_email = models.EmailField("SENCO email", blank=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=[choice.value for choice in Phase]), name="school_phase_valid"
+            ),
+            models.CheckConstraint(condition=Q(lowest_year__lte=models.F("highest_year")), name="school_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def year_groups(self) -> range:
+        return range(self.lowest_year, self.highest_year + 1)
+
+
+class AcademicYear(models.Model):
+    """A school's academic year, e.g. 2026/27; its terms carry the dates that matter."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
+    start_year = models.PositiveSmallIntegerField(help_text="The calendar year the academic year starts in.")
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["school", "-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "start_year"], name="academic_year_unique_per_school"),
+            models.CheckConstraint(condition=Q(start_date__lt=models.F("end_date")), name="academic_year_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.start_date >= self.end_date:
+            raise ValidationError({"end_date": "The year must end after it starts."})
+        if self.start_date and self.start_year and self.start_date.year != self.start_year:
+            raise ValidationError({"start_date": f"An academic year {self.name} starts in {self.start_year}."})
+
+
+class TermName(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+TERM_ORDER = {TermName.AUTUMN: 1, TermName.SPRING: 2, TermName.SUMMER: 3}
+
+
+class TermQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> TermQuerySet:
+        return self.filter(academic_year__school=school)
+
+    def current_for(self, school: School, today: dt.date) -> Term | None:
+        """The term in progress on ``today``; in a holiday, the term that ended last; before any
+        term, the first one. One query."""
+        terms = list(self.for_school(school).select_related("academic_year").order_by("start_date"))
+        if not terms:
+            return None
+        current = None
+        for term in terms:
+            if term.start_date <= today:
+                current = term
+        return current or terms[0]
+
+
+class Term(models.Model):
+    """One of the three terms of an academic year, with the school's own dates."""
+
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=6, choices=TermName.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "name"], name="term_unique_per_year"),
+            models.CheckConstraint(condition=Q(name__in=[choice.value for choice in TermName]), name="term_name_valid"),
+            models.CheckConstraint(condition=Q(start_date__lt=models.F("end_date")), name="term_dates"),
+        ]
+        indexes = [
+            # current_for(): a school's terms ordered by start date.
+            models.Index(fields=["academic_year", "start_date"], name="term_year_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} {self.academic_year.name}"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.start_date >= self.end_date:
+            raise ValidationError({"end_date": "The term must end after it starts."})
+        year = self.academic_year if self.academic_year_id else None
+        outside = (
+            year
+            and self.start_date
+            and self.end_date
+            and (self.start_date < year.start_date or self.end_date > year.end_date)
+        )
+        if outside:
+            raise ValidationError(
+                f"{self.get_name_display()} term must fall within {year.name} "
+                f"({year.start_date:%d/%m/%Y} to {year.end_date:%d/%m/%Y})."
+            )
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class Role(models.TextChoices):
+    SENCO = "senco", "SENCO"
+    TEACHER = "teacher", "Teacher"
+    TA = "ta", "Teaching assistant / tutor"
+    LEADER = "leader", "Senior leader"
+    ADMIN = "admin", "School admin"
+
+
+class Membership(models.Model):
+    """A member of staff's role at one school. One person may hold roles at several schools."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["school", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_role_per_school"),
+            models.CheckConstraint(
+                condition=Q(role__in=[choice.value for choice in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.school.name}"

@@ -1,0 +1,76 @@
+"""The school frame's pages: choosing a school, and the school year."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .access import ALL_STAFF, CALENDAR_EDITORS, role_required
+from .forms import AcademicYearForm, TermForm
+from .middleware import SESSION_SCHOOL_KEY
+from .models import AcademicYear, Term, TermName
+from .services import academic_year_create
+
+
+@login_required
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    try:
+        school_id = int(request.POST.get("school", ""))
+    except ValueError as exc:
+        raise Http404("No such school") from exc
+    if not any(m.school_id == school_id for m in request.memberships):
+        raise Http404("No such school")
+    request.session[SESSION_SCHOOL_KEY] = school_id
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@role_required(*ALL_STAFF)
+def calendar(request: HttpRequest) -> HttpResponse:
+    years = AcademicYear.objects.filter(school=request.school).prefetch_related("terms")
+    today = timezone.localdate()
+    current = Term.objects.current_for(request.school, today)
+    return render(
+        request,
+        "provision/calendar.html",
+        {
+            "years": years,
+            "current": current,
+            "today": today,
+            "can_edit": request.role in CALENDAR_EDITORS,
+        },
+    )
+
+
+@role_required(*CALENDAR_EDITORS)
+def academic_year_new(request: HttpRequest) -> HttpResponse:
+    form = AcademicYearForm(request.POST or None, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        year = academic_year_create(
+            school=request.school,
+            start_year=data["start_year"],
+            terms={name.value: (data[f"{name.value}_start"], data[f"{name.value}_end"]) for name in TermName},
+        )
+        messages.success(request, f"Academic year {year.name} added with its three terms.")
+        return redirect("provision:calendar")
+    return render(request, "provision/academic_year_form.html", {"form": form})
+
+
+@role_required(*CALENDAR_EDITORS)
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    term = get_object_or_404(Term.objects.select_related("academic_year"), pk=pk, academic_year__school=request.school)
+    form = TermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{term} dates saved.")
+        return redirect("provision:calendar")
+    return render(request, "provision/term_form.html", {"form": form, "term": term})

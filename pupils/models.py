@@ -1,0 +1,381 @@
+"""Pupils, their classes, guardians and SEN register entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from provision.models import School
+
+from . import reference
+
+
+class SenStatus(models.TextChoices):
+    NONE = "N", "No SEN"
+    SUPPORT = "K", "SEN support"
+    EHC_PLAN = "E", "EHC plan"
+
+
+class NeedType(models.TextChoices):
+    SLCN = "SLCN", "SLCN - Speech, language and communication needs"
+    ASD = "ASD", "ASD - Autistic spectrum disorder"
+    SPLD = "SPLD", "SPLD - Specific learning difficulty"
+    MLD = "MLD", "MLD - Moderate learning difficulty"
+    SLD = "SLD", "SLD - Severe learning difficulty"
+    PMLD = "PMLD", "PMLD - Profound and multiple learning difficulty"
+    SEMH = "SEMH", "SEMH - Social, emotional and mental health"
+    HI = "HI", "HI - Hearing impairment"
+    VI = "VI", "VI - Visual impairment"
+    MSI = "MSI", "MSI - Multi-sensory impairment"
+    PD = "PD", "PD - Physical disability"
+    OTH = "OTH", "OTH - Other difficulty or disability"
+    NSA = "NSA", "NSA - No specialist assessment of type of need"
+
+
+class NeedArea(models.TextChoices):
+    CI = "CI", reference.AREA_LABELS["CI"]
+    CL = "CL", reference.AREA_LABELS["CL"]
+    SEMH = "SEMH", reference.AREA_LABELS["SEMH"]
+    SP = "SP", reference.AREA_LABELS["SP"]
+    OTHER = "OTHER", reference.AREA_LABELS["OTHER"]
+
+
+def need_choices_grouped() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Need types grouped under the broad areas, for <optgroup> selects."""
+    groups = []
+    for area in NeedArea:
+        codes = [(need.value, need.label) for need in NeedType if reference.need_area(need.value) == area.value]
+        groups.append((area.label, codes))
+    return groups
+
+
+class YearGroup(models.IntegerChoices):
+    N1 = -2, "Nursery 1"
+    N2 = -1, "Nursery 2"
+    RECEPTION = 0, "Reception"
+    Y1 = 1, "Year 1"
+    Y2 = 2, "Year 2"
+    Y3 = 3, "Year 3"
+    Y4 = 4, "Year 4"
+    Y5 = 5, "Year 5"
+    Y6 = 6, "Year 6"
+    Y7 = 7, "Year 7"
+    Y8 = 8, "Year 8"
+    Y9 = 9, "Year 9"
+    Y10 = 10, "Year 10"
+    Y11 = 11, "Year 11"
+    Y12 = 12, "Year 12"
+    Y13 = 13, "Year 13"
+    Y14 = 14, "Year 14"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+class GroupKind(models.TextChoices):
+    REGISTRATION = "registration", "Registration class"
+    TEACHING = "teaching", "Teaching set"
+
+
+class TeachingGroup(models.Model):
+    """A class: a primary class or secondary registration form, or (later) a subject teaching set."""
+
+    Kind = GroupKind
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teaching_groups")
+    name = models.CharField(max_length=40)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REGISTRATION)
+    year_group = models.SmallIntegerField(choices=YearGroup.choices, null=True, blank=True)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teaching_groups")
+
+    class Meta:
+        ordering = ["school", "year_group", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind", "name"], name="teaching_group_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in GroupKind]), name="teaching_group_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PupilQuerySet(models.QuerySet):
+    def for_schools(self, schools) -> PupilQuerySet:
+        return self.filter(school__in=schools)
+
+    def on_roll(self) -> PupilQuerySet:
+        return self.filter(left_on__isnull=True)
+
+    def with_sen(self) -> PupilQuerySet:
+        return self.exclude(sen_status=SenStatus.NONE)
+
+    def for_pupil_list(self, school: School) -> PupilQuerySet:
+        """The pupil list screen: one query for the page's rows, with their class."""
+        return self.filter(school=school).select_related("registration_group")
+
+    def for_sen_register(self, school: School) -> PupilQuerySet:
+        return (
+            self.filter(school=school)
+            .on_roll()
+            .with_sen()
+            .select_related("registration_group")
+            .order_by("year_group", "legal_last_name", "legal_first_name")
+        )
+
+    def sen_counts(self) -> dict[str, list[dict]]:
+        """Counts of SEN pupils by status, primary need and year group: three aggregate queries."""
+        return {
+            "by_status": list(self.values("sen_status").annotate(n=Count("id")).order_by("sen_status")),
+            "by_need": list(self.values("primary_need").annotate(n=Count("id")).order_by("primary_need")),
+            "by_year": list(self.values("year_group").annotate(n=Count("id")).order_by("year_group")),
+        }
+
+
+class Pupil(models.Model):
+    """A pupil on (or once on) a school's roll."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, help_text="Unique Pupil Number: 13 characters, check letter first.")
+    legal_first_name = models.CharField("legal forename", max_length=100)
+    legal_last_name = models.CharField("legal surname", max_length=100)
+    preferred_first_name = models.CharField("preferred forename", max_length=100, blank=True)
+    preferred_last_name = models.CharField("preferred surname", max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    year_group = models.SmallIntegerField(choices=YearGroup.choices)
+    registration_group = models.ForeignKey(
+        TeachingGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_pupils",
+        verbose_name="class",
+    )
+    pupil_premium = models.BooleanField(default=False)
+    fsm = models.BooleanField("free school meals", default=False)
+    eal = models.BooleanField("EAL", default=False, help_text="English as an additional language.")
+    looked_after = models.BooleanField(default=False, help_text="Looked-after child (in local authority care).")
+    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    primary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    sen_identified_on = models.DateField("SEN identified on", null=True, blank=True)
+    sen_review_due = models.DateField("SEN review due", null=True, blank=True)
+    admitted_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_unique_per_school"),
+            models.CheckConstraint(
+                condition=Q(sen_status__in=[choice.value for choice in SenStatus]), name="pupil_sen_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(primary_need="") | Q(primary_need__in=[choice.value for choice in NeedType]),
+                name="pupil_primary_need_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(secondary_need="") | Q(secondary_need__in=[choice.value for choice in NeedType]),
+                name="pupil_secondary_need_valid",
+            ),
+            # A need type is recorded only for pupils on the SEN register (as in the school census).
+            models.CheckConstraint(
+                condition=~Q(sen_status=SenStatus.NONE) | (Q(primary_need="") & Q(secondary_need="")),
+                name="pupil_need_only_with_sen",
+            ),
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=[choice.value for choice in Gender]), name="pupil_gender_valid"
+            ),
+            models.CheckConstraint(condition=Q(year_group__gte=-2, year_group__lte=14), name="pupil_year_group_range"),
+        ]
+        indexes = [
+            # Pupil list: a school's pupils filtered by year group, ordered by name.
+            models.Index(fields=["school", "year_group", "legal_last_name"], name="pupil_school_year_name_idx"),
+            # SEN register and SEN filters: a school's pupils by SEN status.
+            models.Index(fields=["school", "sen_status"], name="pupil_school_sen_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("pupils:detail", args=[self.pk])
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_first_name or self.legal_first_name
+
+    @property
+    def last_name(self) -> str:
+        return self.preferred_last_name or self.legal_last_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sorting_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    @property
+    def year_group_short(self) -> str:
+        return reference.YEAR_GROUP_SHORT.get(self.year_group, str(self.year_group))
+
+    @property
+    def has_sen(self) -> bool:
+        return self.sen_status != SenStatus.NONE
+
+    @property
+    def primary_need_area(self) -> str:
+        return reference.AREA_LABELS[reference.need_area(self.primary_need)] if self.primary_need else ""
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return bool(self.has_sen and self.sen_review_due and self.sen_review_due < timezone.localdate())
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.upn = reference.normalise_upn(self.upn)
+        problem = reference.upn_problem(self.upn)
+        if problem:
+            errors["upn"] = problem
+        today = timezone.localdate()
+        if self.date_of_birth:
+            if self.date_of_birth >= today:
+                errors["date_of_birth"] = "Date of birth must be in the past."
+            elif self.year_group is not None:
+                expected = reference.expected_year_group(self.date_of_birth, today)
+                if abs(expected - self.year_group) > 1:
+                    errors["year_group"] = (
+                        f"A pupil born on {self.date_of_birth:%d/%m/%Y} would be in "
+                        f"{reference.YEAR_GROUP_LABELS.get(expected, expected)}; more than one year from "
+                        f"{reference.YEAR_GROUP_LABELS.get(self.year_group, self.year_group)}."
+                    )
+        if self.sen_status == SenStatus.NONE:
+            if self.primary_need or self.secondary_need:
+                errors["primary_need"] = "A need type is only recorded for pupils on SEN support or with an EHC plan."
+        elif self.secondary_need and self.secondary_need == self.primary_need:
+            errors["secondary_need"] = "The secondary need must differ from the primary need."
+        elif self.secondary_need and not self.primary_need:
+            errors["primary_need"] = "Record the primary need before a secondary need."
+        if self.sen_identified_on and self.sen_identified_on > today:
+            errors["sen_identified_on"] = "The date SEN was identified cannot be in the future."
+        if self.sen_identified_on and self.date_of_birth and self.sen_identified_on < self.date_of_birth:
+            errors["sen_identified_on"] = "SEN cannot be identified before the pupil was born."
+        if self.left_on and self.admitted_on and self.left_on < self.admitted_on:
+            errors["left_on"] = "A pupil cannot leave before they were admitted."
+        if self.registration_group_id and self.school_id and self.registration_group.school_id != self.school_id:
+            errors["registration_group"] = "That class belongs to another school."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Guardian(models.Model):
+    """A parent or carer. Linked to a user account once they accept an invitation."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardianships"
+    )
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    pupils = models.ManyToManyField(Pupil, through="PupilGuardian", related_name="guardians")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    CARER = "carer", "Carer"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    OTHER = "other", "Other"
+
+
+class PupilGuardian(models.Model):
+    """How a guardian is related to a pupil."""
+
+    Relationship = Relationship
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardian_links")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="pupil_links")
+    relationship = models.CharField(max_length=14, choices=Relationship.choices, default=Relationship.CARER)
+    parental_responsibility = models.BooleanField(default=True)
+    contact_priority = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["contact_priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "guardian"], name="pupil_guardian_unique"),
+            models.CheckConstraint(
+                condition=Q(relationship__in=[choice.value for choice in Relationship]),
+                name="pupil_guardian_relationship_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.get_relationship_display()}) of {self.pupil}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Awaiting confirmation"
+    APPLIED = "applied", "Applied"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PupilImport(models.Model):
+    """An uploaded MIS export, held between preview and confirm; the file is dropped once applied."""
+
+    Status = ImportStatus
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="pupil_imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(editable=False)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PREVIEW)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ImportStatus]), name="pupil_import_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

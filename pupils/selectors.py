@@ -1,0 +1,36 @@
+"""Scoped reads of pupils: every view fetches pupils through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import Http404, HttpRequest
+
+from provision.access import schools_for
+from provision.models import School
+
+from .models import Pupil
+
+
+def get_pupil_for_user(request: HttpRequest, pk: int, roles: Iterable[str], *, school: School | None = None) -> Pupil:
+    """The pupil ``pk`` if it belongs to a school where the user holds one of ``roles`` (and to ``school``
+    when given); otherwise 404, so that nobody learns whether another school's pupil exists."""
+    schools = [s.pk for s in schools_for(request, roles)]
+    if school is not None:
+        schools = [pk_ for pk_ in schools if pk_ == school.pk]
+    try:
+        return Pupil.objects.select_related("school", "registration_group").get(pk=pk, school_id__in=schools)
+    except Pupil.DoesNotExist as exc:
+        raise Http404("No such pupil") from exc
+
+
+def children_of(user) -> list[Pupil]:
+    """A parent's own children, across every school (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Pupil.objects.filter(guardians__user=user)
+        .select_related("school", "registration_group")
+        .distinct()
+        .order_by("legal_first_name")
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "pupils"
+
+urlpatterns = [
+    path("", views.pupil_list, name="list"),
+    path("new/", views.pupil_new, name="new"),
+    path("<int:pk>/", views.pupil_detail, name="detail"),
+    path("<int:pk>/edit/", views.pupil_edit, name="edit"),
+    path("sen-register/", views.sen_register, name="sen_register"),
+    path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+]

@@ -1,0 +1,227 @@
+"""Pupil list, profile, create/edit, and the SEN register."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from provision.access import (
+    PUPIL_EDITORS,
+    PUPIL_VIEWERS,
+    SEN_EDITORS,
+    SEN_REGISTER_EXPORTERS,
+    SEN_REGISTER_VIEWERS,
+    role_required,
+)
+
+from . import reference
+from .forms import PupilFilterForm, PupilForm
+from .models import NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
+from .selectors import get_pupil_for_user
+
+PAGE_SIZE = 50
+
+
+def _sort_links(params, sort: str) -> dict[str, str]:
+    """Query strings for the sortable column headers: a second click on a column reverses it."""
+    links = {}
+    for key in ("name", "year", "class", "sen"):
+        linked = params.copy()
+        linked["sort"] = f"-{key}" if sort == key else key
+        links[key] = "?" + linked.urlencode()
+    return links
+
+
+@role_required(*PUPIL_VIEWERS)
+def pupil_list(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    groups = list(TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION))
+    form = PupilFilterForm(request.GET or None, school=school, groups=groups)
+    pupils = form.filter(Pupil.objects.for_pupil_list(school))
+    page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort = request.GET.get("sort") or "name"
+    params.pop("sort", None)
+    return render(
+        request,
+        "pupils/pupil_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_without_page": params.urlencode(),
+            "sort": sort,
+            "sort_links": _sort_links(params, sort),
+            "can_edit": request.role in PUPIL_EDITORS,
+        },
+    )
+
+
+@role_required(*PUPIL_VIEWERS)
+def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
+    guardian_links = pupil.guardian_links.select_related("guardian").order_by("contact_priority")
+    return render(
+        request,
+        "pupils/pupil_detail.html",
+        {
+            "pupil": pupil,
+            "guardian_links": guardian_links,
+            "can_edit": request.role in PUPIL_EDITORS and pupil.school_id == request.school.pk,
+            "age": pupil.age_on(timezone.localdate()),
+        },
+    )
+
+
+@role_required(*PUPIL_EDITORS)
+def pupil_new(request: HttpRequest) -> HttpResponse:
+    form = PupilForm(request.POST or None, school=request.school, can_edit_sen=request.role in SEN_EDITORS)
+    if request.method == "POST" and form.is_valid():
+        pupil = form.save()
+        messages.success(request, f"{pupil.full_name} added.")
+        return redirect(pupil)
+    return render(request, "pupils/pupil_form.html", {"form": form, "pupil": None})
+
+
+@role_required(*PUPIL_EDITORS)
+def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = get_pupil_for_user(request, pk, PUPIL_EDITORS, school=request.school)
+    form = PupilForm(
+        request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{pupil.full_name}'s details saved.")
+        return redirect(pupil)
+    return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
+
+
+def _register_queryset(request: HttpRequest):
+    pupils = Pupil.objects.for_sen_register(request.school)
+    status = request.GET.get("status")
+    if status in (SenStatus.SUPPORT, SenStatus.EHC_PLAN):
+        pupils = pupils.filter(sen_status=status)
+    area = request.GET.get("area")
+    if area in NeedArea.values:
+        codes = [code for code, (_, code_area) in reference.NEED_TYPES.items() if code_area == area]
+        pupils = pupils.filter(primary_need__in=codes)
+    return pupils
+
+
+@role_required(*SEN_REGISTER_VIEWERS)
+def sen_register(request: HttpRequest) -> HttpResponse:
+    pupils = _register_queryset(request)
+    register = Pupil.objects.filter(school=request.school).on_roll()
+    totals = register.aggregate(
+        on_roll=Count("id"),
+        support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),
+        ehcp=Count("id", filter=Q(sen_status=SenStatus.EHC_PLAN)),
+        overdue=Count("id", filter=Q(sen_review_due__lt=timezone.localdate()) & ~Q(sen_status=SenStatus.NONE)),
+    )
+    counts = register.with_sen().sen_counts()
+    by_need = {row["primary_need"]: row["n"] for row in counts["by_need"]}
+    need_groups = []
+    for area in NeedArea:
+        rows = [
+            (need, by_need.get(need.value, 0)) for need in NeedType if reference.need_area(need.value) == area.value
+        ]
+        need_groups.append((area, rows, sum(n for _, n in rows)))
+    unrecorded = by_need.get("", 0)
+    by_year_status = (
+        register.with_sen().values("year_group", "sen_status").annotate(n=Count("id")).order_by("year_group")
+    )
+    years: dict[int, dict[str, int]] = {}
+    for row in by_year_status:
+        years.setdefault(row["year_group"], {"K": 0, "E": 0})[row["sen_status"]] = row["n"]
+    year_rows = [
+        (YearGroup(year).label, values["K"], values["E"], values["K"] + values["E"])
+        for year, values in sorted(years.items())
+    ]
+    sen_total = totals["support"] + totals["ehcp"]
+    return render(
+        request,
+        "pupils/sen_register.html",
+        {
+            "pupils": pupils,
+            "totals": totals,
+            "sen_total": sen_total,
+            "sen_percent": (100 * sen_total / totals["on_roll"]) if totals["on_roll"] else 0,
+            "need_groups": need_groups,
+            "unrecorded": unrecorded,
+            "year_rows": year_rows,
+            "status": request.GET.get("status", ""),
+            "area": request.GET.get("area", ""),
+            "areas": NeedArea,
+            "can_export": request.role in SEN_REGISTER_EXPORTERS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+CSV_HEADER = [
+    "UPN",
+    "Surname",
+    "Forename",
+    "Date of birth",
+    "Year group",
+    "Class",
+    "SEN status",
+    "SEN status description",
+    "Primary need",
+    "Primary need description",
+    "Broad area of need",
+    "Secondary need",
+    "Date identified",
+    "Review due",
+    "Pupil premium",
+    "EAL",
+    "Looked after",
+]
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheet formula injection: a cell starting with = + - @ is read as text by Excel."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@role_required(*SEN_REGISTER_EXPORTERS)
+def sen_register_csv(request: HttpRequest) -> HttpResponse:
+    pupils = _register_queryset(request)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sen-register-{request.school.urn}-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 (accented names) correctly only with a BOM
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for pupil in pupils:
+        writer.writerow(
+            [
+                _csv_safe(value)
+                for value in (
+                    pupil.upn,
+                    pupil.legal_last_name,
+                    pupil.legal_first_name,
+                    pupil.date_of_birth.strftime("%d/%m/%Y"),
+                    pupil.get_year_group_display(),
+                    pupil.registration_group.name if pupil.registration_group else "",
+                    pupil.sen_status,
+                    pupil.get_sen_status_display(),
+                    pupil.primary_need,
+                    reference.NEED_TYPES[pupil.primary_need][0] if pupil.primary_need else "",
+                    pupil.primary_need_area,
+                    pupil.secondary_need,
+                    pupil.sen_identified_on.strftime("%d/%m/%Y") if pupil.sen_identified_on else "",
+                    pupil.sen_review_due.strftime("%d/%m/%Y") if pupil.sen_review_due else "",
+                    "Yes" if pupil.pupil_premium else "No",
+                    "Yes" if pupil.eal else "No",
+                    "Yes" if pupil.looked_after else "No",
+                )
+            ]
+        )
+    return response

@@ -1,0 +1,36 @@
+"""Shared fixtures: two schools of one trust, with a user in every role, and a school outside the trust."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from provision.models import Role, School
+from tests import factories as f
+
+
+@dataclass
+class World:
+    school: School
+    other_school: School
+    users: dict[str, object]
+    pupils: list
+    other_pupil: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    """A primary school with staff in each role, a parent of two of its pupils, and another school."""
+    trust = f.TrustFactory()
+    school = f.SchoolFactory(name="Oak Primary", trust=trust)
+    other = f.SchoolFactory(name="Elm Academy", trust=trust, lowest_year=7, highest_year=11)
+    f.school_year(school)
+    group = f.TeachingGroupFactory(school=school, name="3B", year_group=3)
+    pupils = [f.PupilFactory(school=school, registration_group=group) for _ in range(3)]
+    other_pupil = f.PupilFactory(school=other, year_group=8, date_of_birth=pupils[0].date_of_birth.replace(year=2014))
+    users = {role.value: f.staff(school, role.value, username=role.value) for role in Role}
+    users["parent"] = f.parent_of(pupils[0], pupils[1], username="parent")
+    users["other_senco"] = f.staff(other, Role.SENCO, username="senco2")
+    group.teachers.add(users["teacher"])
+    return World(school=school, other_school=other, users=users, pupils=pupils, other_pupil=other_pupil)
