@@ -48,6 +48,10 @@ class PupilFilterForm(forms.Form):
             (value, label) for value, label in YearGroup.choices if value in school.year_groups
         ]
         self.fields["group"].choices = [("", "Any")] + [(group.pk, group.name) for group in groups]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+        self.fields["q"].widget.attrs.update({"class": "form-control", "type": "search"})
 
     def filter(self, queryset):
         """Apply the valid filters to ``queryset``; invalid ones are ignored (and shown as errors)."""
