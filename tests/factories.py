@@ -75,7 +75,10 @@ def school_year(school: School, start_year: int = 2026) -> AcademicYear:
     """An academic year with the usual three terms."""
     year = AcademicYearFactory(school=school, start_year=start_year)
     Term.objects.create(
-        academic_year=year, name=TermName.AUTUMN, start_date=dt.date(start_year, 9, 2), end_date=dt.date(start_year, 12, 18)
+        academic_year=year,
+        name=TermName.AUTUMN,
+        start_date=dt.date(start_year, 9, 2),
+        end_date=dt.date(start_year, 12, 18),
     )
     Term.objects.create(
         academic_year=year,
