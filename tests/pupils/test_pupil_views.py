@@ -61,7 +61,7 @@ def test_pupil_list_filters_search_sort_and_paginates(client, world):
         year_group=5,
         date_of_birth=dt.date(2017, 1, 5),
     )
-    left = f.PupilFactory(school=school, legal_last_name="Gone", left_on=dt.date(2025, 7, 20))
+    f.PupilFactory(school=school, legal_last_name="Gone", left_on=dt.date(2025, 7, 20))
     f.PupilFactory(
         school=world.other_school, legal_last_name="Elsewhere", year_group=8, date_of_birth=dt.date(2014, 2, 1)
     )

@@ -65,7 +65,7 @@ def test_register_lists_only_this_schools_sen_pupils_on_roll_with_counts(client,
     assert (totals["support"], totals["ehcp"], totals["overdue"]) == (3, 1, 1)
     assert response.context["sen_total"] == 4
     groups = {
-        area.value: (dict((need.value, n) for need, n in rows), total)
+        area.value: ({need.value: n for need, n in rows}, total)
         for area, rows, total in response.context["need_groups"]
     }
     assert groups["CI"] == ({"SLCN": 1, "ASD": 1}, 2)
