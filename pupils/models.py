@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from provision.models import School
 
-from . import reference
+from . import reference, scales
 
 
 class SenStatus(models.TextChoices):
@@ -379,3 +379,166 @@ class PupilImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+# --- Assessment data ------------------------------------------------------------------------------------
+
+
+class ScaleKind(models.TextChoices):
+    KS2_SCALED = scales.KS2_SCALED, scales.KINDS[scales.KS2_SCALED]
+    STANDARDISED = scales.STANDARDISED, scales.KINDS[scales.STANDARDISED]
+    AGE = scales.AGE, scales.KINDS[scales.AGE]
+    RAW = scales.RAW, scales.KINDS[scales.RAW]
+    BANDS = scales.BANDS, scales.KINDS[scales.BANDS]
+    GCSE = scales.GCSE, scales.KINDS[scales.GCSE]
+
+
+class Subject(models.Model):
+    """Reading, writing, maths, spelling ... as the school names them."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subjects")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="subject_unique_per_school")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scale(models.Model):
+    """How results of an assessment are expressed, with the school's thresholds.
+
+    ``expected`` and ``high`` are values on the scale (for bands, the band's rank). For age-equivalent scales the
+    expected standard is the pupil's chronological age less ``age_tolerance_months``. ``drop_concern`` is the fall
+    between two comparable assessments that the school treats as a concern (for age scales, progress is a concern
+    when the gain is smaller than the months elapsed).
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="scales")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=12, choices=ScaleKind.choices)
+    min_value = models.FloatField(null=True, blank=True)
+    max_value = models.FloatField(null=True, blank=True)
+    expected = models.FloatField("expected standard", null=True, blank=True)
+    high = models.FloatField("high standard", null=True, blank=True)
+    drop_concern = models.FloatField(
+        "fall that is a concern", null=True, blank=True, help_text="A fall of this much or more is flagged."
+    )
+    age_tolerance_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Age scales: how far below chronological age still counts as expected."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="scale_unique_per_school"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in ScaleKind]), name="scale_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def spec(self, bands: list[ScaleBand] | None = None) -> scales.ScaleSpec:
+        """The pure description of this scale. Reads ``self.bands`` (one query) unless ``bands`` are passed
+        or were prefetched."""
+        if self.kind == ScaleKind.BANDS:
+            rows = bands if bands is not None else list(self.bands.all())
+            labels = tuple(band.label for band in rows)
+            codes = tuple(band.code for band in rows)
+        else:
+            labels, codes = (), ()
+        return scales.ScaleSpec(
+            kind=self.kind,
+            min_value=self.min_value,
+            max_value=self.max_value,
+            expected=self.expected,
+            high=self.high,
+            bands=labels,
+            band_codes=codes,
+        )
+
+    def clean(self) -> None:
+        if self.kind != ScaleKind.BANDS:
+            problems = scales.validate_spec(self.spec(bands=[]))
+            if problems:
+                raise ValidationError(problems)
+
+
+class ScaleBand(models.Model):
+    """One band of a teacher-assessment scale; rank 1 is the lowest."""
+
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="bands")
+    rank = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)
+    code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["scale", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "rank"], name="scale_band_rank_unique"),
+            models.UniqueConstraint(fields=["scale", "label"], name="scale_band_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assessment(models.Model):
+    """A named assessment point: a subject, a scale, a date (and so a term), for some year groups."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="assessments")
+    name = models.CharField(max_length=120)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="assessments")
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="assessments")
+    taken_on = models.DateField("date")
+    term = models.ForeignKey(
+        "provision.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+    )
+    year_groups = models.JSONField(default=list, blank=True, help_text="Year groups who sit it; empty means all.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "subject", "name", "taken_on"], name="assessment_unique"),
+        ]
+        indexes = [
+            # Tracking and identification: a school's assessments of one subject in date order.
+            models.Index(fields=["school", "subject", "taken_on"], name="assessment_subject_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.taken_on:%d/%m/%Y})"
+
+    def covers(self, year_group: int) -> bool:
+        return not self.year_groups or year_group in self.year_groups
+
+
+class Result(models.Model):
+    """One pupil's result in one assessment: the number on the scale, and exactly what was typed."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="results")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    value = models.FloatField()
+    typed = models.CharField(max_length=40)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment__taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "assessment"], name="result_one_per_pupil_assessment"),
+        ]
+        indexes = [
+            # Results grid and identification: every result of an assessment.
+            models.Index(fields=["assessment", "pupil"], name="result_assessment_pupil_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} - {self.assessment}: {self.typed}"
