@@ -23,6 +23,9 @@ SEN_REGISTER_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.ADMIN)
 SEN_REGISTER_EXPORTERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 IMPORTERS = (Role.ADMIN, Role.SENCO)
 CALENDAR_EDITORS = (Role.ADMIN, Role.LEADER)
+# Teachers enter results for their own classes only (see pupils.assessments.groups_for_results).
+RESULT_ENTRY = (Role.TEACHER, Role.SENCO, Role.LEADER)
+ASSESSMENT_EDITORS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 
 
 def schools_for(request: HttpRequest, roles: Iterable[str]) -> list[School]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import assessment_views, import_views, views
 
 app_name = "pupils"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
     path("sen-register/", views.sen_register, name="sen_register"),
     path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
+    path("results/", assessment_views.results_grid, name="results_grid"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
 ]

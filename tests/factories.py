@@ -8,7 +8,17 @@ import factory
 from django.contrib.auth import get_user_model
 
 from provision.models import AcademicYear, Membership, Role, School, Term, TermName, Trust
-from pupils.models import Guardian, Pupil, PupilGuardian, SenStatus, TeachingGroup
+from pupils.models import (
+    Assessment,
+    Guardian,
+    Pupil,
+    PupilGuardian,
+    Scale,
+    ScaleKind,
+    SenStatus,
+    Subject,
+    TeachingGroup,
+)
 from pupils.reference import make_upn
 
 PASSWORD = "correct-horse-battery"
@@ -135,3 +145,39 @@ def parent_of(*pupils: Pupil, **user_fields):
     for pupil in pupils:
         PupilGuardian.objects.create(pupil=pupil, guardian=guardian, relationship="mother")
     return user
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+        django_get_or_create = ("school", "name")
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "Reading"
+
+
+class ScaleFactory(factory.django.DjangoModelFactory):
+    """A standardised-score scale by default; pass kind= and thresholds for others."""
+
+    class Meta:
+        model = Scale
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Scale {n}")
+    kind = ScaleKind.STANDARDISED
+    min_value = 40
+    max_value = 160
+    expected = 85
+    high = 115
+    drop_concern = 5
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Test {n}")
+    subject = factory.LazyAttribute(lambda o: SubjectFactory(school=o.school))
+    scale = factory.LazyAttribute(lambda o: ScaleFactory(school=o.school))
+    taken_on = dt.date(2026, 10, 5)

@@ -50,6 +50,7 @@ CASES: dict[str, Case] = {
     "pupils:edit": Case(allowed=only("senco", "admin"), args="pupil", overrides={"other_senco": 404}),
     "pupils:sen_register": Case(allowed=only("senco", "leader", "teacher", "admin", "other_senco")),
     "pupils:sen_register_csv": Case(allowed=only("senco", "leader", "admin", "other_senco")),
+    "pupils:results_grid": Case(allowed=only("teacher", "senco", "leader", "other_senco")),
     "pupils:import_upload": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:import_preview": Case(allowed=only("senco", "admin"), args="import", overrides={"other_senco": 404}),
     "family:home": Case(allowed=only("parent")),

@@ -1,0 +1,109 @@
+"""Assessment data: the reads behind the results grid and tracking pages, and saving typed results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from provision.models import Role, School
+
+from . import scales
+from .models import Assessment, Pupil, Result, TeachingGroup
+
+
+def groups_for_results(*, school: School, user, role: str) -> QuerySet[TeachingGroup]:
+    """Classes whose results this user may enter: a teacher's own classes; the whole school for SENCO/leaders."""
+    groups = TeachingGroup.objects.filter(school=school).order_by("year_group", "name")
+    if role == Role.TEACHER:
+        groups = groups.filter(teachers=user)
+    return groups
+
+
+def assessments_for_year(*, school: School, year_group: int | None) -> list[Assessment]:
+    """The school's assessments that this year group sits, newest first, with scale and bands (two queries)."""
+    assessments = (
+        Assessment.objects.filter(school=school)
+        .select_related("subject", "scale")
+        .prefetch_related("scale__bands")
+        .order_by("-taken_on", "subject__name", "name")
+    )
+    return [a for a in assessments if year_group is None or a.covers(year_group)]
+
+
+@dataclass
+class GridOutcome:
+    """What happened to a posted grid: counts, and the cells that were refused with the reason."""
+
+    saved: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    typed: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def results_save(
+    *,
+    pupils: list[Pupil],
+    assessments: list[Assessment],
+    entries: dict[tuple[int, int], str],
+    by,
+) -> GridOutcome:
+    """Save the typed cells of a results grid: valid cells are written, bad ones are returned with their reason.
+
+    ``entries`` maps (pupil_id, assessment_id) to what was typed; a blank cell removes an existing result.
+    Cells for pupils or assessments outside the grid are refused, never silently dropped. Existing results are
+    read in one query and written with one bulk create, one bulk update and one delete.
+    """
+    outcome = GridOutcome(typed=dict(entries))
+    pupil_ids = {p.pk for p in pupils}
+    by_id = {a.pk: a for a in assessments}
+    specs = {a.pk: a.scale.spec() for a in assessments}
+    # Lock the grid's existing results: two teachers saving the same class at once must not both insert.
+    existing = {
+        (r.pupil_id, r.assessment_id): r
+        for r in Result.objects.select_for_update().filter(pupil_id__in=pupil_ids, assessment_id__in=by_id)
+    }
+    pupils_by_id = {p.pk: p for p in pupils}
+    to_create, to_update, to_delete = [], [], []
+    now = timezone.now()
+    for (pupil_id, assessment_id), raw in entries.items():
+        typed = (raw or "").strip()
+        current = existing.get((pupil_id, assessment_id))
+        if pupil_id not in pupil_ids or assessment_id not in by_id:
+            outcome.errors[(pupil_id, assessment_id)] = "This pupil or assessment is not part of this grid"
+            continue
+        if not typed:
+            if current is not None:
+                to_delete.append(current.pk)
+            continue
+        if current is not None and current.typed == typed:
+            outcome.unchanged += 1
+            continue
+        assessment = by_id[assessment_id]
+        if not assessment.covers(pupils_by_id[pupil_id].year_group):
+            outcome.errors[(pupil_id, assessment_id)] = "This assessment is not for this pupil's year group"
+            continue
+        try:
+            value = scales.parse(specs[assessment_id], typed)
+        except scales.ScaleError as exc:
+            outcome.errors[(pupil_id, assessment_id)] = str(exc)
+            continue
+        if current is None:
+            to_create.append(
+                Result(pupil_id=pupil_id, assessment_id=assessment_id, value=value, typed=typed, entered_by=by)
+            )
+        else:
+            current.value, current.typed, current.entered_by = value, typed, by
+            current.updated_at = now  # bulk_update skips auto_now
+            to_update.append(current)
+    Result.objects.bulk_create(to_create)
+    Result.objects.bulk_update(to_update, ["value", "typed", "entered_by", "updated_at"])
+    if to_delete:
+        Result.objects.filter(pk__in=to_delete).delete()
+    outcome.saved = len(to_create) + len(to_update)
+    outcome.deleted = len(to_delete)
+    return outcome
