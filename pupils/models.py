@@ -205,6 +205,8 @@ class Pupil(models.Model):
         indexes = [
             # Pupil list: a school's pupils filtered by year group, ordered by name.
             models.Index(fields=["school", "year_group", "legal_last_name"], name="pupil_school_year_name_idx"),
+            # Pupil list's default order: a school's pupils by name.
+            models.Index(fields=["school", "legal_last_name", "legal_first_name"], name="pupil_school_name_idx"),
             # SEN register and SEN filters: a school's pupils by SEN status.
             models.Index(fields=["school", "sen_status"], name="pupil_school_sen_idx"),
         ]

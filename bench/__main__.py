@@ -1,0 +1,80 @@
+"""``python -m bench``: see the package docstring, or ``python -m bench --help``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from .database import scratch_database
+
+DEFAULT_PUPILS = 20_000
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=(
+            "Build the demo trust in a scratch database (PostgreSQL when DATABASE_URL names one, else a "
+            "temporary SQLite file), time each measurement and print its median, query count and runs."
+        ),
+    )
+    parser.add_argument(
+        "--pupils", type=int, default=DEFAULT_PUPILS, help=f"pupils in the trust (default {DEFAULT_PUPILS:,})"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each measurement (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this measurement (repeatable)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provision.settings")
+    scratch = scratch_database(os.environ.get("DATABASE_URL"))
+    os.environ["DATABASE_URL"] = scratch.url
+    django_ready = False
+    try:
+        import django
+
+        # WhiteNoise warns when collectstatic has not been run; the benchmark serves no static files.
+        warnings.filterwarnings("ignore", message="No directory at")
+        django.setup()
+        django_ready = True
+        from django.core.management import call_command
+
+        from .measurements import MEASUREMENTS, Bench, run
+
+        names = args.only or list(MEASUREMENTS)
+        unknown = [name for name in names if name not in MEASUREMENTS]
+        if unknown:
+            print(f"Unknown measurement {', '.join(unknown)}; there are: {', '.join(MEASUREMENTS)}", file=sys.stderr)
+            return 2
+        print(f"bench: {args.pupils:,} pupils, {scratch.vendor} ({scratch.name}), repeat {args.repeat}", flush=True)
+        call_command("migrate", verbosity=0)
+        bench = Bench(pupils=args.pupils, seed=args.seed)
+        results = []
+        for name in names:
+            result = run(bench, MEASUREMENTS[name], args.repeat)
+            results.append(result)
+            print(result.line(), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps([result.as_dict() for result in results], indent=2) + "\n")
+        return 0
+    finally:
+        if django_ready:
+            from django.db import connections
+
+            connections.close_all()
+        scratch.drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
