@@ -1,15 +1,135 @@
-"""Upload an MIS export, preview it, confirm it. (Being written.)"""
+"""Upload an MIS export, preview what it would change, then confirm or cancel it.
 
-from django.http import HttpResponse
+The upload is held in a ``PupilImport`` row until the user decides; the preview reads it again each time
+(the school's pupils may have changed since) and runs the import as a dry run, so what it shows is what
+confirm does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 
 from provision.access import IMPORTERS, role_required
 
+from .importing import FIELDS_BY_NAME, recognised_columns
+from .models import ImportStatus, PupilImport
+from .services import (
+    ImportClosed,
+    import_record_apply,
+    import_record_cancel,
+    import_record_create,
+    import_record_preview,
+)
+
+ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".txt")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="MIS export",
+        widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        extension = Path(upload.name).suffix.lower()
+        if extension not in ALLOWED_EXTENSIONS:
+            kind = f"a {extension} file" if extension else "a file without an extension"
+            raise forms.ValidationError(
+                f"{upload.name} is {kind}: upload the export as CSV (.csv or .txt) or Excel (.xlsx)."
+            )
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"{upload.name} is {filesizeformat(upload.size)}; the largest file accepted is "
+                f"{filesizeformat(settings.IMPORT_MAX_BYTES)}."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(f"{upload.name} is empty.")
+        return upload
+
+
+def _import_for_request(request: HttpRequest, pk: int) -> PupilImport:
+    """An import of the current school only: anyone else's is a 404, so its existence is not revealed."""
+    record = PupilImport.objects.filter(pk=pk, school=request.school).select_related("school", "uploaded_by").first()
+    if record is None:
+        raise Http404("No such import")
+    return record
+
 
 @role_required(*IMPORTERS)
-def import_upload(request):
-    return HttpResponse("todo")
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        files = request.FILES
+        if "file" not in files and len(files) == 1:
+            # One file under another field name (a script or an older form): take it rather than refuse it.
+            files = {"file": next(iter(files.values()))}
+        form = ImportUploadForm(request.POST, files)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = import_record_create(
+                school=request.school, by=request.user, filename=Path(upload.name).name, content=upload.read()
+            )
+            return redirect("pupils:import_preview", pk=record.pk)
+    else:
+        form = ImportUploadForm()
+    recent = PupilImport.objects.filter(school=request.school).defer("content").select_related("uploaded_by")[:10]
+    return render(
+        request,
+        "pupils/import_upload.html",
+        {
+            "form": form,
+            "columns": recognised_columns(),
+            "max_size": settings.IMPORT_MAX_BYTES,
+            "recent": recent,
+        },
+    )
 
 
 @role_required(*IMPORTERS)
-def import_preview(request, pk):
-    return HttpResponse("todo")
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _import_for_request(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "confirm":
+            try:
+                result = import_record_apply(record=record, by=request.user)
+            except ImportClosed as exc:
+                messages.error(request, f"{exc} Nothing was changed.")
+                return redirect("pupils:import_preview", pk=record.pk)
+            if result.file_errors:
+                messages.error(request, f"{record.filename} cannot be imported: nothing was changed.")
+                return redirect("pupils:import_preview", pk=record.pk)
+            rejected = f" {result.rejected_count} rejected rows were not imported." if result.rejected_count else ""
+            messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
+            return redirect("pupils:list")
+        if action == "cancel":
+            try:
+                import_record_cancel(record=record)
+            except ImportClosed as exc:
+                messages.error(request, str(exc))
+                return redirect("pupils:import_preview", pk=record.pk)
+            messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
+            return redirect("pupils:import_upload")
+        return HttpResponseBadRequest("Choose confirm or cancel.")
+
+    result = import_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
+    return render(
+        request,
+        "pupils/import_preview.html",
+        {
+            "record": record,
+            "result": result,
+            "can_apply": result is not None and not result.file_errors,
+            "columns_found": [(FIELDS_BY_NAME[name].label, header) for name, header in result.columns.items()]
+            if result
+            else [],
+        },
+    )

@@ -1,0 +1,1101 @@
+"""Reading a school's MIS export (CSV or XLSX) into checked pupil rows. No Django imports.
+
+Exports from SIMS, Arbor, Bromcom, ScholarPack and friends differ in file format, encoding, header
+spellings and value vocabularies. This module is generous in what it *recognises* (many header
+spellings, UTF-8 with or without a BOM, Windows code page 1252, semicolons or tabs, Excel date cells,
+"Year 4", "K - SEN Support") and strict in what it *accepts*: every value is parsed into exactly one
+meaning or the row is rejected with the line, the column as written in the file, the value and a reason.
+
+Entry point: :func:`parse_pupil_file`. Writing to the database is ``pupils.services``' job.
+
+We read cells with the ``csv`` module and openpyxl directly rather than through pandas: pandas guesses
+types column by column (a year group column becomes floats, "3.0"; a UPN column of digits loses its
+leading zeros), and here every cell must be seen exactly as the school typed it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import reference
+
+# How far down a file we look for its header row (MIS reports often start with a title and a blank line).
+HEADER_SEARCH_ROWS = 30
+
+# Pupils younger or older than this on the day of the import are a typo, not a pupil.
+YOUNGEST_AGE = 2
+OLDEST_AGE = 20
+
+MAX_NAME_LENGTH = 100
+MAX_CLASS_LENGTH = 40
+
+
+# --- Results ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one cell (or one row) of the file, as the user will see it in their spreadsheet."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column '{self.column}': {self.reason} (value '{self.value}')"
+
+
+@dataclass
+class PupilRow:
+    """A row that passed every check. ``fields`` holds canonical values for the columns the file has:
+    a field whose column is absent is missing from the dict, so an update leaves it alone."""
+
+    line: int
+    fields: dict[str, object]
+
+    @property
+    def upn(self) -> str:
+        return str(self.fields["upn"])
+
+
+@dataclass
+class ParsedFile:
+    """Everything read from one file. ``file_errors`` non-empty means nothing in it can be imported."""
+
+    filename: str
+    rows: list[PupilRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header as written
+    ignored_columns: list[str] = field(default_factory=list)
+    header_line: int | None = None
+    sheet: str | None = None  # the worksheet read, for XLSX files
+    seen_upns: set[str] = field(default_factory=set)  # every UPN in the file, valid or not
+    row_count: int = 0  # non-blank rows below the header
+
+    @property
+    def present_fields(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    @property
+    def rejected_lines(self) -> list[int]:
+        return sorted({error.line for error in self.errors})
+
+
+class FileProblem(Exception):
+    """The whole file cannot be read; the message says why, in the user's words."""
+
+
+class CellProblem(Exception):
+    """One cell's value cannot be accepted; the message is the reason shown to the user."""
+
+
+# --- Columns ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    required: bool
+    headers: tuple[str, ...]  # the spellings we recognise, as people write them
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("upn", "UPN", True, ("UPN", "Unique Pupil Number", "Unique Pupil No", "Pupil UPN", "UPN Number")),
+    FieldSpec(
+        "legal_last_name",
+        "legal surname",
+        True,
+        ("Legal Surname", "Surname", "Last Name", "Family Name", "Legal Last Name", "Lastname", "Legal Family Name"),
+    ),
+    FieldSpec(
+        "legal_first_name",
+        "legal forename",
+        True,
+        (
+            "Legal Forename",
+            "Forename",
+            "First Name",
+            "Given Name",
+            "Legal First Name",
+            "Firstname",
+            "Forenames",
+            "First Names",
+            "Given Names",
+            "Legal Forenames",
+            "Legal Given Name",
+        ),
+    ),
+    FieldSpec(
+        "preferred_first_name",
+        "preferred forename",
+        False,
+        (
+            "Preferred Forename",
+            "Preferred First Name",
+            "Known As",
+            "Chosen Forename",
+            "Chosen First Name",
+            "Preferred Name",
+            "Preferred Given Name",
+            "Known As Forename",
+            "Chosen Name",
+            "Known As Name",
+        ),
+    ),
+    FieldSpec(
+        "preferred_last_name",
+        "preferred surname",
+        False,
+        ("Preferred Surname", "Preferred Last Name", "Chosen Surname", "Known As Surname", "Preferred Family Name"),
+    ),
+    FieldSpec("date_of_birth", "date of birth", True, ("DOB", "Date of Birth", "Birth Date", "Birthdate", "D.O.B.")),
+    FieldSpec(
+        "year_group",
+        "year group",
+        True,
+        (
+            "Year",
+            "Year Group",
+            "NC Year",
+            "National Curriculum Year",
+            "Curriculum Year",
+            "NC Year Group",
+            "National Curriculum Year Group",
+            "Year Grp",
+            "Yr",
+            "Yr Group",
+            "NCY",
+            "NC Year Actual",
+            "Actual NC Year",
+            "Yr Grp",
+        ),
+    ),
+    FieldSpec(
+        "registration_group",
+        "registration class",
+        False,
+        (
+            "Reg",
+            "Reg Group",
+            "Registration Group",
+            "Form",
+            "Tutor Group",
+            "Class",
+            "Registration Form",
+            "Reg Form",
+            "Form Group",
+            "Registration Class",
+            "Reg Class",
+            "Tutor",
+            "Form Class",
+            "Class Name",
+            "Registration",
+            "Reg Grp",
+            "Tutor Grp",
+            "Class Group",
+        ),
+    ),
+    FieldSpec("gender", "gender", False, ("Gender", "Sex", "Legal Sex")),
+    FieldSpec(
+        "pupil_premium",
+        "pupil premium",
+        False,
+        (
+            "Pupil Premium",
+            "PP",
+            "Pupil Premium Indicator",
+            "PP Eligible",
+            "Disadvantaged",
+            "Pupil Premium Eligible",
+            "Pupil Premium Eligibility",
+            "PP Indicator",
+            "PPG",
+            "PP Status",
+            "Disadvantaged Pupil",
+            "Pupil Premium Grant",
+        ),
+    ),
+    FieldSpec(
+        "fsm",
+        "free school meals",
+        False,
+        (
+            "FSM",
+            "FSM Eligible",
+            "Free School Meals",
+            "FSM Eligibility",
+            "FSM Indicator",
+            "Free School Meals Eligible",
+            "Free School Meal Eligible",
+            "Eligible for FSM",
+            "FSM Status",
+        ),
+    ),
+    FieldSpec(
+        "eal",
+        "EAL",
+        False,
+        (
+            "EAL",
+            "English as an Additional Language",
+            "EAL Status",
+            "English Additional Language",
+            "EAL Indicator",
+            "EAL Flag",
+        ),
+    ),
+    FieldSpec(
+        "looked_after",
+        "looked after",
+        False,
+        (
+            "Looked After",
+            "In Care",
+            "CLA",
+            "LAC",
+            "Child Looked After",
+            "Looked After Child",
+            "Children Looked After",
+            "In LA Care",
+            "Looked After Status",
+            "CLA Status",
+        ),
+    ),
+    FieldSpec(
+        "sen_status",
+        "SEN status",
+        False,
+        ("SEN Status", "SEN Provision", "SEN Stage", "SEN", "SEND Status", "SEN Code", "SEN Provision Type", "SEND"),
+    ),
+    FieldSpec(
+        "primary_need",
+        "primary need",
+        False,
+        (
+            "Primary Need",
+            "SEN Primary Need",
+            "Primary SEN Need",
+            "SEN Need Type",
+            "Primary Need Type",
+            "SEN Need",
+            "Need Type",
+            "Primary SEN Type",
+            "SEND Primary Need",
+            "Primary Need Code",
+            "SEN Type",
+            "SEN Type 1",
+            "SEN Need 1",
+            "SEN Need Type 1",
+        ),
+    ),
+    FieldSpec(
+        "secondary_need",
+        "secondary need",
+        False,
+        (
+            "Secondary Need",
+            "SEN Secondary Need",
+            "Secondary SEN Need",
+            "Secondary Need Type",
+            "Secondary SEN Type",
+            "SEND Secondary Need",
+            "Secondary Need Code",
+            "SEN Type 2",
+            "SEN Need 2",
+            "SEN Need Type 2",
+        ),
+    ),
+)
+
+FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
+REQUIRED_FIELDS = tuple(spec.name for spec in FIELDS if spec.required)
+
+# Words some MIS put in front of every header ("Student Surname", "Pupil Year Group").
+_HEADER_PREFIXES = ("pupil", "pupils", "student", "students", "child", "learner")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, no BOM or invisible characters, punctuation turned into single spaces."""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).replace("&", " and ")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def _build_header_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in FIELDS:
+        for header in spec.headers:
+            key = normalise_header(header)
+            if index.get(key, spec.name) != spec.name:
+                raise AssertionError(f"header {header!r} is claimed by {index[key]} and {spec.name}")
+            index[key] = spec.name
+    return index
+
+
+HEADER_INDEX = _build_header_index()
+
+
+def match_header(header: object) -> str | None:
+    """The canonical field a column header means, or None when we do not recognise it.
+
+    Tries the header as written; then with a parenthesised qualifier moved to the front
+    ("Forename (Preferred)" is the preferred forename) or dropped ("Date of Birth (dd/mm/yyyy)");
+    then without a leading "Pupil"/"Student" word.
+    """
+    text = "" if header is None else str(header)
+    candidates = [text]
+    bracketed = re.match(r"^(.*?)[(\[](.*?)[)\]](.*)$", text)
+    if bracketed:
+        before, inside, after = bracketed.groups()
+        candidates += [f"{inside} {before} {after}", f"{before} {after}"]
+    for candidate in candidates:
+        key = normalise_header(candidate)
+        if key in HEADER_INDEX:
+            return HEADER_INDEX[key]
+        first, _, rest = key.partition(" ")
+        if first in _HEADER_PREFIXES and rest in HEADER_INDEX:
+            return HEADER_INDEX[rest]
+    return None
+
+
+# --- Cells --------------------------------------------------------------------------------------------
+
+_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
+# Excel's trick for keeping leading zeros in a CSV: ="0123".
+_EXCEL_TEXT = re.compile(r'^="(.*)"$')
+
+
+def cell_text(value: object) -> str:
+    """A cell as the user sees it: trimmed text; whole numbers without ".0"; dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).translate(_INVISIBLE).strip()
+    excel_text = _EXCEL_TEXT.match(text)
+    return excel_text.group(1).strip() if excel_text else text
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^0-9A-Z]+", " ", unicodedata.normalize("NFKC", text).upper().replace("&", " AND ")).split()
+
+
+# --- UPN, names, classes ------------------------------------------------------------------------------
+
+
+def parse_upn(value: object) -> str:
+    upn = reference.normalise_upn(cell_text(value))
+    problem = reference.upn_problem(upn)
+    if problem:
+        raise CellProblem(problem)
+    return upn
+
+
+def parse_name(value: object, *, label: str, required: bool) -> str:
+    """A name kept as typed (case, accents, apostrophes, hyphens), trimmed, with runs of spaces made single.
+
+    Accents typed as a letter plus a combining mark (as some Mac exports do) are composed (NFC), so the
+    same name always compares equal on re-import.
+    """
+    text = " ".join(unicodedata.normalize("NFC", cell_text(value)).split())
+    if not text:
+        if required:
+            raise CellProblem(f"The {label} is blank")
+        return ""
+    if len(text) > MAX_NAME_LENGTH:
+        raise CellProblem(f"The {label} is {len(text)} characters long; the most is {MAX_NAME_LENGTH}")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn") for char in text):
+        raise CellProblem(f"The {label} contains a control character")
+    if not any(unicodedata.category(char)[0] == "L" for char in text):
+        raise CellProblem(f"The {label} has no letters in it")
+    return text
+
+
+def parse_registration_group(value: object) -> str:
+    text = " ".join(cell_text(value).split())
+    if len(text) > MAX_CLASS_LENGTH:
+        raise CellProblem(f"A class name can be at most {MAX_CLASS_LENGTH} characters, this one is {len(text)}")
+    return text
+
+
+# --- Dates --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+} | {"sept": 9}
+
+_WEEKDAY_PREFIX = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
+_TIME_SUFFIX = re.compile(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I)
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d+)$")
+_YEAR_FIRST = re.compile(r"^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s./-]*([a-z]+)\.?[\s.,/-]*(\d+)$", re.IGNORECASE)
+_MONTH_NAME_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d+)$", re.IGNORECASE)
+
+# Excel stores dates as days since 30/12/1899; a number in a date cell of an .xlsx is one of those.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_SERIALS = range(18264, 73051)  # 1950 to 2099: any other number is not a date of birth
+
+
+def _make_date(year_text: str, month: int, day: int) -> dt.date:
+    if len(year_text) == 2:
+        raise CellProblem("A two-digit year is ambiguous: write the year in full (dd/mm/yyyy)")
+    if len(year_text) != 4:
+        raise CellProblem("Not a date: the year must have four digits")
+    year = int(year_text)
+    if not 1 <= month <= 12:
+        raise CellProblem(f"Not a date: there is no month {month}")
+    last_day = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last_day:
+        raise CellProblem(f"Not a real date: {calendar.month_name[month]} {year} has {last_day} days")
+    return dt.date(year, month, day)
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from an Excel date cell or from text written day first (or ISO year-month-day).
+
+    Accepted: 14/03/2015, 4/3/2015, 14-03-2015, 14.03.2015, 2015-03-14, 14 Mar 2015, 14-Mar-2015,
+    14th March 2015, March 14 2015 (the month named, so not ambiguous), with an optional time after it.
+    Never month/day: 03/14/2015 is refused rather than guessed, and two-digit years are refused as ambiguous.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and int(value) in _EXCEL_SERIALS:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellProblem("A number, not a date")
+    written = cell_text(value)
+    if not written:
+        raise CellProblem("The date is blank")
+    text = _TIME_SUFFIX.sub("", _WEEKDAY_PREFIX.sub("", written)).strip()
+    if match := _DAY_FIRST.match(text):
+        day, _, month, year = match.groups()
+        if int(month) > 12 and int(day) <= 12:
+            raise CellProblem(
+                f"Not a date: there is no month {int(month)}. Dates are read day first (dd/mm/yyyy) "
+                "and this looks like a US month/day date"
+            )
+        return _make_date(year, int(month), int(day))
+    if match := _YEAR_FIRST.match(text):
+        year, _, month, day = match.groups()
+        return _make_date(year, int(month), int(day))
+    for pattern, order in ((_DAY_MONTH_NAME, "dmy"), (_MONTH_NAME_DAY, "mdy")):
+        if match := pattern.match(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = _MONTHS.get(parts["m"].lower())
+            if month is None:
+                raise CellProblem(f"Not a date: '{parts['m']}' is not a month")
+            return _make_date(parts["y"], month, int(parts["d"]))
+    raise CellProblem("Not a date: write it as dd/mm/yyyy")
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def parse_date_of_birth(value: object, *, today: dt.date) -> dt.date:
+    born = parse_date(value)
+    if born >= today:
+        raise CellProblem(f"The date of birth {born:%d/%m/%Y} is not in the past")
+    age = _age_on(born, today)
+    if not YOUNGEST_AGE <= age <= OLDEST_AGE:
+        raise CellProblem(
+            f"A date of birth of {born:%d/%m/%Y} makes the pupil {age} years old; "
+            f"pupils are {YOUNGEST_AGE} to {OLDEST_AGE}"
+        )
+    return born
+
+
+# --- Year groups --------------------------------------------------------------------------------------
+
+_YEAR_WORDS = {
+    "R": 0,
+    "REC": 0,
+    "RECEPTION": 0,
+    "YR": 0,
+    "YEAR R": 0,
+    "Y R": 0,
+    "RECEPTION YEAR": 0,
+    "YEAR RECEPTION": 0,
+    "F2": 0,
+    "FS2": 0,
+    "FOUNDATION 2": 0,
+    "FOUNDATION STAGE 2": 0,
+    "N1": -2,
+    "NURSERY 1": -2,
+    "N2": -1,
+    "NURSERY 2": -1,
+    "NURSERY": -1,
+    "NUR": -1,
+    "F1": -1,
+    "FS1": -1,
+    "FOUNDATION 1": -1,
+    "FOUNDATION STAGE 1": -1,
+}
+_YEAR_NUMBER = re.compile(r"^(?:(?:NC\s*)?(?:YEAR GROUP|YEAR|YR|Y|NCY|NC)\s*)?0*(\d{1,2})(?:\.0+)?$")
+
+
+def year_label(year: int) -> str:
+    return reference.YEAR_GROUP_LABELS.get(year, f"year {year}")
+
+
+def parse_year_group(value: object) -> int:
+    """A national curriculum year as the model stores it: N1 -2, N2/Nursery -1, Reception 0, then 1 to 14."""
+    if isinstance(value, bool):
+        raise CellProblem("Not a year group")
+    if isinstance(value, (int, float)):
+        if not float(value).is_integer():
+            raise CellProblem("Not a year group")
+        number = int(value)
+    else:
+        written = cell_text(value)
+        if not written:
+            raise CellProblem("The year group is blank")
+        if written.startswith("-"):
+            raise CellProblem("Not a year group: use N1 or N2 for nursery, R for Reception, or 1 to 14")
+        text = " ".join(re.sub(r"[^0-9A-Z.]+", " ", written.upper()).split())
+        if text in _YEAR_WORDS:
+            return _YEAR_WORDS[text]
+        match = _YEAR_NUMBER.match(text)
+        if not match:
+            raise CellProblem("Not a year group: use N1, N2, R (Reception) or 1 to 14")
+        number = int(match.group(1))
+    if not 0 <= number <= 14:
+        raise CellProblem(f"Year {number} is not a national curriculum year: use N1, N2, R (Reception) or 1 to 14")
+    return number
+
+
+# --- Gender and yes/no flags --------------------------------------------------------------------------
+
+_GENDERS = {"M": "M", "MALE": "M", "BOY": "M", "F": "F", "FEMALE": "F", "GIRL": "F", "": ""}
+
+
+def parse_gender(value: object) -> str:
+    written = cell_text(value)
+    gender = _GENDERS.get(written.upper())
+    if gender is None:
+        raise CellProblem("Not a gender this system records: use M or F, or leave it blank")
+    return gender
+
+
+_YES = {"Y", "YES", "TRUE", "T", "1"}
+_NO = {"N", "NO", "FALSE", "F", "0", ""}
+
+
+def parse_yes_no(value: object) -> bool:
+    """Y/N, Yes/No, True/False, T/F, 1/0 in any case; blank is No. Anything else is refused, not guessed."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    written = cell_text(value)
+    if written.upper() in _YES:
+        return True
+    if written.upper() in _NO:
+        return False
+    raise CellProblem("Not yes or no: use Y or N (Yes/No, True/False, 1/0), or leave it blank")
+
+
+# --- SEN status and need types ------------------------------------------------------------------------
+
+_STOP_WORDS = {"AND", "OR", "OF", "THE", "WITH"}
+
+
+def _vocabulary_key(text: str) -> str:
+    """Words in upper case without punctuation, filler words or plural endings, so that
+    "Speech, Language & Communication Needs" and "speech language and communication need" meet."""
+    words = []
+    for word in _words(text):
+        if word in _STOP_WORDS:
+            continue
+        if len(word) > 4 and word.endswith("IES"):
+            word = word[:-3] + "Y"
+        elif len(word) > 3 and word.endswith("S") and not word.endswith("SS"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+_LEGACY_SEN = "legacy"
+_SEN_STATUS_WORDS = {
+    "N": "N",
+    "NO SEN": "N",
+    "NONE": "N",
+    "NO": "N",
+    "NOT SEN": "N",
+    "NON SEN": "N",
+    "NO SPECIAL EDUCATIONAL NEED": "N",
+    "K": "K",
+    "SEN SUPPORT": "K",
+    "SUPPORT": "K",
+    "SEN K": "K",
+    "E": "E",
+    "EHC PLAN": "E",
+    "EHCP": "E",
+    "EHC": "E",
+    "EDUCATION HEALTH CARE PLAN": "E",
+    "STATEMENT": "E",
+    "STATEMENTED": "E",
+    "STATEMENT SEN": "E",
+    "STATEMENT SPECIAL EDUCATIONAL NEED": "E",
+    "S": "E",
+    "A": _LEGACY_SEN,
+    "P": _LEGACY_SEN,
+    "SCHOOL ACTION": _LEGACY_SEN,
+    "SCHOOL ACTION PLUS": _LEGACY_SEN,
+    "SA": _LEGACY_SEN,
+    "SAP": _LEGACY_SEN,
+}
+_SEN_STATUS_INDEX = {_vocabulary_key(words): code for words, code in _SEN_STATUS_WORDS.items()}
+
+
+def _lookup_coded(text: str, index: dict[str, str]) -> str | None:
+    """Look ``text`` up as a whole, or as "CODE - description" / "description (CODE)" whose parts agree.
+
+    Returns None when not recognised. When a recognised code comes with a description that names a
+    different entry, raises, because we cannot tell which one the school meant.
+    """
+    key = _vocabulary_key(text)
+    if key in index:
+        return index[key]
+    words = key.split()
+    if len(words) < 2:
+        return None
+    for code_word, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        code = index.get(code_word)
+        if code is None:
+            continue
+        described = index.get(" ".join(rest))
+        if described is not None and described != code:
+            raise CellProblem("The code and the description name different things")
+        return code
+    return None
+
+
+def parse_sen_status(value: object) -> str:
+    """N (no SEN), K (SEN support) or E (EHC plan), from the code, the words, or "K - SEN Support".
+
+    Statements of SEN were converted to EHC plans, so they are read as E. School Action (A) and School
+    Action Plus (P) were replaced by SEN support in 2015 and have no single equivalent, so they are refused.
+    """
+    written = cell_text(value)
+    if not written:
+        return "N"
+    status = _lookup_coded(written, _SEN_STATUS_INDEX)
+    if status == _LEGACY_SEN:
+        raise CellProblem(
+            "A pre-2015 code: School Action (A) and School Action Plus (P) were replaced by "
+            "K (SEN support) in 2015; record K or E"
+        )
+    if status is None:
+        raise CellProblem("Not an SEN status: use N (no SEN), K (SEN support) or E (EHC plan)")
+    return status
+
+
+_NEED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "SLCN": ("Speech language and communication", "Speech and language", "SLC"),
+    "ASD": (
+        "Autism",
+        "Autism spectrum disorder",
+        "Autistic spectrum condition",
+        "Autism spectrum condition",
+        "ASC",
+    ),
+    "SPLD": (),
+    "MLD": (),
+    "SLD": (),
+    "PMLD": ("Profound multiple learning difficulty",),
+    "SEMH": ("Social emotional and mental health difficulties", "Social emotional and mental health needs"),
+    "HI": ("Hearing impaired", "Hearing loss"),
+    "VI": ("Visually impaired", "Vision impairment"),
+    "MSI": ("Multisensory impairment", "Multi sensory impaired"),
+    "PD": (),
+    "OTH": ("Other", "Other difficulty/disability"),
+    "NSA": (
+        "No specialist assessment",
+        "No specialist assessment of type of need",
+        "SEN support but no specialist assessment",
+    ),
+}
+_LEGACY_NEED = "legacy"
+_NEED_INDEX: dict[str, str] = {}
+for _code, (_label, _area) in reference.NEED_TYPES.items():
+    for _text in (_code, _label, *_NEED_SYNONYMS.get(_code, ())):
+        _NEED_INDEX[_vocabulary_key(_text)] = _code
+for _text in ("BESD", "Behaviour emotional and social difficulty", "Behavioural emotional and social difficulty"):
+    _NEED_INDEX[_vocabulary_key(_text)] = _LEGACY_NEED
+_NO_NEED = {_vocabulary_key(text) for text in ("", "None", "N/A", "NA", "Not applicable", "No need", "No SEN")}
+
+
+def parse_need(value: object) -> str:
+    """A DfE need-type code ("SPLD"), from the code in any case, its description, or "CODE - description".
+    Blank, "None" and "N/A" mean no need recorded ("")."""
+    written = cell_text(value)
+    if _vocabulary_key(written) in _NO_NEED:
+        return ""
+    need = _lookup_coded(written, _NEED_INDEX)
+    if need == _LEGACY_NEED:
+        raise CellProblem(
+            "A pre-2015 need type: BESD was replaced by SEMH (social, emotional and mental health) "
+            "in 2015; record the current need type"
+        )
+    if need is None:
+        codes = ", ".join(reference.NEED_TYPES)
+        raise CellProblem(f"Not a need type: use a DfE need-type code ({codes}) or its description")
+    return need
+
+
+# --- Reading the file into rows of cells --------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    rows: list[tuple[int, list[object]]]  # (line as the spreadsheet numbers it, cells)
+    sheet: str | None = None
+
+
+def _decode(content: bytes) -> str:
+    """Text from bytes: UTF-16 when it says so, else UTF-8 (BOM or not), else Windows-1252, else Latin-1.
+
+    Excel's "CSV" on Windows is code page 1252; "CSV UTF-8" has a BOM. Latin-1 decodes any byte, so it is
+    the last resort for the few bytes 1252 leaves undefined.
+    """
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    if b"\x00" in content[:4096]:
+        raise FileProblem("This file has binary data in it: it is not a CSV or text export")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1")
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _split(text: str, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
+
+
+def _read_csv(content: bytes) -> _Table:
+    text = _decode(content).lstrip("\ufeff")
+    # Excel's "sep=;" hint line: Excel hides it and numbers the next line 1, so we drop it too.
+    forced = re.match(r"^sep=(.)\r?\n", text)
+    if forced:
+        text = text[forced.end() :]
+    # Choose the delimiter that makes the best header out of the first rows.
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        if forced:
+            delimiter = forced.group(1)
+        else:
+            scores = {d: _best_header(enumerate(_split(sample, d), 1))[1] for d in _DELIMITERS}
+            delimiter = max(_DELIMITERS, key=lambda d: (scores[d], -_DELIMITERS.index(d)))
+        records = _split(text, delimiter)
+    except csv.Error as exc:
+        raise FileProblem(f"The file could not be read as CSV: {exc}") from exc
+    # Lines are numbered by record, as a spreadsheet numbers its rows (a quoted cell may span two text lines).
+    return _Table(rows=[(number, list(cells)) for number, cells in enumerate(records, 1)])
+
+
+def _read_xlsx(content: bytes) -> list[_Table]:
+    from openpyxl import load_workbook
+
+    try:
+        # Not read_only: in that mode openpyxl trusts the sheet's stored dimensions, which some exporters get wrong.
+        workbook = load_workbook(io.BytesIO(content), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise FileProblem(f"This file could not be opened as an Excel (.xlsx) workbook ({exc}).") from exc
+    tables = []
+    for sheet in workbook.worksheets:
+        rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
+        tables.append(_Table(rows=rows, sheet=sheet.title))
+    workbook.close()
+    return tables
+
+
+def _read_tables(content: bytes) -> list[_Table]:
+    """The file's tables (one per worksheet for XLSX), recognising the format from the bytes, not the name."""
+    if not content.strip():
+        raise FileProblem("The file is empty")
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(
+            "This is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx or as CSV."
+        )
+    head = content[:200].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
+    if head.startswith((b"<!doctype", b"<html", b"<table", b"<?xml")):
+        raise FileProblem("This file is a web page or XML, not a spreadsheet: export it from the MIS as CSV or .xlsx.")
+    return [_read_csv(content)]
+
+
+# --- Header row ---------------------------------------------------------------------------------------
+
+
+def _header_score(cells: list[object]) -> int:
+    return len({field for field in map(match_header, cells) if field})
+
+
+def _best_header(rows: Iterable[tuple[int, list[object]]]) -> tuple[int | None, int]:
+    """The position (in the first rows) of the row that names the most recognised columns, and how many."""
+    best_position, best_score = None, 0
+    for position, (_, cells) in enumerate(rows):
+        if position >= HEADER_SEARCH_ROWS:
+            break
+        score = _header_score(cells)
+        if score > best_score:
+            best_position, best_score = position, score
+    return best_position, best_score
+
+
+def _header_text(value: object) -> str:
+    return " ".join(cell_text(value).split())
+
+
+@dataclass
+class _Layout:
+    columns: dict[str, int]  # canonical field -> column index
+    headers: list[str]  # every header as written
+    ignored: list[str]
+
+
+def _layout(header_cells: list[object]) -> tuple[_Layout, list[str]]:
+    """Map header cells to fields. Returns the layout and the whole-file problems with it."""
+    headers = [_header_text(cell) for cell in header_cells]
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[str] = []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        field_name = match_header(header)
+        if field_name is None:
+            ignored.append(header)
+        elif field_name in columns:
+            problems.append(
+                f"Columns '{headers[columns[field_name]]}' and '{header}' both give the "
+                f"{FIELDS_BY_NAME[field_name].label}: remove or rename one of them."
+            )
+        else:
+            columns[field_name] = index
+    missing = [FIELDS_BY_NAME[name] for name in REQUIRED_FIELDS if name not in columns]
+    if missing:
+        found = ", ".join(f"'{header}'" for header in headers if header) or "none"
+        needed = "; ".join(f"{spec.label} (e.g. {', '.join(spec.headers[:3])})" for spec in missing)
+        problems.insert(0, f"The file has no column for: {needed}. Columns found: {found}.")
+    return _Layout(columns=columns, headers=headers, ignored=ignored), problems
+
+
+# --- Rows ---------------------------------------------------------------------------------------------
+
+
+def _field_parsers(today: dt.date) -> dict[str, Callable[[object], object]]:
+    def name(label: str, required: bool) -> Callable[[object], str]:
+        return lambda value: parse_name(value, label=label, required=required)
+
+    return {
+        "upn": parse_upn,
+        "legal_last_name": name("legal surname", True),
+        "legal_first_name": name("legal forename", True),
+        "preferred_first_name": name("preferred forename", False),
+        "preferred_last_name": name("preferred surname", False),
+        "date_of_birth": lambda value: parse_date_of_birth(value, today=today),
+        "year_group": parse_year_group,
+        "registration_group": parse_registration_group,
+        "gender": parse_gender,
+        "pupil_premium": parse_yes_no,
+        "fsm": parse_yes_no,
+        "eal": parse_yes_no,
+        "looked_after": parse_yes_no,
+        "sen_status": parse_sen_status,
+        "primary_need": parse_need,
+        "secondary_need": parse_need,
+    }
+
+
+def _is_blank(cells: list[object]) -> bool:
+    return all(cell_text(cell) == "" for cell in cells)
+
+
+def _cross_checks(
+    values: dict[str, object], *, lowest_year: int, highest_year: int, today: dt.date
+) -> list[tuple[str, str]]:
+    """Problems between fields of one row, as (field, reason); only for fields that parsed."""
+    problems: list[tuple[str, str]] = []
+    year = values.get("year_group")
+    born = values.get("date_of_birth")
+    if isinstance(year, int):
+        if not lowest_year <= year <= highest_year:
+            problems.append(
+                (
+                    "year_group",
+                    f"{year_label(year)} is not taught at this school "
+                    f"({year_label(lowest_year)} to {year_label(highest_year)})",
+                )
+            )
+        elif isinstance(born, dt.date):
+            expected = reference.expected_year_group(born, today)
+            if abs(expected - year) > 1:
+                problems.append(
+                    (
+                        "year_group",
+                        f"A pupil born on {born:%d/%m/%Y} would be in {year_label(expected)} this school year, "
+                        f"not {year_label(year)}",
+                    )
+                )
+    status = values.get("sen_status")
+    primary = values.get("primary_need")
+    secondary = values.get("secondary_need")
+    if status == "N":
+        for need_field in ("primary_need", "secondary_need"):
+            if values.get(need_field):
+                problems.append((need_field, "A need is given but the SEN status is N (no SEN)"))
+    if primary and secondary and primary == secondary:
+        problems.append(("secondary_need", f"The secondary need is the same as the primary need ({primary})"))
+    if secondary and primary == "":
+        problems.append(("secondary_need", "A secondary need is given without a primary need"))
+    return problems
+
+
+def parse_pupil_file(
+    content: bytes, filename: str, *, lowest_year: int, highest_year: int, today: dt.date
+) -> ParsedFile:
+    """Read an MIS export and check every row.
+
+    ``lowest_year``/``highest_year`` are the school's year groups (Reception is 0); ``today`` dates the
+    age and year-group checks. Rows with any problem are left out of ``rows`` and every problem is in
+    ``errors``; a file that cannot be used at all has ``file_errors`` and no rows.
+    """
+    parsed = ParsedFile(filename=filename)
+    try:
+        tables = _read_tables(content)
+    except FileProblem as exc:
+        parsed.file_errors.append(str(exc))
+        return parsed
+
+    # The first worksheet whose first rows contain a recognisable header; else the first worksheet.
+    chosen, header_position = tables[0], None
+    for table in tables:
+        position, score = _best_header(table.rows)
+        if score:
+            chosen, header_position = table, position
+            break
+    parsed.sheet = chosen.sheet
+    if header_position is None:
+        first = next((cells for _, cells in chosen.rows if not _is_blank(cells)), [])
+        shown = ", ".join(f"'{_header_text(cell)}'" for cell in first if _header_text(cell))[:300]
+        where = f" on sheet '{chosen.sheet}'" if chosen.sheet else ""
+        parsed.file_errors.append(
+            f"No header row found{where}: expected columns such as UPN, Surname, Forename, Date of birth and "
+            f"Year group in the first {HEADER_SEARCH_ROWS} rows. The first row reads: {shown or '(nothing)'}."
+        )
+        return parsed
+
+    header_line, header_cells = chosen.rows[header_position]
+    layout, problems = _layout(header_cells)
+    parsed.header_line = header_line
+    parsed.columns = {name: layout.headers[index] for name, index in layout.columns.items()}
+    parsed.ignored_columns = layout.ignored
+    if problems:
+        parsed.file_errors.extend(problems)
+        return parsed
+
+    parsers = _field_parsers(today)
+    first_line_of: dict[str, int] = {}
+    data_rows = [(line, cells) for line, cells in chosen.rows[header_position + 1 :] if not _is_blank(cells)]
+    if not data_rows:
+        parsed.file_errors.append(f"There are no pupils in the file: nothing below the header on line {header_line}.")
+        return parsed
+
+    for line, cells in data_rows:
+        parsed.row_count += 1
+        values: dict[str, object] = {}
+        row_errors: list[RowError] = []
+        for field_name, index in layout.columns.items():
+            raw = _cell(cells, index)
+            if cell_text(raw).upper() in _EXCEL_ERRORS:
+                row_errors.append(_error(layout, line, cells, field_name, "The spreadsheet shows an error here"))
+                continue
+            try:
+                values[field_name] = parsers[field_name](raw)
+            except CellProblem as exc:
+                row_errors.append(_error(layout, line, cells, field_name, str(exc)))
+
+        # A value under no header means the row is shifted, usually an unquoted comma in a CSV.
+        for index, cell in enumerate(cells):
+            if cell_text(cell) and (index >= len(layout.headers) or not layout.headers[index]):
+                row_errors.append(
+                    RowError(
+                        line,
+                        f"column {index + 1} (no header)",
+                        cell_text(cell),
+                        "A value under no column header: is a comma in a name missing its quotes?",
+                    )
+                )
+
+        for field_name, reason in _cross_checks(
+            values, lowest_year=lowest_year, highest_year=highest_year, today=today
+        ):
+            row_errors.append(_error(layout, line, cells, field_name, reason))
+
+        upn_text = reference.normalise_upn(cell_text(_cell(cells, layout.columns["upn"])))
+        if upn_text:
+            parsed.seen_upns.add(upn_text)
+        if "upn" in values:
+            upn = str(values["upn"])
+            if upn in first_line_of:
+                reason = f"UPN {upn} is already on line {first_line_of[upn]}: each pupil may appear only once"
+                row_errors.append(_error(layout, line, cells, "upn", reason))
+            else:
+                first_line_of[upn] = line
+
+        if row_errors:
+            parsed.errors.extend(sorted(row_errors, key=lambda error: _column_order(error, layout)))
+        else:
+            parsed.rows.append(PupilRow(line=line, fields=values))
+    return parsed
+
+
+def _cell(cells: list[object], index: int) -> object:
+    return cells[index] if index < len(cells) else None
+
+
+def _error(layout: _Layout, line: int, cells: list[object], field_name: str, reason: str) -> RowError:
+    index = layout.columns[field_name]
+    return RowError(line, layout.headers[index], cell_text(_cell(cells, index)), reason)
+
+
+def _column_order(error: RowError, layout: _Layout) -> int:
+    try:
+        return layout.headers.index(error.column)
+    except ValueError:
+        return len(layout.headers)
+
+
+def recognised_columns() -> list[tuple[str, bool, tuple[str, ...]]]:
+    """(label, required, example headers) for each field, for help texts."""
+    return [(spec.label, spec.required, spec.headers) for spec in FIELDS]
