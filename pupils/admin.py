@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Guardian, Pupil, PupilGuardian, PupilImport, TeachingGroup
+from .models import DataImport, Guardian, Pupil, PupilGuardian, TeachingGroup
 
 
 @admin.register(TeachingGroup)
@@ -39,8 +39,8 @@ class PupilGuardianAdmin(admin.ModelAdmin):
     autocomplete_fields = ["pupil", "guardian"]
 
 
-@admin.register(PupilImport)
-class PupilImportAdmin(admin.ModelAdmin):
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
     list_display = ["filename", "school", "status", "uploaded_by", "uploaded_at", "created_count", "updated_count"]
     list_filter = ["status", "school"]
     readonly_fields = ["uploaded_at", "applied_at"]

@@ -1,6 +1,6 @@
 """Upload an MIS export, preview what it would change, then confirm or cancel it.
 
-The upload is held in a ``PupilImport`` row until the user decides; the preview reads it again each time
+The upload is held in a ``DataImport`` row until the user decides; the preview reads it again each time
 (the school's pupils may have changed since) and runs the import as a dry run, so what it shows is what
 confirm does.
 """
@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from provision.access import IMPORTERS, role_required
 
 from .importing import FIELDS_BY_NAME, recognised_columns
-from .models import ImportStatus, PupilImport
+from .models import DataImport, ImportStatus
 from .services import (
     ImportClosed,
     import_record_apply,
@@ -56,9 +56,9 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _import_for_request(request: HttpRequest, pk: int) -> PupilImport:
+def _import_for_request(request: HttpRequest, pk: int) -> DataImport:
     """An import of the current school only: anyone else's is a 404, so its existence is not revealed."""
-    record = PupilImport.objects.filter(pk=pk, school=request.school).select_related("school", "uploaded_by").first()
+    record = DataImport.objects.filter(pk=pk, school=request.school).select_related("school", "uploaded_by").first()
     if record is None:
         raise Http404("No such import")
     return record
@@ -80,7 +80,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("pupils:import_preview", pk=record.pk)
     else:
         form = ImportUploadForm()
-    recent = PupilImport.objects.filter(school=request.school).defer("content").select_related("uploaded_by")[:10]
+    recent = DataImport.objects.filter(school=request.school).defer("content").select_related("uploaded_by")[:10]
     return render(
         request,
         "pupils/import_upload.html",

@@ -354,28 +354,47 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class PupilImport(models.Model):
-    """An uploaded MIS export, held between preview and confirm; the file is dropped once applied."""
+class ImportKind(models.TextChoices):
+    PUPILS = "pupils", "Pupils"
+    RESULTS = "results", "Assessment results"
+
+
+class DataImport(models.Model):
+    """An uploaded MIS export, held between preview and confirm.
+
+    The file itself is dropped once applied or cancelled (it holds children's data we no longer need); the
+    counts and the rejected rows stay as the record of what happened.
+    """
 
     Status = ImportStatus
+    Kind = ImportKind
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="pupil_imports")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="data_imports")
+    kind = models.CharField(max_length=8, choices=ImportKind.choices, default=ImportKind.PUPILS)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
     content = models.BinaryField(editable=False)
-    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PREVIEW)
+    status = models.CharField(max_length=9, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
     applied_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(
+        default=list, blank=True, help_text="Each rejected row as {line, column, value, reason}, kept after applying."
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[choice.value for choice in ImportStatus]), name="pupil_import_status_valid"
+                condition=Q(status__in=[choice.value for choice in ImportStatus]), name="data_import_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in ImportKind]), name="data_import_kind_valid"
             ),
         ]
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
-from .models import Gender, GroupKind, ImportStatus, Pupil, PupilImport, SenStatus, TeachingGroup, YearGroup
+from .models import DataImport, Gender, GroupKind, ImportStatus, Pupil, SenStatus, TeachingGroup, YearGroup
 from .reference import normalise_upn
 
 # What an import may write, in the order a preview lists the changes. The UPN is the key, never changed.
@@ -443,28 +443,28 @@ def import_parse(*, school: School, content: bytes, filename: str, today: dt.dat
     )
 
 
-def import_record_create(*, school: School, by, filename: str, content: bytes) -> PupilImport:
+def import_record_create(*, school: School, by, filename: str, content: bytes) -> DataImport:
     """Keep an uploaded file until it is confirmed or cancelled."""
-    record = PupilImport(school=school, uploaded_by=by, filename=filename[:255], content=content)
-    record.full_clean(exclude=["content", "uploaded_by"])
+    record = DataImport(school=school, uploaded_by=by, filename=filename[:255], content=content)
+    record.full_clean(exclude=["content"])
     record.save()
     return record
 
 
-def import_record_preview(*, record: PupilImport) -> ImportResult:
+def import_record_preview(*, record: DataImport) -> ImportResult:
     """What applying the held file would do now (it is read again: the school's pupils may have changed)."""
     parsed = import_parse(school=record.school, content=bytes(record.content), filename=record.filename)
     return pupils_import(school=record.school, parsed=parsed, dry_run=True)
 
 
 @transaction.atomic
-def import_record_apply(*, record: PupilImport, by=None) -> ImportResult:
+def import_record_apply(*, record: DataImport, by=None) -> ImportResult:
     """Apply a held file: valid rows are written, the counts kept and the file dropped.
 
     Raises ImportClosed if it was already applied or cancelled. The row is locked first so that a double
     click (or two staff) cannot apply the same file twice. A file that cannot be read is left as it was.
     """
-    locked = PupilImport.objects.select_for_update().select_related("school").get(pk=record.pk)
+    locked = DataImport.objects.select_for_update().select_related("school").get(pk=record.pk)
     if locked.status != ImportStatus.PREVIEW:
         raise ImportClosed(f"{locked.filename} was already {locked.get_status_display().lower()}.")
     parsed = import_parse(school=locked.school, content=bytes(locked.content), filename=locked.filename)
@@ -477,6 +477,9 @@ def import_record_apply(*, record: PupilImport, by=None) -> ImportResult:
     locked.updated_count = result.updated_count
     locked.unchanged_count = result.unchanged_count
     locked.rejected_count = result.rejected_count
+    locked.rejected_rows = [
+        {"line": e.line, "column": e.column, "value": e.value, "reason": e.reason} for e in result.errors
+    ]
     locked.content = b""
     locked.save()
     record.refresh_from_db()
@@ -484,9 +487,9 @@ def import_record_apply(*, record: PupilImport, by=None) -> ImportResult:
 
 
 @transaction.atomic
-def import_record_cancel(*, record: PupilImport) -> PupilImport:
+def import_record_cancel(*, record: DataImport) -> DataImport:
     """Drop a held file without applying it. Raises ImportClosed if it was already applied or cancelled."""
-    locked = PupilImport.objects.select_for_update().get(pk=record.pk)
+    locked = DataImport.objects.select_for_update().get(pk=record.pk)
     if locked.status != ImportStatus.PREVIEW:
         raise ImportClosed(f"{locked.filename} was already {locked.get_status_display().lower()}.")
     locked.status = ImportStatus.CANCELLED

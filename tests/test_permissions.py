@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision.models import Term
-from pupils.models import PupilImport
+from pupils.models import DataImport
 
 ACTORS = ["anonymous", "senco", "teacher", "ta", "leader", "admin", "parent", "other_senco"]
 STAFF = ["senco", "teacher", "ta", "leader", "admin"]
@@ -87,7 +87,7 @@ def _args(world, kind: str | None) -> list:
     if kind == "term":
         return [Term.objects.filter(academic_year__school=world.school).first().pk]
     if kind == "import":
-        batch = PupilImport.objects.create(
+        batch = DataImport.objects.create(
             school=world.school, filename="export.csv", content=b"UPN,Surname,Forename,DOB,Year\r\n"
         )
         return [batch.pk]

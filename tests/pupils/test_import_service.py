@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pupils import services
 from pupils.importing import ParsedFile, PupilRow
-from pupils.models import ImportStatus, Pupil, PupilImport, TeachingGroup
+from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
 from pupils.reference import make_upn
 from pupils.services import ImportClosed, import_parse, pupils_import
 from tests import factories as f
@@ -295,7 +295,7 @@ def test_cancel_a_held_upload(world):
 
 
 def test_a_held_file_that_cannot_be_read_stays_open(world):
-    record = PupilImport.objects.create(school=world.school, filename="x.csv", content=b"UPN,Surname\r\n")
+    record = DataImport.objects.create(school=world.school, filename="x.csv", content=b"UPN,Surname\r\n")
     result = services.import_record_apply(record=record)
     assert result.file_errors
     record.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pupils.models import ImportStatus, Pupil, PupilImport, TeachingGroup
+from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:import_upload")
@@ -28,12 +29,12 @@ def upload(client, name: str, content: bytes | None = None):
     return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
 
 
-def preview_url(record: PupilImport) -> str:
+def preview_url(record: DataImport) -> str:
     return reverse("pupils:import_preview", args=[record.pk])
 
 
-def held(world, name: str = "sims_export.csv") -> PupilImport:
-    return PupilImport.objects.create(
+def held(world, name: str = "sims_export.csv") -> DataImport:
+    return DataImport.objects.create(
         school=world.school, uploaded_by=world.users["admin"], filename=name, content=(FILES / name).read_bytes()
     )
 
@@ -56,7 +57,7 @@ def test_other_roles_may_not_import(client, world, role):
     record = held(world)
     assert client.get(preview_url(record)).status_code == 403
     assert client.post(preview_url(record), {"action": "confirm"}).status_code == 403
-    assert PupilImport.objects.count() == 1 and Pupil.objects.count() == 4
+    assert DataImport.objects.count() == 1 and Pupil.objects.count() == 4
 
 
 def test_anonymous_is_sent_to_sign_in(client, world):
@@ -67,7 +68,7 @@ def test_anonymous_is_sent_to_sign_in(client, world):
 def test_upload_preview_confirm(client, world):
     client.force_login(world.users["admin"])
     response = upload(client, "sims_export.csv")
-    record = PupilImport.objects.get()
+    record = DataImport.objects.get()
     assert response.status_code == 302 and response["Location"] == preview_url(record)
     assert (record.school, record.uploaded_by, record.filename) == (
         world.school,
@@ -150,7 +151,7 @@ def test_preview_lists_changes_to_existing_pupils(client, world):
         f"{pupil.upn},{pupil.legal_last_name},{pupil.legal_first_name},14/03/2019,3,3C,K,ASD\r\n"
     ).encode()
     upload(client, "changes.csv", content)
-    record = PupilImport.objects.get()
+    record = DataImport.objects.get()
     page = client.get(preview_url(record)).content.decode()
     assert 'id="updated-rows"' in page
     assert "3B &rarr; 3C" in page and "N (No SEN) &rarr; K (SEN support)" in page and "(blank) &rarr; ASD" in page
@@ -164,14 +165,14 @@ def test_preview_lists_changes_to_existing_pupils(client, world):
 def test_xlsx_upload(client, world):
     client.force_login(world.users["admin"])
     upload(client, "arbor_export.xlsx")
-    result = client.get(preview_url(PupilImport.objects.get())).context["result"]
+    result = client.get(preview_url(DataImport.objects.get())).context["result"]
     assert (result.created_count, result.rejected_count, result.sheet, result.header_line) == (4, 1, "Students", 3)
 
 
 def test_a_file_that_cannot_be_read_shows_why_and_cannot_be_confirmed(client, world):
     client.force_login(world.users["admin"])
     upload(client, "short.csv", b"UPN,Surname,Forename\r\nX,Y,Z\r\n")
-    record = PupilImport.objects.get()
+    record = DataImport.objects.get()
     response = client.get(preview_url(record))
     page = response.content.decode()
     assert 'id="file-errors"' in page and "date of birth" in page and 'value="confirm"' not in page
@@ -193,7 +194,7 @@ def test_upload_refuses_other_files(client, world, name, content, message):
     client.force_login(world.users["admin"])
     response = upload(client, name, content)
     assert response.status_code == 200 and message in response.content.decode()
-    assert PupilImport.objects.count() == 0
+    assert DataImport.objects.count() == 0
 
 
 def test_upload_refuses_files_over_the_limit(client, world, settings):
@@ -201,7 +202,7 @@ def test_upload_refuses_files_over_the_limit(client, world, settings):
     client.force_login(world.users["admin"])
     response = upload(client, "sims_export.csv")
     assert response.status_code == 200 and "the largest file accepted is 100" in response.content.decode()
-    assert PupilImport.objects.count() == 0
+    assert DataImport.objects.count() == 0
 
 
 def test_upload_without_a_file(client, world):
@@ -219,4 +220,22 @@ def test_upload_under_another_field_name(client, world):
     client.force_login(world.users["admin"])
     content = (FILES / "semicolon_cp1252.csv").read_bytes()
     response = client.post(UPLOAD, {"export": SimpleUploadedFile("pupils.csv", content)})
-    assert response.status_code == 302 and PupilImport.objects.get().filename == "pupils.csv"
+    assert response.status_code == 302 and DataImport.objects.get().filename == "pupils.csv"
+
+
+@pytest.mark.django_db
+def test_rejected_rows_stay_on_record_after_applying(client, world):
+    content = (FILES / "sims_export.csv").read_bytes()
+    client.force_login(world.users["admin"])
+    with time_machine.travel(dt.datetime(2026, 10, 1, 9, 0), tick=False):
+        client.post(reverse("pupils:import_upload"), {"file": SimpleUploadedFile("sims_export.csv", content)})
+        record = DataImport.objects.get(school=world.school)
+        client.post(reverse("pupils:import_preview", args=[record.pk]), {"action": "confirm"})
+        record.refresh_from_db()
+        page = client.get(reverse("pupils:import_preview", args=[record.pk])).content.decode()
+    assert bytes(record.content) == b""
+    assert record.rejected_count > 0
+    assert len({row["line"] for row in record.rejected_rows}) == record.rejected_count
+    assert all({"line", "column", "value", "reason"} <= set(row) for row in record.rejected_rows)
+    first = record.rejected_rows[0]
+    assert f"<td>{first['line']}</td>" in page and escape(first["reason"]) in page
