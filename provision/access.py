@@ -26,6 +26,9 @@ CALENDAR_EDITORS = (Role.ADMIN, Role.LEADER)
 # Teachers enter results for their own classes only (see pupils.assessments.groups_for_results).
 RESULT_ENTRY = (Role.TEACHER, Role.SENCO, Role.LEADER)
 ASSESSMENT_EDITORS = (Role.SENCO, Role.LEADER, Role.ADMIN)
+IDENTIFICATION_VIEWERS = (Role.SENCO, Role.LEADER)
+# Teachers track their own classes only (reports.tracking.tracking narrows them).
+TRACKING_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 
 
 def schools_for(request: HttpRequest, roles: Iterable[str]) -> list[School]:

@@ -51,6 +51,13 @@ REASON_LABELS = {
 }
 
 
+def completed_months(date_of_birth: pd.Series, on: pd.Series) -> pd.Series:
+    """Chronological age in completed months (vectorised ``reference.age_in_months``)."""
+    born, taken = pd.to_datetime(date_of_birth), pd.to_datetime(on)
+    months = (taken.dt.year - born.dt.year) * 12 + taken.dt.month - born.dt.month
+    return (months - (taken.dt.day < born.dt.day).astype(int)).astype("float64")
+
+
 def months_between(earlier: pd.Series, later: pd.Series) -> pd.Series:
     return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days / DAYS_PER_MONTH
 
@@ -65,7 +72,7 @@ def _with_expected(results: pd.DataFrame) -> pd.DataFrame:
         # Missing thresholds arrive as None from the database: make them NaN so comparisons are simply False.
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     age_rows = frame["scale_kind"] == "age"
-    chronological = months_between(frame["date_of_birth"], frame["taken_on"]).round()
+    chronological = completed_months(frame["date_of_birth"], frame["taken_on"])
     frame["expected_value"] = frame["expected"].astype("float64")
     frame.loc[age_rows, "expected_value"] = chronological[age_rows] - frame.loc[age_rows, "age_tolerance_months"]
     return frame

@@ -113,3 +113,11 @@ def upn_problem(value: str) -> str | None:
 def make_upn(body: str) -> str:
     """A valid UPN from its twelve characters after the check letter (used by the demo seed and tests)."""
     return stdnum_upn.calc_check_digit(body) + body
+
+
+def age_in_months(date_of_birth: dt.date, on: dt.date) -> int:
+    """Chronological age in completed months, as reading-age tests report it (7:10 until the day before 7:11)."""
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    if on.day < date_of_birth.day:
+        months -= 1
+    return months

@@ -1,0 +1,316 @@
+"""Views of assessment data: who needs support, tracking grids, one pupil's progress, the disadvantage gap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pandas as pd
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from provision.access import IDENTIFICATION_VIEWERS, PUPIL_VIEWERS, TRACKING_VIEWERS, role_required
+from provision.models import Role
+from pupils import identification as ident
+from pupils import scales
+from pupils.models import Assessment, Gender, Pupil, Result, Subject, TeachingGroup, YearGroup
+from pupils.reference import age_in_months
+from pupils.selectors import get_pupil_for_user
+
+from . import charts
+from .selectors import assessments_by_id, results_frame
+
+YES_NO = {"yes": True, "no": False}
+
+
+def _flag_filters(request: HttpRequest, pupils):
+    """Pupil premium, SEN, EAL and gender filters shared by the tracking pages."""
+    for param, field in (("pp", "pupil_premium"), ("eal", "eal")):
+        if request.GET.get(param) in YES_NO:
+            pupils = pupils.filter(**{field: YES_NO[request.GET[param]]})
+    if request.GET.get("sen") == "yes":
+        pupils = pupils.with_sen()
+    elif request.GET.get("sen") == "no":
+        pupils = pupils.filter(sen_status="N")
+    if request.GET.get("gender") in Gender.values:
+        pupils = pupils.filter(gender=request.GET["gender"])
+    return pupils
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _expected_for(assessment: Assessment, pupil: Pupil) -> float | None:
+    """The expected standard of this assessment for this pupil (chronological age less tolerance for age scales)."""
+    scale = assessment.scale
+    if scale.kind == "age":
+        return age_in_months(pupil.date_of_birth, assessment.taken_on) - scale.age_tolerance_months
+    return scale.expected
+
+
+def _band(value: float, expected: float | None, high: float | None) -> str:
+    if high is not None and value >= high:
+        return "high"
+    if expected is None:
+        return "none"
+    return "below" if value < expected else "expected"
+
+
+@role_required(*IDENTIFICATION_VIEWERS)
+def identification(request: HttpRequest) -> HttpResponse:
+    """Per subject, the pupils whose latest results give a reason for concern, and why."""
+    school = request.school
+    subjects = list(Subject.objects.filter(school=school))
+    subject_id = _int_param(request, "subject")
+    year = _int_param(request, "year")
+    group = request.GET.get("group") if request.GET.get("group") in ("support", "more_able") else "support"
+    pupils = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
+    if year is not None:
+        pupils = pupils.filter(year_group=year)
+    frame = results_frame(school=school, pupils=pupils, subject_id=subject_id)
+    flagged = ident.identify(frame)
+    flagged = flagged[flagged["group"] == group]
+    pupil_rows = {
+        p.pk: p for p in Pupil.objects.filter(pk__in=flagged["pupil_id"].tolist()).select_related("registration_group")
+    }
+    assessments = assessments_by_id(school)
+    by_subject: dict[int, list[dict]] = defaultdict(list)
+    for row in flagged.itertuples(index=False):
+        pupil = pupil_rows[row.pupil_id]
+        latest = assessments[row.latest_assessment_id]
+        spec = latest.scale.spec()
+        has_previous = not pd.isna(row.previous_value)
+        by_subject[row.subject_id].append(
+            {
+                "pupil": pupil,
+                "latest": latest,
+                "latest_value": scales.display(spec, row.latest_value),
+                "previous_value": scales.display(spec, row.previous_value) if has_previous else "",
+                "change": _format_change(spec, row.change) if has_previous else "",
+                "expected": scales.display(spec, row.expected_value) if not pd.isna(row.expected_value) else "",
+                "reasons": [ident.REASON_LABELS[code] for code in row.reasons],
+                "reason_codes": row.reasons,
+            }
+        )
+    sections = []
+    for subject in subjects:
+        rows = sorted(by_subject.get(subject.pk, []), key=lambda r: (r["pupil"].year_group, r["pupil"].sorting_name))
+        if subject_id is None or subject.pk == subject_id:
+            sections.append((subject, rows))
+    return render(
+        request,
+        "reports/identification.html",
+        {
+            "sections": sections,
+            "subjects": subjects,
+            "subject_id": subject_id,
+            "year": year,
+            "years": [(y, YearGroup(y).label) for y in school.year_groups],
+            "group": group,
+            "total": len(flagged),
+            "distinct_pupils": flagged["pupil_id"].nunique(),
+            "reason_labels": ident.REASON_LABELS,
+        },
+    )
+
+
+def _format_change(spec: scales.ScaleSpec, change: float) -> str:
+    if spec.kind == scales.AGE:
+        sign = "+" if change >= 0 else "-"
+        return f"{sign}{abs(round(change)):.0f} months"
+    if spec.kind == scales.BANDS:
+        return f"{change:+.0f} band{'s' if abs(change) != 1 else ''}"
+    return f"{change:+g}"
+
+
+@role_required(*TRACKING_VIEWERS)
+def tracking(request: HttpRequest) -> HttpResponse:
+    """A class or year group's results in one subject, coloured against the expected and high standards."""
+    school = request.school
+    groups = TeachingGroup.objects.filter(school=school).order_by("year_group", "name")
+    if request.role == Role.TEACHER:
+        groups = groups.filter(teachers=request.user)
+    groups = list(groups)
+    subjects = list(Subject.objects.filter(school=school))
+    group_id, year = _int_param(request, "group"), _int_param(request, "year")
+    subject_id = _int_param(request, "subject") or (subjects[0].pk if subjects else None)
+    group = next((g for g in groups if g.pk == group_id), None)
+    if group_id is not None and group is None:
+        raise Http404("No such class")
+    if request.role == Role.TEACHER:
+        year = None  # teachers track their own classes
+        if group is None and groups:
+            group = groups[0]
+    elif group is None and year is None:
+        year = school.lowest_year if not groups else groups[0].year_group
+    pupils = Pupil.objects.filter(school=school).on_roll().select_related("registration_group")
+    if group is not None:
+        pupils = pupils.filter(registration_group=group)
+    elif year is not None:
+        pupils = pupils.filter(year_group=year)
+    else:
+        pupils = pupils.none()
+    pupils = list(_flag_filters(request, pupils).order_by("legal_last_name", "legal_first_name"))
+    year_groups = {p.year_group for p in pupils} or (
+        {group.year_group} if group and group.year_group is not None else set()
+    )
+    assessments = [
+        a
+        for a in Assessment.objects.filter(school=school, subject_id=subject_id)
+        .select_related("subject", "scale")
+        .prefetch_related("scale__bands")
+        .order_by("taken_on", "name")
+        if any(a.covers(y) for y in year_groups)
+    ]
+    results = {
+        (r.pupil_id, r.assessment_id): r.value
+        for r in Result.objects.filter(pupil__in=pupils, assessment__in=assessments).only(
+            "pupil_id", "assessment_id", "value"
+        )
+    }
+    specs = {a.pk: a.scale.spec() for a in assessments}
+    rows = []
+    counts = {a.pk: {"below": 0, "expected": 0, "high": 0, "n": 0} for a in assessments}
+    for pupil in pupils:
+        cells = []
+        for a in assessments:
+            value = results.get((pupil.pk, a.pk))
+            if value is None or not a.covers(pupil.year_group):
+                cells.append({"text": "", "band": "missing"})
+                continue
+            band = _band(value, _expected_for(a, pupil), a.scale.high)
+            counts[a.pk]["n"] += 1
+            if band in counts[a.pk]:
+                counts[a.pk][band] += 1
+            cells.append({"text": scales.display(specs[a.pk], value), "band": band})
+        rows.append((pupil, cells))
+    summary = []
+    for a in assessments:
+        c = counts[a.pk]
+        at_or_above = c["expected"] + c["high"]
+        summary.append(round(100 * at_or_above / c["n"]) if c["n"] else None)
+    return render(
+        request,
+        "reports/tracking.html",
+        {
+            "groups": groups,
+            "group": group,
+            "year": year,
+            "years": [(y, YearGroup(y).label) for y in school.year_groups] if request.role != Role.TEACHER else [],
+            "subjects": subjects,
+            "subject_id": subject_id,
+            "assessments": assessments,
+            "rows": rows,
+            "summary": summary,
+            "filters": {k: request.GET.get(k, "") for k in ("pp", "sen", "eal", "gender")},
+        },
+    )
+
+
+@role_required(*PUPIL_VIEWERS)
+def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pupil's results over time, a chart and a table per subject."""
+    pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
+    results = list(
+        Result.objects.filter(pupil=pupil)
+        .select_related("assessment__subject", "assessment__scale")
+        .prefetch_related("assessment__scale__bands")
+        .order_by("assessment__subject__name", "assessment__taken_on")
+    )
+    by_subject: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        by_subject[result.assessment.subject.name].append(result)
+    sections = []
+    for subject, subject_results in by_subject.items():
+        # One chart per scale within a subject: a reading age and a standardised score do not share an axis.
+        by_scale: dict[int, list[Result]] = defaultdict(list)
+        for result in subject_results:
+            by_scale[result.assessment.scale_id].append(result)
+        for scale_results in by_scale.values():
+            scale = scale_results[0].assessment.scale
+            spec = scale.spec()
+            expected = [_expected_for(r.assessment, pupil) for r in scale_results]
+            rows = []
+            for r, exp in zip(scale_results, expected, strict=True):
+                rows.append(
+                    {
+                        "result": r,
+                        "shown": scales.display(spec, r.value),
+                        "expected": scales.display(spec, exp) if exp is not None else "",
+                        "band": _band(r.value, exp, scale.high),
+                    }
+                )
+            chart = charts.progress_chart(
+                title=f"{subject} - {scale.name}",
+                dates=[r.assessment.taken_on for r in scale_results],
+                values=[r.value for r in scale_results],
+                y_label=scale.name,
+                expected=expected,
+                expected_label="Chronological age less tolerance" if scale.kind == "age" else "Expected standard",
+                high=scale.high,
+                value_format=(lambda v, s=spec: scales.display(s, v))
+                if scale.kind in ("age", "bands", "gcse")
+                else None,
+            )
+            sections.append({"subject": subject, "scale": scale, "rows": rows, "chart": chart})
+    return render(
+        request,
+        "reports/pupil_progress.html",
+        {"pupil": pupil, "sections": sections, "today": timezone.localdate()},
+    )
+
+
+@role_required(*IDENTIFICATION_VIEWERS)
+def disadvantage_gap(request: HttpRequest) -> HttpResponse:
+    """Pupil premium pupils against the others, per year group and subject, at the latest assessment."""
+    school = request.school
+    pupils = Pupil.objects.filter(school=school).on_roll()
+    frame = results_frame(school=school)
+    premium = pd.Series(dict(pupils.values_list("pk", "pupil_premium")), dtype=bool)
+    gaps = ident.disadvantage_gap(frame, premium)
+    subjects = {s.pk: s for s in Subject.objects.filter(school=school)}
+    assessments = assessments_by_id(school)
+    rows = []
+    for row in gaps.sort_values(["subject_id", "year_group"]).itertuples(index=False):
+        assessment = assessments[row.assessment_id]
+        spec = assessment.scale.spec()
+        numeric = spec.kind not in (scales.BANDS,)
+        rows.append(
+            {
+                "subject": subjects[row.subject_id],
+                "year": YearGroup(row.year_group).label,
+                "assessment": assessment,
+                "n_pp": row.n_pp,
+                "n_other": row.n_other,
+                "mean_pp": _mean_text(spec, row.mean_pp, numeric),
+                "mean_other": _mean_text(spec, row.mean_other, numeric),
+                "gap": row.gap,
+                "gap_text": _gap_text(spec, row.gap),
+                "pct_pp": None if pd.isna(row.pct_expected_pp) else round(row.pct_expected_pp),
+                "pct_other": None if pd.isna(row.pct_expected_other) else round(row.pct_expected_other),
+                "gap_pct": None if pd.isna(row.gap_pct) else round(row.gap_pct),
+            }
+        )
+    return render(request, "reports/disadvantage_gap.html", {"rows": rows, "today": dt.date.today()})
+
+
+def _mean_text(spec: scales.ScaleSpec, value: float, numeric: bool) -> str:
+    if pd.isna(value):
+        return "-"
+    if spec.kind == scales.AGE:
+        return scales.months_to_age(value)
+    return f"{value:.1f}"
+
+
+def _gap_text(spec: scales.ScaleSpec, gap: float) -> str:
+    if pd.isna(gap):
+        return "-"
+    if spec.kind == scales.AGE:
+        return f"{gap:+.0f} months"
+    return f"{gap:+.1f}"

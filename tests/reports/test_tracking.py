@@ -1,0 +1,125 @@
+"""Tracking grid, identification list, pupil progress and the disadvantage gap, through their pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from provision.models import Role
+from pupils.models import Pupil, Result, ScaleKind
+from tests import factories as f
+
+AUTUMN, SPRING = dt.date(2026, 10, 5), dt.date(2027, 2, 1)
+
+
+@pytest.fixture
+def reading(world):
+    school = world.school
+    autumn = f.AssessmentFactory(school=school, name="Autumn reading", taken_on=AUTUMN)
+    spring = f.AssessmentFactory(
+        school=school, name="Spring reading", taken_on=SPRING, subject=autumn.subject, scale=autumn.scale
+    )
+    a, b, c = world.pupils
+    a.pupil_premium = True
+    a.save()
+    for pupil, first, second in ((a, 96, 84), (b, 120, 108), (c, 100, 102)):
+        Result.objects.create(pupil=pupil, assessment=autumn, value=first, typed=str(first))
+        Result.objects.create(pupil=pupil, assessment=spring, value=second, typed=str(second))
+    return {"autumn": autumn, "spring": spring}
+
+
+@pytest.mark.django_db
+def test_identification_lists_reasons_and_separates_more_able(client, world, reading):
+    a, b, c = world.pupils
+    client.force_login(world.users["senco"])
+    response = client.get(reverse("reports:identification"))
+    (subject, rows), *_ = response.context["sections"]
+    assert [r["pupil"] for r in rows] == [a]
+    assert rows[0]["latest_value"] == "84" and rows[0]["change"] == "-12"
+    assert "Below the expected standard" in rows[0]["reasons"]
+    assert "Progress below what the school expects" in rows[0]["reasons"]
+    page = response.content.decode()
+    assert a.last_name in page and c.last_name not in page
+
+    more_able = client.get(reverse("reports:identification") + "?group=more_able").context["sections"][0][1]
+    assert [r["pupil"] for r in more_able] == [b]
+    assert client.get(reverse("reports:identification") + "?pp=no").context["sections"][0][1] == []
+
+
+@pytest.mark.django_db
+def test_tracking_grid_colours_cells_and_counts_expected(client, world, reading):
+    client.force_login(world.users["senco"])
+    group = world.pupils[0].registration_group
+    response = client.get(reverse("reports:tracking") + f"?group={group.pk}&subject={reading['autumn'].subject_id}")
+    rows = {pupil.pk: [c["band"] for c in cells] for pupil, cells in response.context["rows"]}
+    a, b, c = world.pupils
+    assert rows[a.pk] == ["expected", "below"]
+    assert rows[b.pk] == ["high", "expected"]
+    assert response.context["summary"] == [100, 67]
+
+
+@pytest.mark.django_db
+def test_teacher_tracks_only_their_own_classes(client, world, reading):
+    other = f.TeachingGroupFactory(school=world.school, name="6A", year_group=6)
+    client.force_login(world.users["teacher"])
+    assert client.get(reverse("reports:tracking") + f"?group={other.pk}").status_code == 404
+    response = client.get(reverse("reports:tracking"))
+    assert response.context["group"] == world.pupils[0].registration_group
+
+
+@pytest.mark.django_db
+def test_tracking_query_count_is_constant(client):
+    counts = []
+    for size in (4, 40):
+        school = f.SchoolFactory()
+        group = f.TeachingGroupFactory(school=school, year_group=3)
+        senco = f.staff(school, Role.SENCO)
+        assessments = [f.AssessmentFactory(school=school, taken_on=dt.date(2026, 10, i + 1)) for i in range(3)]
+        subject = assessments[0].subject
+        pupils = Pupil.objects.bulk_create(
+            [f.PupilFactory.build(school=school, registration_group=group) for _ in range(size)]
+        )
+        Result.objects.bulk_create(
+            [Result(pupil=p, assessment=a, value=90, typed="90") for p in pupils for a in assessments]
+        )
+        client.force_login(senco)
+        url = reverse("reports:tracking") + f"?group={group.pk}&subject={subject.pk}"
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_pupil_progress_draws_an_svg_chart_per_scale(client, world, reading):
+    pupil = world.pupils[0]
+    age = f.ScaleFactory(school=world.school, name="Reading age", kind=ScaleKind.AGE, min_value=36, max_value=216,
+                         expected=None, high=None, drop_concern=None)  # fmt: skip
+    test = f.AssessmentFactory(school=world.school, scale=age, subject=reading["autumn"].subject, taken_on=SPRING)
+    Result.objects.create(pupil=pupil, assessment=test, value=86, typed="7:02")
+    client.force_login(world.users["ta"])
+    response = client.get(reverse("reports:pupil_progress", args=[pupil.pk]))
+    sections = response.context["sections"]
+    assert len(sections) == 2
+    page = response.content.decode()
+    assert page.count("<svg") == 2
+    assert "7:02" in page  # the age shown in years:months, not as 86
+    # Born 14/03/2019: 7 years 10 months old on 1 Feb 2027, so expected 94 - 12 = 82 months = 6:10.
+    age_rows = next(s for s in sections if s["scale"] == age)["rows"]
+    assert age_rows[0]["expected"] == "6:10" and age_rows[0]["band"] == "expected"
+
+
+@pytest.mark.django_db
+def test_disadvantage_gap_page(client, world, reading):
+    client.force_login(world.users["leader"])
+    rows = client.get(reverse("reports:disadvantage_gap")).context["rows"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["n_pp"], row["n_other"]) == (1, 2)
+    assert row["mean_pp"] == "84.0" and row["mean_other"] == "105.0"
+    assert row["gap_text"] == "+21.0"
+    assert (row["pct_pp"], row["pct_other"], row["gap_pct"]) == (0, 100, 100)
