@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from provision.access import RESULT_ENTRY, role_required
+from provision.access import ASSESSMENT_EDITORS, RESULT_ENTRY, role_required
 
-from .assessments import GridOutcome, assessments_for_year, groups_for_results, results_save
-from .models import Pupil, Result
+from . import scales
+from .assessment_forms import AssessmentForm, ScaleForm, SubjectForm
+from .assessments import GridOutcome, assessments_for_year, groups_for_results, results_save, scale_save
+from .models import Assessment, Pupil, Result, Scale, Subject, YearGroup
 
 CELL = re.compile(r"^v_(\d+)_(\d+)$")
 MAX_COLUMNS = 8
@@ -110,3 +113,69 @@ def _summary(outcome: GridOutcome) -> str:
     if outcome.deleted:
         parts.append(f"{outcome.deleted} cleared")
     return ", ".join(parts) + "."
+
+
+@role_required(*ASSESSMENT_EDITORS)
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    """The school's subjects, scales and assessments, with a quick way to add a subject."""
+    subject_form = SubjectForm(request.POST or None, school=request.school)
+    if request.method == "POST" and subject_form.is_valid():
+        subject = subject_form.save()
+        messages.success(request, f"Subject {subject.name} added.")
+        return redirect("pupils:assessments")
+    assessments = (
+        Assessment.objects.filter(school=request.school)
+        .select_related("subject", "scale", "term__academic_year")
+        .annotate(result_count=Count("results"))
+        .order_by("-taken_on", "subject__name")
+    )
+    scale_list = Scale.objects.filter(school=request.school).annotate(assessment_count=Count("assessments"))
+    return render(
+        request,
+        "pupils/assessment_list.html",
+        {
+            "assessments": assessments,
+            "scales": scale_list,
+            "subjects": Subject.objects.filter(school=request.school),
+            "subject_form": subject_form,
+            "year_labels": dict(YearGroup.choices),
+        },
+    )
+
+
+def _assessment_form(request: HttpRequest, instance: Assessment | None) -> HttpResponse:
+    form = AssessmentForm(request.POST or None, instance=instance, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save()
+        messages.success(request, f"{assessment} saved.")
+        return redirect("pupils:assessments")
+    return render(request, "pupils/assessment_form.html", {"form": form, "assessment": instance})
+
+
+@role_required(*ASSESSMENT_EDITORS)
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    return _assessment_form(request, None)
+
+
+@role_required(*ASSESSMENT_EDITORS)
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assessment_form(request, get_object_or_404(Assessment, pk=pk, school=request.school))
+
+
+def _scale_form(request: HttpRequest, instance: Scale | None) -> HttpResponse:
+    form = ScaleForm(request.POST or None, instance=instance, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        scale = scale_save(scale=form.save(commit=False), bands=form.parsed_bands)
+        messages.success(request, f"Scale {scale.name} saved.")
+        return redirect("pupils:assessments")
+    return render(request, "pupils/scale_form.html", {"form": form, "scale": instance, "defaults": scales.DEFAULTS})
+
+
+@role_required(*ASSESSMENT_EDITORS)
+def scale_new(request: HttpRequest) -> HttpResponse:
+    return _scale_form(request, None)
+
+
+@role_required(*ASSESSMENT_EDITORS)
+def scale_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scale_form(request, get_object_or_404(Scale, pk=pk, school=request.school))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from provision.models import Role, School
 
 from . import scales
-from .models import Assessment, Pupil, Result, TeachingGroup
+from .models import Assessment, Pupil, Result, Scale, ScaleBand, ScaleKind, TeachingGroup
 
 
 def groups_for_results(*, school: School, user, role: str) -> QuerySet[TeachingGroup]:
@@ -107,3 +107,16 @@ def results_save(
     outcome.saved = len(to_create) + len(to_update)
     outcome.deleted = len(to_delete)
     return outcome
+
+
+@transaction.atomic
+def scale_save(*, scale: Scale, bands: list[tuple[str, str]]) -> Scale:
+    """Save a scale and, for band scales, its bands in order (rank 1 = the first, lowest band)."""
+    scale.full_clean()
+    scale.save()
+    if scale.kind == ScaleKind.BANDS:
+        scale.bands.all().delete()
+        ScaleBand.objects.bulk_create(
+            [ScaleBand(scale=scale, rank=rank, label=label, code=code) for rank, (label, code) in enumerate(bands, 1)]
+        )
+    return scale

@@ -12,6 +12,11 @@ urlpatterns = [
     path("sen-register/", views.sen_register, name="sen_register"),
     path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
     path("results/", assessment_views.results_grid, name="results_grid"),
+    path("assessments/", assessment_views.assessment_list, name="assessments"),
+    path("assessments/new/", assessment_views.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/edit/", assessment_views.assessment_edit, name="assessment_edit"),
+    path("scales/new/", assessment_views.scale_new, name="scale_new"),
+    path("scales/<int:pk>/edit/", assessment_views.scale_edit, name="scale_edit"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
 ]

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision.models import Term
 from pupils.models import DataImport
+from tests.factories import AssessmentFactory, ScaleFactory
 
 ACTORS = ["anonymous", "senco", "teacher", "ta", "leader", "admin", "parent", "other_senco"]
 STAFF = ["senco", "teacher", "ta", "leader", "admin"]
@@ -55,6 +56,13 @@ CASES: dict[str, Case] = {
     "pupils:sen_register": Case(allowed=only("senco", "leader", "teacher", "admin", "other_senco")),
     "pupils:sen_register_csv": Case(allowed=only("senco", "leader", "admin", "other_senco")),
     "pupils:results_grid": Case(allowed=only("teacher", "senco", "leader", "other_senco")),
+    "pupils:assessments": Case(allowed=only("senco", "leader", "admin", "other_senco")),
+    "pupils:assessment_new": Case(allowed=only("senco", "leader", "admin", "other_senco")),
+    "pupils:assessment_edit": Case(
+        allowed=only("senco", "leader", "admin"), args="assessment", overrides={"other_senco": 404}
+    ),
+    "pupils:scale_new": Case(allowed=only("senco", "leader", "admin", "other_senco")),
+    "pupils:scale_edit": Case(allowed=only("senco", "leader", "admin"), args="scale", overrides={"other_senco": 404}),
     "pupils:import_upload": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:import_preview": Case(allowed=only("senco", "admin"), args="import", overrides={"other_senco": 404}),
     "family:home": Case(allowed=only("parent")),
@@ -90,6 +98,10 @@ def _args(world, kind: str | None) -> list:
         return [world.pupils[0].pk]
     if kind == "term":
         return [Term.objects.filter(academic_year__school=world.school).first().pk]
+    if kind == "assessment":
+        return [AssessmentFactory(school=world.school).pk]
+    if kind == "scale":
+        return [ScaleFactory(school=world.school).pk]
     if kind == "import":
         batch = DataImport.objects.create(
             school=world.school, filename="export.csv", content=b"UPN,Surname,Forename,DOB,Year\r\n"
