@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import DataImport, Guardian, Pupil, PupilGuardian, TeachingGroup
+from .models import (
+    Assessment,
+    DataImport,
+    Guardian,
+    Pupil,
+    PupilGuardian,
+    Result,
+    Scale,
+    ScaleBand,
+    Subject,
+    TeachingGroup,
+)
 
 
 @admin.register(TeachingGroup)
@@ -44,3 +55,38 @@ class DataImportAdmin(admin.ModelAdmin):
     list_display = ["filename", "school", "status", "uploaded_by", "uploaded_at", "created_count", "updated_count"]
     list_filter = ["status", "school"]
     readonly_fields = ["uploaded_at", "applied_at"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "school"]
+    list_filter = ["school"]
+
+
+class ScaleBandInline(admin.TabularInline):
+    model = ScaleBand
+    extra = 0
+
+
+@admin.register(Scale)
+class ScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "kind", "expected", "high"]
+    list_filter = ["school", "kind"]
+    inlines = [ScaleBandInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "subject", "scale", "taken_on", "term"]
+    list_filter = ["school", "subject"]
+    list_select_related = ["school", "subject", "scale", "term__academic_year"]
+    date_hierarchy = "taken_on"
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ["pupil", "assessment", "typed", "value", "updated_at"]
+    list_filter = ["assessment__school", "assessment__subject"]
+    list_select_related = ["pupil", "assessment"]
+    search_fields = ["pupil__legal_last_name", "pupil__upn"]
+    raw_id_fields = ["pupil", "assessment", "entered_by"]
