@@ -6,28 +6,39 @@ spellings, UTF-8 with or without a BOM, Windows code page 1252, semicolons or ta
 "Year 4", "K - SEN Support") and strict in what it *accepts*: every value is parsed into exactly one
 meaning or the row is rejected with the line, the column as written in the file, the value and a reason.
 
-Entry point: :func:`parse_pupil_file`. Writing to the database is ``pupils.services``' job.
-
-We read cells with the ``csv`` module and openpyxl directly rather than through pandas: pandas guesses
-types column by column (a year group column becomes floats, "3.0"; a UPN column of digits loses its
-leading zeros), and here every cell must be seen exactly as the school typed it.
+Entry point: :func:`parse_pupil_file`. Writing to the database is ``pupils.services``' job. Reading the
+bytes into rows of cells (format, encoding, delimiter, worksheets, line numbers) is ``pupils.tabular``'s,
+shared with the results import.
 """
 
 from __future__ import annotations
 
-import calendar
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import reference
-
-# How far down a file we look for its header row (MIS reports often start with a title and a blank line).
-HEADER_SEARCH_ROWS = 30
+from .tabular import (
+    EXCEL_ERRORS,
+    HEADER_PREFIXES,
+    HEADER_SEARCH_ROWS,
+    CellProblem,
+    FileProblem,
+    RowError,
+    cell_at,
+    cell_text,
+    find_header,
+    first_row_shown,
+    header_index,
+    header_text,
+    is_blank,
+    match_header_in,
+    normalise_header,
+    parse_date,
+    read_tables,
+)
 
 # Pupils younger or older than this on the day of the import are a typo, not a pupil.
 YOUNGEST_AGE = 2
@@ -38,19 +49,6 @@ MAX_CLASS_LENGTH = 40
 
 
 # --- Results ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem with one cell (or one row) of the file, as the user will see it in their spreadsheet."""
-
-    line: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column '{self.column}': {self.reason} (value '{self.value}')"
 
 
 @dataclass
@@ -88,14 +86,6 @@ class ParsedFile:
     @property
     def rejected_lines(self) -> list[int]:
         return sorted({error.line for error in self.errors})
-
-
-class FileProblem(Exception):
-    """The whole file cannot be read; the message says why, in the user's words."""
-
-
-class CellProblem(Exception):
-    """One cell's value cannot be accepted; the message is the reason shown to the user."""
 
 
 # --- Columns ------------------------------------------------------------------------------------------
@@ -320,78 +310,20 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
 REQUIRED_FIELDS = tuple(spec.name for spec in FIELDS if spec.required)
 
-# Words some MIS put in front of every header ("Student Surname", "Pupil Year Group").
-_HEADER_PREFIXES = ("pupil", "pupils", "student", "students", "child", "learner")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-
-
-def normalise_header(text: str) -> str:
-    """Lower case, no BOM or invisible characters, punctuation turned into single spaces."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).replace("&", " and ")
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
-
-
-def _build_header_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for spec in FIELDS:
-        for header in spec.headers:
-            key = normalise_header(header)
-            if index.get(key, spec.name) != spec.name:
-                raise AssertionError(f"header {header!r} is claimed by {index[key]} and {spec.name}")
-            index[key] = spec.name
-    return index
-
-
-HEADER_INDEX = _build_header_index()
+HEADER_INDEX = header_index((spec.name, spec.headers) for spec in FIELDS)
 
 
 def match_header(header: object) -> str | None:
-    """The canonical field a column header means, or None when we do not recognise it.
+    """The canonical pupil field a column header means, or None when we do not recognise it.
 
-    Tries the header as written; then with a parenthesised qualifier moved to the front
-    ("Forename (Preferred)" is the preferred forename) or dropped ("Date of Birth (dd/mm/yyyy)");
-    then without a leading "Pupil"/"Student" word.
+    Matching ignores case, spacing and punctuation, a parenthesised qualifier ("Forename (Preferred)" is the
+    preferred forename; "Date of Birth (dd/mm/yyyy)" the date of birth) and a leading "Pupil"/"Student" word
+    (see ``pupils.tabular.match_header_in``).
     """
-    text = "" if header is None else str(header)
-    candidates = [text]
-    bracketed = re.match(r"^(.*?)[(\[](.*?)[)\]](.*)$", text)
-    if bracketed:
-        before, inside, after = bracketed.groups()
-        candidates += [f"{inside} {before} {after}", f"{before} {after}"]
-    for candidate in candidates:
-        key = normalise_header(candidate)
-        if key in HEADER_INDEX:
-            return HEADER_INDEX[key]
-        first, _, rest = key.partition(" ")
-        if first in _HEADER_PREFIXES and rest in HEADER_INDEX:
-            return HEADER_INDEX[rest]
-    return None
+    return match_header_in(HEADER_INDEX, header)
 
 
 # --- Cells --------------------------------------------------------------------------------------------
-
-_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
-# Excel's trick for keeping leading zeros in a CSV: ="0123".
-_EXCEL_TEXT = re.compile(r'^="(.*)"$')
-
-
-def cell_text(value: object) -> str:
-    """A cell as the user sees it: trimmed text; whole numbers without ".0"; dates as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).translate(_INVISIBLE).strip()
-    excel_text = _EXCEL_TEXT.match(text)
-    return excel_text.group(1).strip() if excel_text else text
 
 
 def _words(text: str) -> list[str]:
@@ -436,78 +368,7 @@ def parse_registration_group(value: object) -> str:
     return text
 
 
-# --- Dates --------------------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
-} | {"sept": 9}
-
-_WEEKDAY_PREFIX = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
-_TIME_SUFFIX = re.compile(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I)
-_DAY_FIRST = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d+)$")
-_YEAR_FIRST = re.compile(r"^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})$")
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s./-]*([a-z]+)\.?[\s.,/-]*(\d+)$", re.IGNORECASE)
-_MONTH_NAME_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d+)$", re.IGNORECASE)
-
-# Excel stores dates as days since 30/12/1899; a number in a date cell of an .xlsx is one of those.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_EXCEL_SERIALS = range(18264, 73051)  # 1950 to 2099: any other number is not a date of birth
-
-
-def _make_date(year_text: str, month: int, day: int) -> dt.date:
-    if len(year_text) == 2:
-        raise CellProblem("A two-digit year is ambiguous: write the year in full (dd/mm/yyyy)")
-    if len(year_text) != 4:
-        raise CellProblem("Not a date: the year must have four digits")
-    year = int(year_text)
-    if not 1 <= month <= 12:
-        raise CellProblem(f"Not a date: there is no month {month}")
-    last_day = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last_day:
-        raise CellProblem(f"Not a real date: {calendar.month_name[month]} {year} has {last_day} days")
-    return dt.date(year, month, day)
-
-
-def parse_date(value: object) -> dt.date:
-    """A date from an Excel date cell or from text written day first (or ISO year-month-day).
-
-    Accepted: 14/03/2015, 4/3/2015, 14-03-2015, 14.03.2015, 2015-03-14, 14 Mar 2015, 14-Mar-2015,
-    14th March 2015, March 14 2015 (the month named, so not ambiguous), with an optional time after it.
-    Never month/day: 03/14/2015 is refused rather than guessed, and two-digit years are refused as ambiguous.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and int(value) in _EXCEL_SERIALS:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise CellProblem("A number, not a date")
-    written = cell_text(value)
-    if not written:
-        raise CellProblem("The date is blank")
-    text = _TIME_SUFFIX.sub("", _WEEKDAY_PREFIX.sub("", written)).strip()
-    if match := _DAY_FIRST.match(text):
-        day, _, month, year = match.groups()
-        if int(month) > 12 and int(day) <= 12:
-            raise CellProblem(
-                f"Not a date: there is no month {int(month)}. Dates are read day first (dd/mm/yyyy) "
-                "and this looks like a US month/day date"
-            )
-        return _make_date(year, int(month), int(day))
-    if match := _YEAR_FIRST.match(text):
-        year, _, month, day = match.groups()
-        return _make_date(year, int(month), int(day))
-    for pattern, order in ((_DAY_MONTH_NAME, "dmy"), (_MONTH_NAME_DAY, "mdy")):
-        if match := pattern.match(text):
-            parts = dict(zip(order, match.groups(), strict=True))
-            month = _MONTHS.get(parts["m"].lower())
-            if month is None:
-                raise CellProblem(f"Not a date: '{parts['m']}' is not a month")
-            return _make_date(parts["y"], month, int(parts["d"]))
-    raise CellProblem("Not a date: write it as dd/mm/yyyy")
+# --- Dates of birth -----------------------------------------------------------------------------------
 
 
 def _age_on(born: dt.date, day: dt.date) -> int:
@@ -589,13 +450,22 @@ def parse_year_group(value: object) -> int:
 # --- Gender and yes/no flags --------------------------------------------------------------------------
 
 _GENDERS = {"M": "M", "MALE": "M", "BOY": "M", "F": "F", "FEMALE": "F", "GIRL": "F", "": ""}
+# What MIS exports write when no gender is recorded: the census's U (unknown), X, and the words. They are
+# stored as blank, as if the cell were empty, since the pupil record holds only M, F or nothing.
+_GENDER_NOT_RECORDED = {"U", "X", "UNKNOWN", "NOT KNOWN", "NOT STATED", "NOT RECORDED", "UNSPECIFIED"}
 
 
 def parse_gender(value: object) -> str:
-    written = cell_text(value)
-    gender = _GENDERS.get(written.upper())
+    """M or F from M/F, Male/Female, Boy/Girl in any case. Blank, U, X, Unknown, Not known and Not stated
+    mean not recorded and give "" (blank). Anything else is refused."""
+    written = " ".join(cell_text(value).upper().split())
+    if written in _GENDER_NOT_RECORDED:
+        return ""
+    gender = _GENDERS.get(written)
     if gender is None:
-        raise CellProblem("Not a gender this system records: use M or F, or leave it blank")
+        raise CellProblem(
+            "Not a gender this system records: use M or F, or leave it blank (U, X or Unknown are read as blank)"
+        )
     return gender
 
 
@@ -766,93 +636,6 @@ def parse_need(value: object) -> str:
     return need
 
 
-# --- Reading the file into rows of cells --------------------------------------------------------------
-
-
-@dataclass
-class _Table:
-    rows: list[tuple[int, list[object]]]  # (line as the spreadsheet numbers it, cells)
-    sheet: str | None = None
-
-
-def _decode(content: bytes) -> str:
-    """Text from bytes: UTF-16 when it says so, else UTF-8 (BOM or not), else Windows-1252, else Latin-1.
-
-    Excel's "CSV" on Windows is code page 1252; "CSV UTF-8" has a BOM. Latin-1 decodes any byte, so it is
-    the last resort for the few bytes 1252 leaves undefined.
-    """
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if b"\x00" in content[:4096]:
-        raise FileProblem("This file has binary data in it: it is not a CSV or text export")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
-
-
-_DELIMITERS = (",", ";", "\t", "|")
-
-
-def _split(text: str, delimiter: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
-
-
-def _read_csv(content: bytes) -> _Table:
-    text = _decode(content).lstrip("\ufeff")
-    # Excel's "sep=;" hint line: Excel hides it and numbers the next line 1, so we drop it too.
-    forced = re.match(r"^sep=(.)\r?\n", text)
-    if forced:
-        text = text[forced.end() :]
-    # Choose the delimiter that makes the best header out of the first rows.
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    try:
-        if forced:
-            delimiter = forced.group(1)
-        else:
-            scores = {d: _best_header(enumerate(_split(sample, d), 1))[1] for d in _DELIMITERS}
-            delimiter = max(_DELIMITERS, key=lambda d: (scores[d], -_DELIMITERS.index(d)))
-        records = _split(text, delimiter)
-    except csv.Error as exc:
-        raise FileProblem(f"The file could not be read as CSV: {exc}") from exc
-    # Lines are numbered by record, as a spreadsheet numbers its rows (a quoted cell may span two text lines).
-    return _Table(rows=[(number, list(cells)) for number, cells in enumerate(records, 1)])
-
-
-def _read_xlsx(content: bytes) -> list[_Table]:
-    from openpyxl import load_workbook
-
-    try:
-        # Not read_only: in that mode openpyxl trusts the sheet's stored dimensions, which some exporters get wrong.
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise FileProblem(f"This file could not be opened as an Excel (.xlsx) workbook ({exc}).") from exc
-    tables = []
-    for sheet in workbook.worksheets:
-        rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
-        tables.append(_Table(rows=rows, sheet=sheet.title))
-    workbook.close()
-    return tables
-
-
-def _read_tables(content: bytes) -> list[_Table]:
-    """The file's tables (one per worksheet for XLSX), recognising the format from the bytes, not the name."""
-    if not content.strip():
-        raise FileProblem("The file is empty")
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileProblem(
-            "This is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx or as CSV."
-        )
-    head = content[:200].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
-    if head.startswith((b"<!doctype", b"<html", b"<table", b"<?xml")):
-        raise FileProblem("This file is a web page or XML, not a spreadsheet: export it from the MIS as CSV or .xlsx.")
-    return [_read_csv(content)]
-
-
 # --- Header row ---------------------------------------------------------------------------------------
 
 
@@ -860,20 +643,32 @@ def _header_score(cells: list[object]) -> int:
     return len({field for field in map(match_header, cells) if field})
 
 
-def _best_header(rows: Iterable[tuple[int, list[object]]]) -> tuple[int | None, int]:
-    """The position (in the first rows) of the row that names the most recognised columns, and how many."""
-    best_position, best_score = None, 0
-    for position, (_, cells) in enumerate(rows):
-        if position >= HEADER_SEARCH_ROWS:
-            break
-        score = _header_score(cells)
-        if score > best_score:
-            best_position, best_score = position, score
-    return best_position, best_score
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for the column at ``index`` (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
-def _header_text(value: object) -> str:
-    return " ".join(cell_text(value).split())
+def _header_words(header: str) -> frozenset[str]:
+    words = normalise_header(header).split()
+    if words and words[0] in HEADER_PREFIXES:
+        words = words[1:]
+    return frozenset(words)
+
+
+def _more_specific(header: str, other: str) -> bool:
+    """Whether ``header`` names the detail more precisely than ``other`` (both already give the same field).
+
+    It does when it says everything ``other`` says and more ("Legal Surname" over "Surname", "NC Year" over
+    "Year"), or when it is the legal version and ``other`` is not ("Legal Forename" over "First Name"). MIS
+    exports often carry both a legal and a plain column; the legal one is what this field stores.
+    """
+    words, other_words = _header_words(header), _header_words(other)
+    return other_words < words or ("legal" in words and "legal" not in other_words)
 
 
 @dataclass
@@ -884,29 +679,67 @@ class _Layout:
 
 
 def _layout(header_cells: list[object]) -> tuple[_Layout, list[str]]:
-    """Map header cells to fields. Returns the layout and the whole-file problems with it."""
-    headers = [_header_text(cell) for cell in header_cells]
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    problems: list[str] = []
+    """Map header cells to fields. Returns the layout and the whole-file problems with it.
+
+    When several columns give one field, the most specific header is used and the others are ignored
+    (and listed as such); the same header twice, or two headers neither of which is more specific than
+    the other ("DOB" and "Date of Birth"), is a problem with the file: we cannot know which one to trust.
+    """
+    headers = [header_text(cell) for cell in header_cells]
+    claims: dict[str, list[int]] = {}
+    unrecognised: list[int] = []
     for index, header in enumerate(headers):
         if not header:
             continue
         field_name = match_header(header)
         if field_name is None:
-            ignored.append(header)
-        elif field_name in columns:
-            problems.append(
-                f"Columns '{headers[columns[field_name]]}' and '{header}' both give the "
-                f"{FIELDS_BY_NAME[field_name].label}: remove or rename one of them."
-            )
+            unrecognised.append(index)
         else:
-            columns[field_name] = index
-    missing = [FIELDS_BY_NAME[name] for name in REQUIRED_FIELDS if name not in columns]
+            claims.setdefault(field_name, []).append(index)
+    columns: dict[str, int] = {}
+    superseded: list[int] = []
+    problems: list[str] = []
+    for field_name, indexes in claims.items():
+        label = FIELDS_BY_NAME[field_name].label
+        first_seen: dict[str, int] = {}
+        repeated = None
+        for index in indexes:
+            key = normalise_header(headers[index])
+            if key in first_seen:
+                repeated = (first_seen[key], index)
+                break
+            first_seen[key] = index
+        if repeated:
+            earlier, later = repeated
+            problems.append(
+                f"The column '{headers[later]}' appears twice (columns {column_letter(earlier)} and "
+                f"{column_letter(later)}), both giving the {label}: remove one of them."
+            )
+            continue
+        chosen = next(
+            (
+                index
+                for index in indexes
+                if all(_more_specific(headers[index], headers[other]) for other in indexes if other != index)
+            ),
+            None,
+        )
+        if chosen is None:
+            first, second = indexes[0], indexes[1]
+            problems.append(
+                f"Columns '{headers[first]}' and '{headers[second]}' both give the {label}: "
+                "remove or rename one of them."
+            )
+            continue
+        columns[field_name] = chosen
+        superseded += [index for index in indexes if index != chosen]
+    missing = [FIELDS_BY_NAME[name] for name in REQUIRED_FIELDS if name not in columns and name not in claims]
     if missing:
         found = ", ".join(f"'{header}'" for header in headers if header) or "none"
         needed = "; ".join(f"{spec.label} (e.g. {', '.join(spec.headers[:3])})" for spec in missing)
         problems.insert(0, f"The file has no column for: {needed}. Columns found: {found}.")
+    ignored = [headers[index] for index in sorted(unrecognised + superseded)]
+    columns = dict(sorted(columns.items(), key=lambda item: item[1]))
     return _Layout(columns=columns, headers=headers, ignored=ignored), problems
 
 
@@ -935,10 +768,6 @@ def _field_parsers(today: dt.date) -> dict[str, Callable[[object], object]]:
         "primary_need": parse_need,
         "secondary_need": parse_need,
     }
-
-
-def _is_blank(cells: list[object]) -> bool:
-    return all(cell_text(cell) == "" for cell in cells)
 
 
 def _cross_checks(
@@ -992,22 +821,15 @@ def parse_pupil_file(
     """
     parsed = ParsedFile(filename=filename)
     try:
-        tables = _read_tables(content)
+        tables = read_tables(content, _header_score)
     except FileProblem as exc:
         parsed.file_errors.append(str(exc))
         return parsed
 
-    # The first worksheet whose first rows contain a recognisable header; else the first worksheet.
-    chosen, header_position = tables[0], None
-    for table in tables:
-        position, score = _best_header(table.rows)
-        if score:
-            chosen, header_position = table, position
-            break
+    chosen, header_position = find_header(tables, _header_score)
     parsed.sheet = chosen.sheet
     if header_position is None:
-        first = next((cells for _, cells in chosen.rows if not _is_blank(cells)), [])
-        shown = ", ".join(f"'{_header_text(cell)}'" for cell in first if _header_text(cell))[:300]
+        shown = first_row_shown(chosen)
         where = f" on sheet '{chosen.sheet}'" if chosen.sheet else ""
         parsed.file_errors.append(
             f"No header row found{where}: expected columns such as UPN, Surname, Forename, Date of birth and "
@@ -1026,7 +848,7 @@ def parse_pupil_file(
 
     parsers = _field_parsers(today)
     first_line_of: dict[str, int] = {}
-    data_rows = [(line, cells) for line, cells in chosen.rows[header_position + 1 :] if not _is_blank(cells)]
+    data_rows = [(line, cells) for line, cells in chosen.rows[header_position + 1 :] if not is_blank(cells)]
     if not data_rows:
         parsed.file_errors.append(f"There are no pupils in the file: nothing below the header on line {header_line}.")
         return parsed
@@ -1036,8 +858,8 @@ def parse_pupil_file(
         values: dict[str, object] = {}
         row_errors: list[RowError] = []
         for field_name, index in layout.columns.items():
-            raw = _cell(cells, index)
-            if cell_text(raw).upper() in _EXCEL_ERRORS:
+            raw = cell_at(cells, index)
+            if cell_text(raw).upper() in EXCEL_ERRORS:
                 row_errors.append(_error(layout, line, cells, field_name, "The spreadsheet shows an error here"))
                 continue
             try:
@@ -1062,7 +884,7 @@ def parse_pupil_file(
         ):
             row_errors.append(_error(layout, line, cells, field_name, reason))
 
-        upn_text = reference.normalise_upn(cell_text(_cell(cells, layout.columns["upn"])))
+        upn_text = reference.normalise_upn(cell_text(cell_at(cells, layout.columns["upn"])))
         if upn_text:
             parsed.seen_upns.add(upn_text)
         if "upn" in values:
@@ -1080,13 +902,9 @@ def parse_pupil_file(
     return parsed
 
 
-def _cell(cells: list[object], index: int) -> object:
-    return cells[index] if index < len(cells) else None
-
-
 def _error(layout: _Layout, line: int, cells: list[object], field_name: str, reason: str) -> RowError:
     index = layout.columns[field_name]
-    return RowError(line, layout.headers[index], cell_text(_cell(cells, index)), reason)
+    return RowError(line, layout.headers[index], cell_text(cell_at(cells, index)), reason)
 
 
 def _column_order(error: RowError, layout: _Layout) -> int:

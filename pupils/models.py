@@ -545,7 +545,7 @@ class Result(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="results")
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
     value = models.FloatField()
-    typed = models.CharField(max_length=40)
+    typed = models.CharField(max_length=60)  # as long as a band label
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

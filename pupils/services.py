@@ -3,6 +3,8 @@
 The file is read and checked by the pure ``pupils.importing``; this module compares its rows with the
 school's pupils and writes the differences in one transaction. The same function gives the preview
 (``dry_run=True``, nothing written) and the real thing, so the preview shows exactly what confirm does.
+The helpers for uploads held between preview and confirm (``import_record_*``) serve the results import
+(``pupils.results_import``) too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ from django.utils import timezone
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
-from .models import DataImport, Gender, GroupKind, ImportStatus, Pupil, SenStatus, TeachingGroup, YearGroup
+from .models import (
+    DataImport,
+    Gender,
+    GroupKind,
+    ImportKind,
+    ImportStatus,
+    Pupil,
+    SenStatus,
+    TeachingGroup,
+    YearGroup,
+)
 from .reference import normalise_upn
 
 # What an import may write, in the order a preview lists the changes. The UPN is the key, never changed.
@@ -328,7 +340,7 @@ def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
     changed = {change.field for row in result.updated for change in row.changes}
     update_fields = [name for name in IMPORTED_FIELDS if name in changed] + ["updated_at"]
     try:
-        with transaction.atomic(), _sqlite_real_parameter_limit():
+        with transaction.atomic(), sqlite_real_parameter_limit():
             TeachingGroup.objects.bulk_create(new_classes, batch_size=BATCH_SIZE)
             _point_at_saved_classes(result, new_classes)
             Pupil.objects.bulk_create([row.pupil for row in result.created], batch_size=BATCH_SIZE)
@@ -339,7 +351,7 @@ def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
 
 
 @contextmanager
-def _sqlite_real_parameter_limit() -> Iterator[None]:
+def sqlite_real_parameter_limit() -> Iterator[None]:
     """Let bulk writes on SQLite use the parameter limit the library really has.
 
     Django 5.2 assumes SQLite's historic 999 parameters per statement, which splits an insert of pupils
@@ -443,9 +455,11 @@ def import_parse(*, school: School, content: bytes, filename: str, today: dt.dat
     )
 
 
-def import_record_create(*, school: School, by, filename: str, content: bytes) -> DataImport:
-    """Keep an uploaded file until it is confirmed or cancelled."""
-    record = DataImport(school=school, uploaded_by=by, filename=filename[:255], content=content)
+def import_record_create(
+    *, school: School, by, filename: str, content: bytes, kind: str = ImportKind.PUPILS
+) -> DataImport:
+    """Keep an uploaded file (of pupils, or of results) until it is confirmed or cancelled."""
+    record = DataImport(school=school, kind=kind, uploaded_by=by, filename=filename[:255], content=content)
     record.full_clean(exclude=["content"])
     record.save()
     return record
@@ -464,13 +478,33 @@ def import_record_apply(*, record: DataImport, by=None) -> ImportResult:
     Raises ImportClosed if it was already applied or cancelled. The row is locked first so that a double
     click (or two staff) cannot apply the same file twice. A file that cannot be read is left as it was.
     """
+    if record.kind != ImportKind.PUPILS:
+        raise ValueError(f"{record} is not a pupil import")
+    locked = import_record_lock(record=record)
+    parsed = import_parse(school=locked.school, content=bytes(locked.content), filename=locked.filename)
+    result = pupils_import(school=locked.school, parsed=parsed, dry_run=False, by=by)
+    if not result.file_errors:
+        import_record_close(record=record, locked=locked, result=result)
+    return result
+
+
+def import_record_lock(*, record: DataImport) -> DataImport:
+    """The held import, locked for the rest of the transaction, with its school.
+
+    Raises ImportClosed if it was already applied or cancelled: the lock is what stops a double click (or
+    two staff) applying the same file twice. Call inside ``transaction.atomic``.
+    """
     locked = DataImport.objects.select_for_update().select_related("school").get(pk=record.pk)
     if locked.status != ImportStatus.PREVIEW:
         raise ImportClosed(f"{locked.filename} was already {locked.get_status_display().lower()}.")
-    parsed = import_parse(school=locked.school, content=bytes(locked.content), filename=locked.filename)
-    result = pupils_import(school=locked.school, parsed=parsed, dry_run=False, by=by)
-    if result.file_errors:
-        return result
+    return locked
+
+
+def import_record_close(*, record: DataImport, locked: DataImport, result) -> None:
+    """Mark a locked import applied: keep its counts and rejected rows, drop the file (children's data).
+
+    ``result`` is a pupil or results import result: anything with the four counts and ``errors``.
+    """
     locked.status = ImportStatus.APPLIED
     locked.applied_at = timezone.now()
     locked.created_count = result.created_count
@@ -483,7 +517,6 @@ def import_record_apply(*, record: DataImport, by=None) -> ImportResult:
     locked.content = b""
     locked.save()
     record.refresh_from_db()
-    return result
 
 
 @transaction.atomic

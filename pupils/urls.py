@@ -12,6 +12,7 @@ urlpatterns = [
     path("sen-register/", views.sen_register, name="sen_register"),
     path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
     path("results/", assessment_views.results_grid, name="results_grid"),
+    path("results/import/", import_views.results_import_upload, name="results_import_upload"),
     path("assessments/", assessment_views.assessment_list, name="assessments"),
     path("assessments/new/", assessment_views.assessment_new, name="assessment_new"),
     path("assessments/<int:pk>/edit/", assessment_views.assessment_edit, name="assessment_edit"),

@@ -65,6 +65,7 @@ CASES: dict[str, Case] = {
     "pupils:scale_edit": Case(allowed=only("senco", "leader", "admin"), args="scale", overrides={"other_senco": 404}),
     "pupils:import_upload": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:import_preview": Case(allowed=only("senco", "admin"), args="import", overrides={"other_senco": 404}),
+    "pupils:results_import_upload": Case(allowed=only("senco", "admin", "other_senco")),
     "family:home": Case(allowed=only("parent")),
     "login": Case(allowed=[], denied=302, anonymous=200),
     "logout": Case(allowed=ACTORS, ok=302, method="post", anonymous=302),

@@ -272,10 +272,68 @@ def test_missing_required_columns_reject_the_whole_file():
     assert "'UPN', 'Surname', 'Forename', 'Class'" in problem
 
 
-def test_two_columns_for_one_field_reject_the_whole_file():
-    parsed = parse(csv_of("UPN,Surname,Legal Surname,Forename,DOB,Year", f"{upn(1)},Ng,Ng,Ana,14/03/2019,3"))
+def test_the_more_specific_of_two_columns_for_one_field_is_used_and_the_other_ignored():
+    header = "UPN,Surname,Legal Surname,First Name,Forename,Legal Forename,DOB,Year,NC Year"
+    parsed = parse(csv_of(header, f"{upn(1)},Ng,Nguyen,Annie,Ann,Anh,14/03/2019,2,3"))
+    assert parsed.file_errors == []
+    assert parsed.columns == {
+        "upn": "UPN",
+        "legal_last_name": "Legal Surname",
+        "legal_first_name": "Legal Forename",
+        "date_of_birth": "DOB",
+        "year_group": "NC Year",
+    }
+    assert parsed.ignored_columns == ["Surname", "First Name", "Forename", "Year"]
+    (row,) = parsed.rows
+    assert (row.fields["legal_last_name"], row.fields["legal_first_name"], row.fields["year_group"]) == (
+        "Nguyen",
+        "Anh",
+        3,
+    )
+
+
+def test_a_pupil_prefix_does_not_make_a_header_more_specific():
+    parsed = parse(csv_of("UPN,Surname,Pupil Surname,Forename,DOB,Year", f"{upn(1)},Ng,Ng,Ana,14/03/2019,3"))
     assert parsed.rows == []
-    assert any("'Surname' and 'Legal Surname'" in problem for problem in parsed.file_errors)
+    assert parsed.file_errors == [
+        "Columns 'Surname' and 'Pupil Surname' both give the legal surname: remove or rename one of them."
+    ]
+
+
+def test_two_columns_neither_more_specific_reject_the_whole_file():
+    parsed = parse(csv_of("UPN,Surname,DOB,Forename,Date of Birth,Year", f"{upn(1)},Ng,14/03/2019,Ana,14/03/2019,3"))
+    assert parsed.rows == []
+    assert parsed.file_errors == [
+        "Columns 'DOB' and 'Date of Birth' both give the date of birth: remove or rename one of them."
+    ]
+
+
+@pytest.mark.parametrize("second", ["Surname", "SURNAME", " surname "])
+def test_the_same_header_twice_rejects_the_whole_file(second):
+    parsed = parse(csv_of(f"UPN,Surname,Forename,DOB,Year,{second}", f"{upn(1)},Ng,Ana,14/03/2019,3,Ng"))
+    assert parsed.rows == []
+    (problem,) = parsed.file_errors
+    assert problem.startswith(f"The column '{second.strip()}' appears twice (columns B and F)")
+    assert "legal surname: remove one of them" in problem
+
+
+def test_a_repeated_plain_header_is_refused_even_beside_a_legal_one():
+    parsed = parse(csv_of("UPN,Legal Surname,Surname,Forename,DOB,Year,Surname", f"{upn(1)},Ng,Ng,Ana,14/03/2019,3,Ng"))
+    assert parsed.rows == [] and "appears twice (columns C and G)" in parsed.file_errors[0]
+
+
+def test_column_letters():
+    assert [importing.column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_title_rows_above_the_header_keep_spreadsheet_line_numbers():
@@ -530,9 +588,20 @@ def test_gender(written, gender):
     assert importing.parse_gender(written) == gender
 
 
-def test_bad_gender():
+@pytest.mark.parametrize("written", ["U", "u", "X", "Unknown", "Not known", "NOT  KNOWN", "Not stated", None])
+def test_gender_not_recorded_is_stored_blank(written):
+    assert importing.parse_gender(written) == ""
+
+
+def test_gender_not_recorded_is_not_an_error_in_a_file():
+    fields, errors = one_row(HEADER + ",Gender", f"{upn(1)},Ng,Ana,14/03/2019,3,Not stated")
+    assert errors == [] and fields["gender"] == ""
+
+
+@pytest.mark.parametrize("written", ["Q", "Other", "MF", "Non-binary"])
+def test_bad_gender(written):
     with pytest.raises(CellProblem, match="M or F"):
-        importing.parse_gender("Q")
+        importing.parse_gender(written)
 
 
 @pytest.mark.parametrize(
