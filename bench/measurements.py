@@ -3,25 +3,41 @@
     @measurement("provision_map")
     def provision_map(bench: Bench) -> Callable[[], object]:
         client = bench.client_for("senco2")          # setting up is not timed
+        bench.scope = f"{bench.secondary_pupils():,} pupils"  # what was measured, printed on the line
         url = reverse("reports:provision_map")
         return lambda: bench.get_ok(client, url)     # the returned callable is what is timed
+
+Two sizes of trust are used. ``--pupils`` (20,000 by default) sizes the trust for the seed and the pupil list.
+Measurements of "a school" use a trust whose secondary has ``--school-pupils`` pupils (2,000 by default):
+they call ``bench.ready_school()``, which reseeds the trust at that size (untimed) if it is not already.
+A measurement that cannot run yet (its view or service is still being written) raises ``Skipped``.
 
 Import this module only after ``django.setup()``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from provision.demo import SECONDARY
+from pupils.demo import PRIMARY_PUPILS
+from pupils.models import Assessment, Pupil, Scale, ScaleKind, Subject
+from pupils.models import Result as PupilResult
 from reports.management.commands.seed_demo import DemoSummary, seed_demo
 
 Prepare = Callable[["Bench"], Callable[[], object]]
@@ -36,6 +52,11 @@ class Measurement:
 
 
 MEASUREMENTS: dict[str, Measurement] = {}
+DEFAULT_SCHOOL_PUPILS = 2_000
+
+
+class Skipped(Exception):
+    """Raised by a measurement's set-up when it cannot run yet; the message says why."""
 
 
 def measurement(name: str, *, runs: int | None = None, warm_up: bool = True) -> Callable[[Prepare], Prepare]:
@@ -53,38 +74,63 @@ def measurement(name: str, *, runs: int | None = None, warm_up: bool = True) -> 
 @dataclass
 class Result:
     name: str
-    median_ms: float
+    median_ms: float | None
     queries: int
     n: int
+    scope: str = ""  # what was measured: the size of the trust or school
+    skipped: str = ""  # why it did not run
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "median_ms": round(self.median_ms, 3), "queries": self.queries, "n": self.n}
+        row = {
+            "name": self.name,
+            "median_ms": None if self.median_ms is None else round(self.median_ms, 3),
+            "queries": self.queries,
+            "n": self.n,
+            "scope": self.scope,
+        }
+        if self.skipped:
+            row["skipped"] = self.skipped
+        return row
 
     def line(self) -> str:
-        return f"{self.name:<18} {self.median_ms:>10.1f} ms {self.queries:>6} queries  n={self.n}"
+        if self.skipped:
+            return f"{self.name:<20} skipped ({self.skipped})"
+        scope = f"  ({self.scope})" if self.scope else ""
+        return f"{self.name:<20} {self.median_ms:>10.1f} ms {self.queries:>6} queries  n={self.n}{scope}"
 
 
 @dataclass
 class Bench:
-    """The state measurements share: the size asked for and the seeded demo trust."""
+    """The state measurements share: the sizes asked for and the seeded demo trust.
+
+    ``pupils`` is the whole trust's size for trust-wide measurements; ``school_pupils`` the size of the
+    secondary for measurements of one school. ``scope`` is set by each measurement's set-up to say what it
+    measured (printed at the end of its line).
+    """
 
     pupils: int
     seed: int
+    school_pupils: int = DEFAULT_SCHOOL_PUPILS
     summary: DemoSummary | None = None
+    scope: str = ""
     _clients: dict[str, Client] = field(default_factory=dict)
     _analysed: bool = False
 
-    def seed_trust(self) -> DemoSummary:
-        """Build (or rebuild) the demo trust at the benchmark's size."""
-        self.summary = seed_demo(pupils=self.pupils, seed=self.seed, reset=True)
+    def seed_trust(self, pupils: int | None = None) -> DemoSummary:
+        """Build (or rebuild) the demo trust with ``pupils`` pupils (default: the benchmark's size)."""
+        self.summary = seed_demo(pupils=pupils or self.pupils, seed=self.seed, reset=True)
         self._clients.clear()
         self._analysed = False
         return self.summary
 
-    def ready(self) -> DemoSummary:
-        """The seeded trust, with PostgreSQL's planner statistics brought up to date as autovacuum would soon
-        do on a real server (straight after a bulk load the planner thinks the tables are empty)."""
-        summary = self.summary or self.seed_trust()
+    def ready(self, pupils: int | None = None) -> DemoSummary:
+        """The seeded trust of ``pupils`` pupils (default: the benchmark's size), reseeded if it has another
+        size, with PostgreSQL's planner statistics brought up to date as autovacuum would soon do on a real
+        server (straight after a bulk load the planner thinks the tables are empty)."""
+        wanted = pupils or self.pupils
+        summary = self.summary
+        if summary is None or summary.pupil_count != wanted:
+            summary = self.seed_trust(wanted)
         if not self._analysed:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -92,9 +138,19 @@ class Bench:
             self._analysed = True
         return summary
 
+    def ready_school(self) -> DemoSummary:
+        """The trust whose secondary has ``school_pupils`` pupils: the school the per-school targets are for."""
+        return self.ready(PRIMARY_PUPILS + self.school_pupils)
+
+    def secondary_pupils(self) -> int:
+        """Pupils at the secondary of the trust as it stands."""
+        summary = self.summary or self.ready()
+        return len(summary.roll.schools[SECONDARY].pupils)
+
     def client_for(self, username: str) -> Client:
-        """A test client signed in as one of the demo logins."""
-        self.ready()
+        """A test client signed in as one of the demo logins (of the trust as it stands, seeding if none)."""
+        if self.summary is None:
+            self.ready()
         if username not in self._clients:
             client = Client()
             client.force_login(get_user_model().objects.get(username=username))
@@ -127,7 +183,11 @@ class QueryCounter:
 
 def run(bench: Bench, item: Measurement, repeat: int) -> Result:
     """Time ``item`` ``repeat`` times (or its own fixed count); queries are counted on the last run."""
-    timed = item.prepare(bench)
+    bench.scope = ""
+    try:
+        timed = item.prepare(bench)
+    except Skipped as exc:
+        return Result(name=item.name, median_ms=None, queries=0, n=0, skipped=str(exc))
     runs = item.runs or repeat
     if item.warm_up:
         timed()
@@ -138,7 +198,9 @@ def run(bench: Bench, item: Measurement, repeat: int) -> Result:
             started = time.perf_counter()
             timed()
             times.append(time.perf_counter() - started)
-    return Result(name=item.name, median_ms=1000 * statistics.median(times), queries=counter.count, n=runs)
+    return Result(
+        name=item.name, median_ms=1000 * statistics.median(times), queries=counter.count, n=runs, scope=bench.scope
+    )
 
 
 # --- The measurements ---------------------------------------------------------------------------------
@@ -146,13 +208,78 @@ def run(bench: Bench, item: Measurement, repeat: int) -> Result:
 
 @measurement("seed_demo", runs=1, warm_up=False)
 def seed(bench: Bench) -> Callable[[], object]:
-    """One seed of the whole trust at the benchmark's size (it is also what the other measurements read)."""
+    """One seed of the whole trust at the benchmark's size (it is also what the next measurements read)."""
+    bench.scope = f"trust of {bench.pupils:,} pupils"
     return bench.seed_trust
 
 
 @measurement("pupil_list")
 def pupil_list(bench: Bench) -> Callable[[], object]:
     """The first page of the pupil list at the big secondary, as its SENCO."""
+    bench.ready()
     client = bench.client_for("senco2")
+    bench.scope = f"secondary of {bench.secondary_pupils():,} pupils"
     url = reverse("pupils:list")
     return lambda: bench.get_ok(client, url)
+
+
+@measurement("identification_list")
+def identification_list(bench: Bench) -> Callable[[], object]:
+    """Who needs support, the whole list for a 2,000-pupil secondary (``--school-pupils``), as its SENCO."""
+    try:
+        url = reverse("reports:identification")
+    except NoReverseMatch:
+        raise Skipped("view not available yet") from None
+    bench.ready_school()
+    client = bench.client_for("senco2")
+    school = bench.summary.roll.schools[SECONDARY].demo_school.school
+    results = PupilResult.objects.filter(assessment__school=school).count()
+    bench.scope = f"secondary of {bench.secondary_pupils():,} pupils, {results:,} results"
+    return lambda: bench.get_ok(client, url)
+
+
+IMPORT_ROWS = 100_000
+
+
+@measurement("import_results", runs=1, warm_up=False)
+def import_results(bench: Bench) -> Callable[[], object]:
+    """``import_results`` of a file of 100,000 new results (one per row) for the 2,000-pupil secondary, through
+    the command. Once only: a second run of the same file would change nothing, which is other work."""
+    if importlib.util.find_spec("pupils.results_import") is None:
+        raise Skipped("pupils.results_import not available yet")
+    bench.ready_school()
+    school = bench.summary.roll.schools[SECONDARY].demo_school.school
+    pupils = list(
+        Pupil.objects.filter(school=school)
+        .on_roll()
+        .order_by("pk")
+        .values_list("upn", "legal_last_name", "legal_first_name")
+    )
+    count = -(-IMPORT_ROWS // len(pupils))  # assessments needed for IMPORT_ROWS results
+    subject = Subject.objects.get(school=school, name="Maths")
+    scale = Scale.objects.get(school=school, kind=ScaleKind.STANDARDISED)
+    today = timezone.localdate()
+    names = [f"Benchmark maths quiz {index + 1:03d}" for index in range(count)]
+    Assessment.objects.bulk_create(
+        Assessment(school=school, name=name, subject=subject, scale=scale, taken_on=today) for name in names
+    )
+    lines = ["UPN,Surname,Forename,Assessment,Result"]
+    for index in range(IMPORT_ROWS):
+        upn, surname, forename = pupils[index % len(pupils)]
+        name = names[index // len(pupils)]
+        lines.append(f'{upn},"{surname}","{forename}",{name},{85 + (index * 7919) % 45}')
+    path = Path(tempfile.mkdtemp(prefix="provision-bench-import-")) / "results.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bench.scope = f"{IMPORT_ROWS:,} results for a secondary of {len(pupils):,} pupils"
+
+    def timed() -> None:
+        out = StringIO()
+        try:
+            call_command("import_results", str(path), "--school", school.urn, stdout=out)
+        finally:
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()
+        if f"created {IMPORT_ROWS}," not in out.getvalue():
+            raise AssertionError(f"import_results did not create {IMPORT_ROWS:,} results: {out.getvalue()[-500:]}")
+
+    return timed

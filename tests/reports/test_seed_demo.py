@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
+import pandas as pd
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import Count, F
+from django.urls import reverse
 
 from provision.demo import DEMO_PASSWORD, DEMO_TRUST_NAME, term_dates
 from provision.models import Membership, Role, School, Term, Trust
-from pupils import reference
+from pupils import reference, scales
 from pupils.demo import FORM_SIZE, PRIMARY_PUPILS, roll_plan
-from pupils.models import Guardian, Pupil, PupilGuardian, SenStatus, TeachingGroup
+from pupils.demo_assessments import assessment_week_monday
+from pupils.identification import RESULT_COLUMNS, SLOW_PROGRESS, identify
+from pupils.models import Assessment, Guardian, Pupil, PupilGuardian, Result, Scale, SenStatus, TeachingGroup
 from tests import factories as f
 
 TODAY = "2026-11-24"
@@ -56,7 +60,12 @@ def snapshot() -> list[tuple]:
     )
     guardians = sorted(Guardian.objects.values_list("school__urn", "first_name", "last_name", "email", "phone"))
     users = sorted(get_user_model().objects.values_list("username", "first_name", "last_name", "email"))
-    return [*pupils, *guardians, *users]
+    results = sorted(
+        Result.objects.values_list(
+            "pupil__upn", "assessment__name", "assessment__taken_on", "assessment__scale__name", "value", "typed"
+        )
+    )
+    return [*pupils, *guardians, *users, *results]
 
 
 @pytest.fixture
@@ -257,9 +266,13 @@ def test_reset_leaves_other_schools_and_accounts_alone():
     other_school = f.SchoolFactory(name="Elm Academy", urn="100001")
     other_user = f.staff(other_school, Role.SENCO, username="someone")
     other_pupil = f.PupilFactory(school=other_school)
+    other_result = Result.objects.create(
+        pupil=other_pupil, assessment=f.AssessmentFactory(school=other_school), value=97, typed="97"
+    )
     seed()
     seed("--reset")
     assert Pupil.objects.filter(pk=other_pupil.pk).exists()
+    assert Result.objects.filter(pk=other_result.pk).exists()
     assert get_user_model().objects.filter(pk=other_user.pk).exists()
     assert Pupil.objects.count() == PUPILS + 1
     assert Trust.objects.filter(name=DEMO_TRUST_NAME).count() == 1
@@ -285,3 +298,174 @@ def test_a_taken_login_name_is_refused_clearly():
     with pytest.raises(CommandError, match="senco2"):
         seed()
     assert not Trust.objects.exists()
+
+
+# --- Assessment history ---------------------------------------------------------------------------------
+
+
+def results_frame() -> pd.DataFrame:
+    """Every on-roll pupil's results in the columns ``pupils.identification`` reads."""
+    rows = Result.objects.filter(pupil__left_on__isnull=True).values_list(
+        "pupil_id",
+        "pupil__year_group",
+        "pupil__date_of_birth",
+        "assessment__subject_id",
+        "assessment_id",
+        "assessment__taken_on",
+        "value",
+        "assessment__scale_id",
+        "assessment__scale__kind",
+        "assessment__scale__expected",
+        "assessment__scale__high",
+        "assessment__scale__drop_concern",
+        "assessment__scale__age_tolerance_months",
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=RESULT_COLUMNS)
+    frame["taken_on"] = pd.to_datetime(frame["taken_on"])
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
+    return frame
+
+
+def test_every_pupil_has_results_in_at_least_three_terms(demo):
+    terms = dict(
+        Result.objects.values("pupil")
+        .annotate(terms=Count("assessment__term", distinct=True))
+        .values_list("pupil", "terms")
+    )
+    on_roll = set(Pupil.objects.on_roll().values_list("pk", flat=True))
+    assert set(terms) == on_roll
+    assert min(terms.values()) >= 3
+
+
+def test_assessments_are_in_the_past_within_their_terms_and_before_the_term_ends(demo):
+    assessments = list(Assessment.objects.select_related("term__academic_year", "subject", "scale", "school"))
+    assert assessments
+    for assessment in assessments:
+        assert assessment.taken_on <= TODAY_DATE, assessment
+        assert assessment.term is not None and assessment.term.contains(assessment.taken_on), assessment
+        assert assessment.term.academic_year.school_id == assessment.school_id
+        assert assessment.subject.school_id == assessment.school_id == assessment.scale.school_id
+        assert set(assessment.year_groups) <= set(assessment.school.year_groups), assessment
+        if "KS2" not in assessment.name:
+            # The test week: a few weeks before the end of term, Monday to Friday.
+            days_before_end = (assessment.term.end_date - assessment.taken_on).days
+            assert 14 <= days_before_end <= 35, assessment
+    # The autumn test week of 2026 is not over on 24 November: last year's three terms are the history.
+    terms = {(a.term.academic_year.start_year, a.term.name) for a in assessments}
+    assert terms == {(2025, "autumn"), (2025, "spring"), (2025, "summer")}
+
+
+def test_results_lie_on_their_scales_and_read_back_as_typed(demo):
+    specs = {scale.pk: scale.spec() for scale in Scale.objects.prefetch_related("bands")}
+    kinds = set()
+    rows = Result.objects.values_list("assessment__scale_id", "value", "typed")
+    for scale_id, value, typed in rows:
+        spec = specs[scale_id]
+        kinds.add(spec.kind)
+        assert scales.parse(spec, typed) == value, (spec.kind, typed, value)
+        assert scales.display(spec, value) == typed
+        if spec.min_value is not None:
+            assert spec.min_value <= value <= spec.max_value, (spec.kind, value)
+    assert kinds == {scales.STANDARDISED, scales.AGE, scales.BANDS, scales.GCSE, scales.KS2_SCALED}
+
+
+def test_every_pupil_sits_the_assessments_of_their_year_with_a_few_absences(demo):
+    assessments = list(Assessment.objects.all())
+    pupils = list(Pupil.objects.on_roll().values_list("pk", "school_id", "year_group"))
+    expected = {
+        (pupil, assessment.pk)
+        for pupil, school, year in pupils
+        for assessment in assessments
+        if assessment.school_id == school and assessment.covers(year)
+    }
+    taken = set(Result.objects.values_list("pupil_id", "assessment_id"))
+    assert taken <= expected
+    absent = len(expected - taken) / len(expected)
+    assert 0.01 <= absent <= 0.06
+
+
+def test_the_teachers_class_has_results_in_the_grid(client, demo):
+    teacher = get_user_model().objects.get(username="teacher")
+    group = TeachingGroup.objects.get(teachers=teacher)
+    pupils = set(Pupil.objects.filter(registration_group=group).values_list("pk", flat=True))
+    with_results = set(Result.objects.filter(pupil__in=pupils).values_list("pupil_id", flat=True))
+    assert with_results == pupils
+    client.force_login(teacher)
+    rows = client.get(reverse("pupils:results_grid")).context["rows"]
+    cells = [cell["value"] for _, cells in rows for cell in cells]
+    assert len(rows) == len(pupils) and cells
+    assert sum(1 for value in cells if value) >= 0.9 * len(cells)
+
+
+def test_identification_finds_a_reasonable_share_of_pupils(demo):
+    frame = results_frame()
+    flagged = identify(frame)
+    pupils = Pupil.objects.on_roll()
+    support = set(flagged.loc[flagged["group"] == "support", "pupil_id"])
+    assert 0.05 <= len(support) / pupils.count() <= 0.40
+    assert set(flagged.loc[flagged["group"] == "more_able", "pupil_id"])  # some high attainers slipping
+    # Pupils with SEN are flagged far more often than the others.
+    sen = set(pupils.with_sen().values_list("pk", flat=True))
+    others = set(pupils.values_list("pk", flat=True)) - sen
+    assert len(support & sen) / len(sen) > 2 * len(support & others) / len(others)
+
+
+def test_some_pupils_improve_and_some_stall(demo):
+    frame = results_frame().sort_values("taken_on")
+    pupils = frame["pupil_id"].nunique()
+    standardised = frame[frame["scale_kind"] == scales.STANDARDISED]
+    change = standardised.groupby(["pupil_id", "subject_id", "scale_id"])["value"].agg(["first", "last"])
+    improving = change[change["last"] - change["first"] >= 5].index.get_level_values("pupil_id").unique()
+    flagged = identify(frame)
+    stalling = flagged.loc[flagged[SLOW_PROGRESS], "pupil_id"].unique()
+    assert 0.05 <= len(improving) / pupils <= 0.35
+    assert 0.05 <= len(stalling) / pupils <= 0.35
+
+
+def test_results_are_correlated_and_sen_pupils_are_behind(demo):
+    frame = results_frame()
+    frame["week"] = frame["taken_on"].dt.to_period("W")
+    names = dict(Assessment.objects.values_list("subject_id", "subject__name"))
+    frame["subject"] = frame["subject_id"].map(names)
+    standardised = frame[frame["scale_kind"] == scales.STANDARDISED].pivot_table(
+        index=["pupil_id", "week"], columns="subject", values="value"
+    )
+    assert 0.3 <= standardised["Reading"].corr(standardised["Maths"]) <= 0.85
+    ages = frame[frame["scale_kind"] == scales.AGE].copy()
+    ages["behind"] = chronological_months(ages) - ages["value"]
+    behind = ages.pivot_table(index=["pupil_id", "week"], columns="subject", values="behind")
+    assert behind["Reading"].corr(behind["Spelling"]) >= 0.7
+    sen = set(Pupil.objects.with_sen().values_list("pk", flat=True))
+    behind_sen = ages[ages["pupil_id"].isin(sen)]["behind"].mean()
+    behind_others = ages[~ages["pupil_id"].isin(sen)]["behind"].mean()
+    assert 8 <= behind_sen <= 30 and behind_others < 3
+    scores = frame[frame["scale_kind"] == scales.STANDARDISED]
+    with_sen = scores["pupil_id"].isin(sen)
+    assert scores[~with_sen]["value"].mean() - scores[with_sen]["value"].mean() >= 10
+
+
+def chronological_months(frame: pd.DataFrame) -> pd.Series:
+    return frame.apply(lambda row: reference.age_in_months(row["date_of_birth"].date(), row["taken_on"].date()), axis=1)
+
+
+@pytest.mark.django_db
+def test_a_seed_in_july_keeps_four_terms_and_this_years_ks2_results():
+    out = StringIO()
+    call_command("seed_demo", f"--pupils={PUPILS}", "--today=2027-07-20", stdout=out)
+    assert "over 4 terms (Summer 2026 to Summer 2027)" in out.getvalue()
+    assert not Assessment.objects.filter(taken_on__gt=dt.date(2027, 7, 20)).exists()
+    ks2 = Assessment.objects.filter(scale__name="KS2 scaled score")
+    primary = ks2.filter(school__name=PRIMARY)
+    assert [a.year_groups for a in primary] == [[6]] * 3
+    assert {a.taken_on for a in primary} == {dt.date(2027, 5, 10), dt.date(2027, 5, 11), dt.date(2027, 5, 12)}
+    secondary = ks2.get(school__name=SECONDARY, subject__name="Reading")
+    assert secondary.year_groups == [7] and secondary.taken_on == dt.date(2026, 5, 12)
+    year_6 = Pupil.objects.filter(school__name=PRIMARY, year_group=6).count()
+    assert Result.objects.filter(assessment__in=primary).count() >= 0.9 * 3 * year_6
+    terms = Result.objects.values("pupil").annotate(n=Count("assessment__term", distinct=True))
+    assert min(row["n"] for row in terms) >= 4
+
+
+def test_assessment_weeks_fall_three_weeks_before_the_end_of_term():
+    assert assessment_week_monday(dt.date(2026, 12, 18)) == dt.date(2026, 11, 23)
+    assert assessment_week_monday(dt.date(2027, 7, 22)) == dt.date(2027, 6, 28)

@@ -23,7 +23,7 @@ from provision.demo import (
     demo_delete,
     frame_create,
 )
-from provision.models import Role
+from provision.models import Role, School
 from pupils import reference
 from pupils.demo import (
     DEFAULT_SECONDARY_PUPILS,
@@ -33,6 +33,7 @@ from pupils.demo import (
     pupils_create,
     roll_plan,
 )
+from pupils.demo_assessments import AssessmentSummary, assessments_create, assessments_delete
 from pupils.models import SenStatus
 
 DEFAULT_SEED = 1
@@ -40,12 +41,13 @@ DEFAULT_SEED = 1
 
 @dataclass
 class DemoSummary:
-    """What ``seed_demo`` made: the frame, the pupils and how long it took."""
+    """What ``seed_demo`` made: the frame, the pupils, their assessment results and how long it took."""
 
     seed: int
     today: dt.date
     frame: DemoFrame
     roll: RollSummary
+    assessments: AssessmentSummary
     seconds: float
 
     @property
@@ -96,6 +98,7 @@ class DemoSummary:
                 )
             )
         _write_table(out, header, rows)
+        out.write(f"\nAssessments: {self.assessments.describe()}\n")
         out.write(f"\nDemo logins (password: {DEMO_PASSWORD})\n")
         _write_table(out, ("Username", "Role", "School"), self.login_rows())
         out.write(
@@ -112,9 +115,10 @@ def _write_table(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...
 def seed_demo(
     *, pupils: int | None, seed: int, reset: bool, stdout: TextIO | None = None, today: dt.date | None = None
 ) -> DemoSummary:
-    """Create the demo trust: the frame (``provision.demo``) then the pupils (``pupils.demo``), in one
-    transaction. With ``reset``, an existing demo trust and its accounts are deleted first; without it, an
-    existing demo raises ``DemoError``. The same seed and academic year always give the same data.
+    """Create the demo trust: the frame (``provision.demo``), the pupils (``pupils.demo``) and their assessment
+    history (``pupils.demo_assessments``), in one transaction. With ``reset``, an existing demo trust and its
+    accounts are deleted first; without it, an existing demo raises ``DemoError``. The same seed and ``today``
+    always give the same data.
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
@@ -126,12 +130,22 @@ def seed_demo(
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
         if reset:
+            # Assessments protect their subjects and scales, so they go first (provision.demo cannot see them).
+            assessments_delete(schools=list(School.objects.filter(trust__name=DEMO_TRUST_NAME)))
             demo_delete()
         frame = frame_create(
             seed=seed, today=today, password_hash=password_hash, class_teachers=plan.class_teachers_needed
         )
         roll = pupils_create(frame=frame, plan=plan)
-    summary = DemoSummary(seed=seed, today=today, frame=frame, roll=roll, seconds=time.perf_counter() - started)
+        assessments = assessments_create(frame=frame, roll=roll)
+    summary = DemoSummary(
+        seed=seed,
+        today=today,
+        frame=frame,
+        roll=roll,
+        assessments=assessments,
+        seconds=time.perf_counter() - started,
+    )
     if stdout is not None:
         summary.write(stdout)
     return summary
@@ -148,9 +162,10 @@ class Command(BaseCommand):
     help = (
         f"Create the demo trust '{DEMO_TRUST_NAME}': a primary of {PRIMARY_PUPILS} pupils (Reception to "
         f"Year 6) and a secondary (Years 7-11, {DEFAULT_SECONDARY_PUPILS:,} pupils unless --pupils is given), "
-        f"with classes, staff, guardians and demo logins (password '{DEMO_PASSWORD}'). "
-        "The same seed gives the same data throughout an academic year, except the SEN review dates, which are "
-        "spread around today (--today fixes those too)."
+        f"with classes, staff, guardians, demo logins (password '{DEMO_PASSWORD}') and assessment results for "
+        "the last four terms whose test week is over (at least last year's three). "
+        "The same seed gives the same pupils throughout an academic year; the SEN review dates are spread around "
+        "today, and results exist only for test weeks that are over by today (--today fixes both)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
