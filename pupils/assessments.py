@@ -30,7 +30,8 @@ def assessments_for_year(*, school: School, year_group: int | None) -> list[Asse
         .prefetch_related("scale__bands")
         .order_by("-taken_on", "subject__name", "name")
     )
-    return [a for a in assessments if year_group is None or a.covers(year_group)]
+    today = timezone.localdate()
+    return [a for a in assessments if year_group is None or a.covers_current_year(year_group, today)]
 
 
 @dataclass
@@ -70,6 +71,7 @@ def results_save(
     pupils_by_id = {p.pk: p for p in pupils}
     to_create, to_update, to_delete = [], [], []
     now = timezone.now()
+    today = timezone.localdate()
     for (pupil_id, assessment_id), raw in entries.items():
         typed = (raw or "").strip()
         current = existing.get((pupil_id, assessment_id))
@@ -84,7 +86,7 @@ def results_save(
             outcome.unchanged += 1
             continue
         assessment = by_id[assessment_id]
-        if not assessment.covers(pupils_by_id[pupil_id].year_group):
+        if not assessment.covers_pupil(pupils_by_id[pupil_id], today):
             outcome.errors[(pupil_id, assessment_id)] = "This assessment is not for this pupil's year group"
             continue
         try:

@@ -30,8 +30,9 @@ Values are stored exactly as ``scales.parse`` would store what was typed, and ``
 
 Two simplifications: the history is of the pupils on roll today, so last year's assessments stand in for the
 records that came with pupils who joined since (Reception's nursery records, Year 7's primary records); and
-``Assessment.year_groups`` names the year groups the pupils are in now, which is what ``Assessment.covers``
-compares with a pupil's year group. Year 7's KS2 results are dated in last May's test week, at their primaries.
+``Assessment.year_groups`` names the year groups the pupils were in when they sat it (as everywhere else), so
+last year's tests for today's Year 4 say Year 3. Year 7's KS2 results are dated in last May's test week, at
+their primaries, in Year 6.
 """
 
 from __future__ import annotations
@@ -488,7 +489,8 @@ def _school_assessments_create(
                 scale=made_scales[sitting.scale],
                 taken_on=day,
                 term=term,
-                year_groups=list(sitting.years),
+                # Year groups as they were on the day: today's Year 7 sat last May's KS2 tests in Year 6.
+                year_groups=[reference.year_group_on(year, day, today=frame.today) for year in sitting.years],
             )
         )
     Assessment.objects.bulk_create(assessments)

@@ -513,13 +513,16 @@ class Assessment(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="assessments")
     name = models.CharField(max_length=120)
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="assessments")
-    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="assessments")
+    # RESTRICT: a subject or scale in use cannot be deleted on its own, but deleting the whole school may.
+    subject = models.ForeignKey(Subject, on_delete=models.RESTRICT, related_name="assessments")
+    scale = models.ForeignKey(Scale, on_delete=models.RESTRICT, related_name="assessments")
     taken_on = models.DateField("date")
     term = models.ForeignKey(
         "provision.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
     )
-    year_groups = models.JSONField(default=list, blank=True, help_text="Year groups who sit it; empty means all.")
+    year_groups = models.JSONField(
+        default=list, blank=True, help_text="Year groups who sit it, as they are on its date; empty means all."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -536,7 +539,16 @@ class Assessment(models.Model):
         return f"{self.name} ({self.taken_on:%d/%m/%Y})"
 
     def covers(self, year_group: int) -> bool:
+        """Whether pupils in ``year_group`` when they sat it were meant to sit it."""
         return not self.year_groups or year_group in self.year_groups
+
+    def covers_pupil(self, pupil: Pupil, today: dt.date) -> bool:
+        """Whether ``pupil`` was meant to sit it, judged by the year group they were in on its date."""
+        return self.covers(reference.year_group_on(pupil.year_group, self.taken_on, today=today, left_on=pupil.left_on))
+
+    def covers_current_year(self, year_group: int, today: dt.date) -> bool:
+        """Whether today's ``year_group`` sat it (in whatever year group they were then)."""
+        return self.covers(reference.year_group_on(year_group, self.taken_on, today=today))
 
 
 class Result(models.Model):

@@ -121,3 +121,13 @@ def age_in_months(date_of_birth: dt.date, on: dt.date) -> int:
     if on.day < date_of_birth.day:
         months -= 1
     return months
+
+
+def year_group_on(year_group: int, day: dt.date, *, today: dt.date, left_on: dt.date | None = None) -> int:
+    """The year group a pupil in ``year_group`` (today, or when they left) was in on ``day``.
+
+    Each 1 September between the two dates is one year group: last summer's Year 3 test was sat by today's
+    Year 4. ``Assessment.year_groups`` always means the year groups of the pupils when they sat it.
+    """
+    now = min(left_on, today) if left_on else today
+    return year_group - (academic_year_start(now) - academic_year_start(day))

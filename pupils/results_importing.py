@@ -40,10 +40,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import scales
+from . import reference, scales
 from .importing import FIELDS_BY_NAME as PUPIL_FIELDS
 from .importing import year_label
-from .reference import academic_year_start, normalise_upn, upn_problem
+from .reference import normalise_upn, upn_problem
 from .tabular import (
     EXCEL_ERRORS,
     HEADER_SEARCH_ROWS,
@@ -107,13 +107,8 @@ class PupilRef:
 
 
 def year_group_on(pupil: PupilRef, day: dt.date, *, today: dt.date) -> int:
-    """The year group ``pupil`` was (or will be) in on ``day``.
-
-    A pupil's record holds their year group now, or when they left; each 1 September between then and
-    ``day`` is one year group: last summer's Year 3 reading test was sat by today's Year 4.
-    """
-    now = min(pupil.left_on, today) if pupil.left_on else today
-    return pupil.year_group - (academic_year_start(now) - academic_year_start(day))
+    """The year group ``pupil`` was (or will be) in on ``day`` (see ``reference.year_group_on``)."""
+    return reference.year_group_on(pupil.year_group, day, today=today, left_on=pupil.left_on)
 
 
 # --- What was read ------------------------------------------------------------------------------------

@@ -157,6 +157,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
     else:
         pupils = pupils.none()
     pupils = list(_flag_filters(request, pupils).order_by("legal_last_name", "legal_first_name"))
+    today = timezone.localdate()
     year_groups = {p.year_group for p in pupils} or (
         {group.year_group} if group and group.year_group is not None else set()
     )
@@ -166,7 +167,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
         .select_related("subject", "scale")
         .prefetch_related("scale__bands")
         .order_by("taken_on", "name")
-        if any(a.covers(y) for y in year_groups)
+        if any(a.covers_current_year(y, today) for y in year_groups)
     ]
     results = {
         (r.pupil_id, r.assessment_id): r.value
@@ -181,7 +182,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
         cells = []
         for a in assessments:
             value = results.get((pupil.pk, a.pk))
-            if value is None or not a.covers(pupil.year_group):
+            if value is None or not a.covers_pupil(pupil, today):
                 cells.append({"text": "", "band": "missing"})
                 continue
             band = _band(value, _expected_for(a, pupil), a.scale.high)

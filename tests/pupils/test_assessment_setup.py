@@ -113,3 +113,29 @@ def test_another_schools_scale_cannot_be_used(client, world):
     response = client.post(reverse("pupils:assessment_new"), data)
     assert "scale" in response.context["form"].errors
     assert not Assessment.objects.filter(name="Sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_a_subject_in_use_cannot_be_deleted_but_its_whole_school_can(world):
+    from django.db.models import RestrictedError
+
+    from provision.models import School
+
+    assessment = f.AssessmentFactory(school=world.school)
+    Result.objects.create(pupil=world.pupils[0], assessment=assessment, value=100, typed="100")
+    with pytest.raises(RestrictedError):
+        assessment.subject.delete()
+    world.school.delete()
+    assert not School.objects.filter(pk=world.school.pk).exists()
+    assert not Assessment.objects.exists() and not Result.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_groups_mean_the_year_when_it_was_sat(world):
+    import datetime as dt
+
+    last_summer = f.AssessmentFactory(school=world.school, taken_on=dt.date(2026, 6, 15), year_groups=[2])
+    pupil = world.pupils[0]  # Year 3 in 2026/27, so Year 2 last June
+    today = dt.date(2026, 11, 24)
+    assert last_summer.covers_pupil(pupil, today)
+    assert last_summer.covers_current_year(3, today) and not last_summer.covers_current_year(2, today)
