@@ -9,41 +9,48 @@ from provision.models import School
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Assessment, Pupil, Result
 
-_RESULT_FIELDS = [
-    "pupil_id",
-    "pupil__year_group",
-    "pupil__date_of_birth",
-    "assessment__subject_id",
-    "assessment_id",
-    "assessment__taken_on",
-    "value",
-    "assessment__scale_id",
-    "assessment__scale__kind",
-    "assessment__scale__expected",
-    "assessment__scale__high",
-    "assessment__scale__drop_concern",
-    "assessment__scale__age_tolerance_months",
-]
+_ASSESSMENT_FIELDS = {
+    "pk": "assessment_id",
+    "subject_id": "subject_id",
+    "taken_on": "taken_on",
+    "scale_id": "scale_id",
+    "scale__kind": "scale_kind",
+    "scale__expected": "expected",
+    "scale__high": "high",
+    "scale__drop_concern": "drop_concern",
+    "scale__age_tolerance_months": "age_tolerance_months",
+}
 
 
 def results_frame(
     *, school: School, pupils: QuerySet[Pupil] | None = None, subject_id: int | None = None
 ) -> pd.DataFrame:
     """Every result of the school's on-roll pupils (or of ``pupils``), one row each, in the columns that
-    ``pupils.identification`` expects. One query."""
-    results = Result.objects.filter(assessment__school=school)
+    ``pupils.identification`` expects. Three queries: the results as bare (pupil, assessment, value) triples,
+    and the pupils' and assessments' own columns, joined in pandas; building tens of thousands of rows with
+    their dates in Python would cost more than the database work."""
     if pupils is None:
-        results = results.filter(pupil__school=school, pupil__left_on__isnull=True)
-    else:
-        results = results.filter(pupil__in=pupils)
+        pupils = Pupil.objects.filter(school=school).on_roll()
+    assessments = Assessment.objects.filter(school=school)
     if subject_id is not None:
-        results = results.filter(assessment__subject_id=subject_id)
-    rows = results.values_list(*_RESULT_FIELDS)
-    frame = pd.DataFrame.from_records(list(rows), columns=RESULT_COLUMNS)
-    if not frame.empty:
-        frame["taken_on"] = pd.to_datetime(frame["taken_on"])
-        frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
-    return frame
+        assessments = assessments.filter(subject_id=subject_id)
+    results = Result.objects.filter(assessment__in=assessments, pupil__in=pupils)
+    scores = pd.DataFrame.from_records(
+        list(results.values_list("pupil_id", "assessment_id", "value")), columns=["pupil_id", "assessment_id", "value"]
+    )
+    if scores.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    people = pd.DataFrame.from_records(
+        list(pupils.values_list("pk", "year_group", "date_of_birth")),
+        columns=["pupil_id", "year_group", "date_of_birth"],
+    )
+    points = pd.DataFrame.from_records(
+        list(assessments.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
+    )
+    frame = scores.merge(people, on="pupil_id").merge(points, on="assessment_id")
+    frame["taken_on"] = pd.to_datetime(frame["taken_on"])
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
+    return frame[RESULT_COLUMNS]
 
 
 def assessments_by_id(school: School) -> dict[int, Assessment]:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pandas as pd
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from . import charts
 from .selectors import assessments_by_id, results_frame
 
 YES_NO = {"yes": True, "no": False}
+IDENTIFICATION_PAGE_SIZE = 100
 
 
 def _flag_filters(request: HttpRequest, pupils):
@@ -64,52 +66,60 @@ def _band(value: float, expected: float | None, high: float | None) -> str:
 
 @role_required(*IDENTIFICATION_VIEWERS)
 def identification(request: HttpRequest) -> HttpResponse:
-    """Per subject, the pupils whose latest results give a reason for concern, and why."""
+    """The pupils whose latest results give a reason for concern, and why: one subject at a time (tabs show
+    every subject's count), 100 pupils a page, so that a large secondary's list stays quick to read and load."""
     school = request.school
     subjects = list(Subject.objects.filter(school=school))
-    subject_id = _int_param(request, "subject")
     year = _int_param(request, "year")
     group = request.GET.get("group") if request.GET.get("group") in ("support", "more_able") else "support"
     pupils = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
     if year is not None:
         pupils = pupils.filter(year_group=year)
-    frame = results_frame(school=school, pupils=pupils, subject_id=subject_id)
-    flagged = ident.identify(frame)
+    flagged = ident.identify(results_frame(school=school, pupils=pupils))
     flagged = flagged[flagged["group"] == group]
+    counts = flagged["subject_id"].value_counts().to_dict()
+    subject_id = _int_param(request, "subject")
+    if subject_id not in {s.pk for s in subjects}:
+        subject_id = next((s.pk for s in subjects if counts.get(s.pk)), subjects[0].pk if subjects else None)
+    chosen = flagged[flagged["subject_id"] == subject_id]
     pupil_rows = {
-        p.pk: p for p in Pupil.objects.filter(pk__in=flagged["pupil_id"].tolist()).select_related("registration_group")
+        p.pk: p for p in Pupil.objects.filter(pk__in=chosen["pupil_id"].tolist()).select_related("registration_group")
     }
+    ordered = sorted(
+        chosen.itertuples(index=False),
+        key=lambda r: (pupil_rows[r.pupil_id].year_group, pupil_rows[r.pupil_id].sorting_name),
+    )
+    page = Paginator(ordered, IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     assessments = assessments_by_id(school)
-    by_subject: dict[int, list[dict]] = defaultdict(list)
-    for row in flagged.itertuples(index=False):
-        pupil = pupil_rows[row.pupil_id]
+    rows = []
+    for row in page.object_list:
         latest = assessments[row.latest_assessment_id]
         spec = latest.scale.spec()
         has_previous = not pd.isna(row.previous_value)
-        by_subject[row.subject_id].append(
+        rows.append(
             {
-                "pupil": pupil,
+                "pupil": pupil_rows[row.pupil_id],
                 "latest": latest,
                 "latest_value": scales.display(spec, row.latest_value),
                 "previous_value": scales.display(spec, row.previous_value) if has_previous else "",
                 "change": _format_change(spec, row.change) if has_previous else "",
                 "expected": scales.display(spec, row.expected_value) if not pd.isna(row.expected_value) else "",
                 "reasons": [ident.REASON_LABELS[code] for code in row.reasons],
-                "reason_codes": row.reasons,
             }
         )
-    sections = []
-    for subject in subjects:
-        rows = sorted(by_subject.get(subject.pk, []), key=lambda r: (r["pupil"].year_group, r["pupil"].sorting_name))
-        if subject_id is None or subject.pk == subject_id:
-            sections.append((subject, rows))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("subject", None)
     return render(
         request,
         "reports/identification.html",
         {
-            "sections": sections,
-            "subjects": subjects,
-            "subject_id": subject_id,
+            "rows": rows,
+            "page": page,
+            "subject": next((s for s in subjects if s.pk == subject_id), None),
+            "tabs": [(s, counts.get(s.pk, 0)) for s in subjects],
+            "query_without_subject": params.urlencode(),
+            "query_without_page": (params.urlencode() + f"&subject={subject_id}").lstrip("&"),
             "year": year,
             "years": [(y, YearGroup(y).label) for y in school.year_groups],
             "group": group,

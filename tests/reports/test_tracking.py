@@ -37,17 +37,54 @@ def test_identification_lists_reasons_and_separates_more_able(client, world, rea
     a, b, c = world.pupils
     client.force_login(world.users["senco"])
     response = client.get(reverse("reports:identification"))
-    (subject, rows), *_ = response.context["sections"]
+    rows = response.context["rows"]
     assert [r["pupil"] for r in rows] == [a]
     assert rows[0]["latest_value"] == "84" and rows[0]["change"] == "-12"
     assert "Below the expected standard" in rows[0]["reasons"]
     assert "Progress below what the school expects" in rows[0]["reasons"]
+    assert response.context["tabs"] == [(reading["autumn"].subject, 1)]
     page = response.content.decode()
     assert a.last_name in page and c.last_name not in page
 
-    more_able = client.get(reverse("reports:identification") + "?group=more_able").context["sections"][0][1]
+    more_able = client.get(reverse("reports:identification") + "?group=more_able").context["rows"]
     assert [r["pupil"] for r in more_able] == [b]
-    assert client.get(reverse("reports:identification") + "?pp=no").context["sections"][0][1] == []
+    assert client.get(reverse("reports:identification") + "?pp=no").context["rows"] == []
+
+
+@pytest.mark.django_db
+def test_identification_shows_one_subject_at_a_time_with_counts(client, world, reading):
+    maths = f.AssessmentFactory(school=world.school, subject=f.SubjectFactory(school=world.school, name="Maths"))
+    for pupil in world.pupils:
+        Result.objects.create(pupil=pupil, assessment=maths, value=70, typed="70")
+    client.force_login(world.users["senco"])
+    response = client.get(reverse("reports:identification") + f"?subject={maths.subject_id}")
+    assert {s.name: n for s, n in response.context["tabs"]} == {"Maths": 3, "Reading": 1}
+    assert len(response.context["rows"]) == 3
+    assert response.context["subject"] == maths.subject
+
+
+@pytest.mark.django_db
+def test_identification_query_count_is_constant(client):
+    counts = []
+    for size in (5, 60):
+        school = f.SchoolFactory()
+        senco = f.staff(school, Role.SENCO)
+        first = f.AssessmentFactory(school=school, taken_on=AUTUMN)
+        second = f.AssessmentFactory(school=school, taken_on=SPRING, subject=first.subject, scale=first.scale)
+        pupils = Pupil.objects.bulk_create([f.PupilFactory.build(school=school) for _ in range(size)])
+        Result.objects.bulk_create(
+            [
+                Result(pupil=p, assessment=a, value=v, typed=str(v))
+                for p in pupils
+                for a, v in ((first, 95), (second, 80))
+            ]
+        )
+        client.force_login(senco)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("reports:identification"))
+        assert len(response.context["rows"]) == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
 
 
 @pytest.mark.django_db
