@@ -58,6 +58,14 @@ def completed_months(date_of_birth: pd.Series, on: pd.Series) -> pd.Series:
     return (months - (taken.dt.day < born.dt.day).astype(int)).astype("float64")
 
 
+REASON_SHORT = {
+    BELOW_EXPECTED: "Below expected",
+    SLOW_PROGRESS: "Slow progress",
+    GAP_WIDENED: "Gap widened",
+    MORE_ABLE_SLIPPING: "No longer high",
+}
+
+
 def months_between(earlier: pd.Series, later: pd.Series) -> pd.Series:
     return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days / DAYS_PER_MONTH
 

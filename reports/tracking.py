@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pandas as pd
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -105,6 +106,7 @@ def identification(request: HttpRequest) -> HttpResponse:
                 "change": _format_change(spec, row.change) if has_previous else "",
                 "expected": scales.display(spec, row.expected_value) if not pd.isna(row.expected_value) else "",
                 "reasons": [ident.REASON_LABELS[code] for code in row.reasons],
+                "reason_chips": [(code, ident.REASON_SHORT[code], ident.REASON_LABELS[code]) for code in row.reasons],
             }
         )
     params = request.GET.copy()
@@ -147,9 +149,19 @@ def tracking(request: HttpRequest) -> HttpResponse:
     if request.role == Role.TEACHER:
         groups = groups.filter(teachers=request.user)
     groups = list(groups)
-    subjects = list(Subject.objects.filter(school=school))
+    # Without a choice, open on the subject assessed most often, for the youngest year group that sat it.
+    subjects = list(Subject.objects.filter(school=school).annotate(n=Count("assessments")))
     group_id, year = _int_param(request, "group"), _int_param(request, "year")
-    subject_id = _int_param(request, "subject") or (subjects[0].pk if subjects else None)
+    subject_id = _int_param(request, "subject")
+    if subject_id not in {s.pk for s in subjects}:
+        subject_id = max(subjects, key=lambda s: s.n).pk if subjects else None
+    today = timezone.localdate()
+    subject_assessments = list(
+        Assessment.objects.filter(school=school, subject_id=subject_id)
+        .select_related("subject", "scale")
+        .prefetch_related("scale__bands")
+        .order_by("taken_on", "name")
+    )
     group = next((g for g in groups if g.pk == group_id), None)
     if group_id is not None and group is None:
         raise Http404("No such class")
@@ -158,7 +170,8 @@ def tracking(request: HttpRequest) -> HttpResponse:
         if group is None and groups:
             group = groups[0]
     elif group is None and year is None:
-        year = school.lowest_year if not groups else groups[0].year_group
+        sat = [y for y in school.year_groups if any(a.covers_current_year(y, today) for a in subject_assessments)]
+        year = sat[0] if sat else school.lowest_year
     pupils = Pupil.objects.filter(school=school).on_roll().select_related("registration_group")
     if group is not None:
         pupils = pupils.filter(registration_group=group)
@@ -167,18 +180,10 @@ def tracking(request: HttpRequest) -> HttpResponse:
     else:
         pupils = pupils.none()
     pupils = list(_flag_filters(request, pupils).order_by("legal_last_name", "legal_first_name"))
-    today = timezone.localdate()
     year_groups = {p.year_group for p in pupils} or (
         {group.year_group} if group and group.year_group is not None else set()
     )
-    assessments = [
-        a
-        for a in Assessment.objects.filter(school=school, subject_id=subject_id)
-        .select_related("subject", "scale")
-        .prefetch_related("scale__bands")
-        .order_by("taken_on", "name")
-        if any(a.covers_current_year(y, today) for y in year_groups)
-    ]
+    assessments = [a for a in subject_assessments if any(a.covers_current_year(y, today) for y in year_groups)]
     results = {
         (r.pupil_id, r.assessment_id): r.value
         for r in Result.objects.filter(pupil__in=pupils, assessment__in=assessments).only(
@@ -268,6 +273,7 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 value_format=(lambda v, s=spec: scales.display(s, v))
                 if scale.kind in ("age", "bands", "gcse")
                 else None,
+                y_ticks=_y_ticks(spec, [r.value for r in scale_results] + [e for e in expected if e is not None]),
             )
             sections.append({"subject": subject, "scale": scale, "rows": rows, "chart": chart})
     return render(
@@ -275,6 +281,16 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/pupil_progress.html",
         {"pupil": pupil, "sections": sections, "today": timezone.localdate()},
     )
+
+
+def _y_ticks(spec: scales.ScaleSpec, values: list[float]) -> list[float] | None:
+    if spec.kind == scales.BANDS:
+        return [float(rank) for rank in range(1, len(spec.bands) + 1)]
+    if spec.kind == scales.GCSE:
+        return [float(grade) for grade in range(0, 10)]
+    if spec.kind == scales.AGE and values:
+        return charts.age_ticks(values)
+    return None
 
 
 @role_required(*IDENTIFICATION_VIEWERS)
