@@ -27,6 +27,16 @@ CALENDAR_EDITORS = (Role.ADMIN, Role.LEADER)
 RESULT_ENTRY = (Role.TEACHER, Role.SENCO, Role.LEADER)
 ASSESSMENT_EDITORS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 IDENTIFICATION_VIEWERS = (Role.SENCO, Role.LEADER)
+# Interventions: everyone on the staff can see them (a TA only the groups they run, narrowed in the views);
+# only the SENCO plans and changes them. Sessions are logged by whoever runs the group, or the SENCO.
+INTERVENTION_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA, Role.ADMIN)
+INTERVENTION_EDITORS = (Role.SENCO,)
+CATALOGUE_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA)
+CATALOGUE_EDITORS = (Role.SENCO,)
+SESSION_LOGGERS = (Role.SENCO, Role.TA, Role.TEACHER, Role.LEADER)
+PLAN_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
+PLAN_EDITORS = (Role.SENCO,)
+COST_EDITORS = (Role.SENCO, Role.ADMIN)
 # Teachers track their own classes only (reports.tracking.tracking narrows them).
 TRACKING_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 

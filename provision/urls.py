@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("provision.account_urls")),
     path("pupils/", include("pupils.urls")),
     path("family/", include("pupils.family_urls")),
+    path("interventions/", include("interventions.urls")),
     path("admin/", admin.site.urls),
 ]

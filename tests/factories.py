@@ -7,6 +7,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
+from interventions.models import Intervention, Placement, Programme, Session
 from provision.models import AcademicYear, Membership, Role, School, Term, TermName, Trust
 from pupils.models import (
     Assessment,
@@ -181,3 +182,57 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     subject = factory.LazyAttribute(lambda o: SubjectFactory(school=o.school))
     scale = factory.LazyAttribute(lambda o: ScaleFactory(school=o.school))
     taken_on = dt.date(2026, 10, 5)
+
+
+# --- Interventions ---------------------------------------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A school's own programme by default (pass school=None for a shared catalogue entry)."""
+
+    class Meta:
+        model = Programme
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    area = "reading"
+    key_stages = ["KS2"]
+    wave = 2
+    delivery = "small_group"
+    sessions_per_week = 3
+    minutes_per_session = 30
+    weeks = 10
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    area = "reading"
+    wave = 2
+    days = [0, 2, 4]
+    minutes_per_session = 30
+    start_date = dt.date(2026, 9, 14)
+    end_date = dt.date(2026, 12, 11)
+    status = "running"
+    capacity = 6
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    intervention = factory.SubFactory(InterventionFactory)
+    pupil = factory.LazyAttribute(lambda o: PupilFactory(school=o.intervention.school))
+    entry_date = factory.LazyAttribute(lambda o: o.intervention.start_date)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    intervention = factory.SubFactory(InterventionFactory)
+    date = factory.Sequence(lambda n: dt.date(2026, 9, 14) + dt.timedelta(days=n))
+    minutes = 30

@@ -1,0 +1,5 @@
+"""URLs of the interventions app: catalogue. Joined into the app's namespace by interventions/urls.py."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
