@@ -146,35 +146,42 @@ def results_import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirm_or_cancel(request: HttpRequest, record: DataImport, *, apply, noun: str, upload: str) -> HttpResponse:
+    """Apply (``action=confirm``) or drop (``action=cancel``) a held file. After applying, the record's own page
+    shows what was done and the rows to fix."""
+    action = request.POST.get("action")
+    if action == "confirm":
+        try:
+            result = apply(record=record, by=request.user)
+        except ImportClosed as exc:
+            messages.error(request, f"{exc} Nothing was changed.")
+            return redirect("pupils:import_preview", pk=record.pk)
+        if result.file_errors:
+            messages.error(request, f"{record.filename} cannot be imported: nothing was changed.")
+            return redirect("pupils:import_preview", pk=record.pk)
+        rejected = f" {result.rejected_count} rejected {noun} were not imported." if result.rejected_count else ""
+        messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
+        return redirect("pupils:import_preview", pk=record.pk)
+    if action == "cancel":
+        try:
+            import_record_cancel(record=record)
+        except ImportClosed as exc:
+            messages.error(request, str(exc))
+            return redirect("pupils:import_preview", pk=record.pk)
+        messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
+        return redirect(upload)
+    return HttpResponseBadRequest("Choose confirm or cancel.")
+
+
 @role_required(*IMPORTERS)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     record = _import_for_request(request, pk)
     if record.kind == ImportKind.RESULTS:
         return _results_preview(request, record)
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "confirm":
-            try:
-                result = import_record_apply(record=record, by=request.user)
-            except ImportClosed as exc:
-                messages.error(request, f"{exc} Nothing was changed.")
-                return redirect("pupils:import_preview", pk=record.pk)
-            if result.file_errors:
-                messages.error(request, f"{record.filename} cannot be imported: nothing was changed.")
-                return redirect("pupils:import_preview", pk=record.pk)
-            rejected = f" {result.rejected_count} rejected rows were not imported." if result.rejected_count else ""
-            messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
-            return redirect("pupils:list")
-        if action == "cancel":
-            try:
-                import_record_cancel(record=record)
-            except ImportClosed as exc:
-                messages.error(request, str(exc))
-                return redirect("pupils:import_preview", pk=record.pk)
-            messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
-            return redirect("pupils:import_upload")
-        return HttpResponseBadRequest("Choose confirm or cancel.")
-
+        return _confirm_or_cancel(
+            request, record, apply=import_record_apply, noun="rows", upload="pupils:import_upload"
+        )
     result = import_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
     return render(
         request,
@@ -193,30 +200,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _results_preview(request: HttpRequest, record: DataImport) -> HttpResponse:
     """Preview, confirm or cancel a held file of results."""
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "confirm":
-            try:
-                result = results_record_apply(record=record, by=request.user)
-            except ImportClosed as exc:
-                messages.error(request, f"{exc} Nothing was changed.")
-                return redirect("pupils:import_preview", pk=record.pk)
-            if result.file_errors:
-                messages.error(request, f"{record.filename} cannot be imported: nothing was changed.")
-                return redirect("pupils:import_preview", pk=record.pk)
-            rejected = f" {result.rejected_count} rejected results were not imported." if result.rejected_count else ""
-            messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
-            # The record's page now shows what was done, and the rejected rows to fix.
-            return redirect("pupils:import_preview", pk=record.pk)
-        if action == "cancel":
-            try:
-                import_record_cancel(record=record)
-            except ImportClosed as exc:
-                messages.error(request, str(exc))
-                return redirect("pupils:import_preview", pk=record.pk)
-            messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
-            return redirect("pupils:results_import_upload")
-        return HttpResponseBadRequest("Choose confirm or cancel.")
-
+        return _confirm_or_cancel(
+            request, record, apply=results_record_apply, noun="results", upload="pupils:results_import_upload"
+        )
     result = results_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
     return render(
         request,
