@@ -20,5 +20,9 @@ def untrained_staff(
         trainings = list(
             Training.objects.filter(school_id=intervention.school_id, programme_id=intervention.programme_id)
         )
-    trained = {t.user_id for t in trainings if t.programme_id == intervention.programme_id and t.is_current(today)}
+    trained = {
+        t.user_id
+        for t in trainings
+        if t.school_id == intervention.school_id and t.programme_id == intervention.programme_id and t.is_current(today)
+    }
     return [member for member in intervention.staff.all() if member.user_id and member.user_id not in trained]

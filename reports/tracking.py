@@ -7,13 +7,20 @@ from collections import defaultdict
 
 import pandas as pd
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from provision.access import IDENTIFICATION_VIEWERS, PUPIL_VIEWERS, TRACKING_VIEWERS, role_required
-from provision.models import Role
+from interventions.models import Area, Intervention, Placement, Status, Wave
+from provision.access import (
+    IDENTIFICATION_VIEWERS,
+    INTERVENTION_EDITORS,
+    PUPIL_VIEWERS,
+    TRACKING_VIEWERS,
+    role_required,
+)
+from provision.models import Role, School
 from pupils import identification as ident
 from pupils import scales
 from pupils.models import Assessment, Gender, Pupil, Result, Subject, TeachingGroup, YearGroup
@@ -25,6 +32,7 @@ from .selectors import assessments_by_id, results_frame
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
+ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
 
 def _flag_filters(request: HttpRequest, pupils):
@@ -109,6 +117,21 @@ def identification(request: HttpRequest) -> HttpResponse:
                 "reason_chips": [(code, ident.REASON_SHORT[code], ident.REASON_LABELS[code]) for code in row.reasons],
             }
         )
+    # The groups each listed pupil is in now (one query), shown beside their SEN status.
+    in_groups: dict[int, list[Intervention]] = defaultdict(list)
+    if rows:
+        placements = (
+            Placement.objects.active()
+            .filter(pupil__in=[row["pupil"] for row in rows], intervention__status__in=ACTIVE_STATUSES)
+            .select_related("intervention")
+            .order_by("intervention__name")
+        )
+        for placement in placements:
+            in_groups[placement.pupil_id].append(placement.intervention)
+    for row in rows:
+        row["interventions"] = in_groups.get(row["pupil"].pk, [])
+    subject = next((s for s in subjects if s.pk == subject_id), None)
+    can_place = request.role in INTERVENTION_EDITORS
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("subject", None)
@@ -116,9 +139,11 @@ def identification(request: HttpRequest) -> HttpResponse:
         request,
         "reports/identification.html",
         {
+            "can_place": can_place,
+            "fitting_interventions": _fitting_interventions(school, subject) if can_place and subject else [],
             "rows": rows,
             "page": page,
-            "subject": next((s for s in subjects if s.pk == subject_id), None),
+            "subject": subject,
             "tabs": [(s, counts.get(s.pk, 0)) for s in subjects],
             "query_without_subject": params.urlencode(),
             "query_without_page": (params.urlencode() + f"&subject={subject_id}").lstrip("&"),
@@ -129,6 +154,23 @@ def identification(request: HttpRequest) -> HttpResponse:
             "distinct_pupils": flagged["pupil_id"].nunique(),
             "reason_labels": ident.REASON_LABELS,
         },
+    )
+
+
+def _fitting_interventions(school: School, subject: Subject) -> list[Intervention]:
+    """The school's planned or running groups a pupil flagged in ``subject`` could join: those measured in it,
+    or, with no assessed subject set, those whose area is named in the subject's name ("Spelling" in "Grammar,
+    punctuation and spelling") (one query)."""
+    name = subject.name.strip().casefold()
+    areas = [
+        area.value for area in Area if area != Area.OTHER and (area.label.casefold() in name or area.value in name)
+    ]
+    return list(
+        Intervention.objects.for_school(school)
+        .active()
+        .exclude(wave=Wave.QUALITY_FIRST)
+        .filter(Q(subject=subject) | Q(subject__isnull=True, area__in=areas))
+        .order_by("name")
     )
 
 

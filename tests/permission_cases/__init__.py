@@ -40,6 +40,8 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
     for module in (core, interventions_catalogue, interventions_groups, interventions_sessions, interventions_plans):
         clash = set(cases) & set(module.CASES)
         assert not clash, f"URLs in two permission tables: {clash}"
+        clash = set(args) & set(module.ARGS)
+        assert not clash, f"Argument builders named twice (one would silently replace the other): {clash}"
         cases.update(module.CASES)
         args.update(module.ARGS)
     return cases, args
