@@ -219,8 +219,9 @@ class Intervention(models.Model):
     schedule, dates and costs. Wave 1 strategies have no placements."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="interventions")
+    # RESTRICT: a programme in use cannot be deleted on its own, but deleting the whole school may.
     programme = models.ForeignKey(
-        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="interventions",
+        Programme, null=True, blank=True, on_delete=models.RESTRICT, related_name="interventions",
         help_text="Leave empty for a bespoke intervention.",
     )  # fmt: skip
     name = models.CharField(max_length=120)
@@ -248,8 +249,12 @@ class Intervention(models.Model):
         Scale, null=True, blank=True, on_delete=models.SET_NULL, related_name="interventions",
         help_text="The scale entry and exit results are measured on.",
     )  # fmt: skip
-    resources_cost = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    external_cost = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    resources_cost = models.DecimalField(
+        max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    external_cost = models.DecimalField(
+        max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
     funding_source = models.CharField(max_length=13, choices=FundingSource.choices, default=FundingSource.OTHER)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,9 +9,10 @@ from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from interventions.demo import InterventionSummary, interventions_create, interventions_delete
 from provision.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -34,20 +35,22 @@ from pupils.demo import (
     roll_plan,
 )
 from pupils.demo_assessments import AssessmentSummary, assessments_create, assessments_delete
-from pupils.models import SenStatus
+from pupils.models import Assessment, Result, SenStatus
 
 DEFAULT_SEED = 1
 
 
 @dataclass
 class DemoSummary:
-    """What ``seed_demo`` made: the frame, the pupils, their assessment results and how long it took."""
+    """What ``seed_demo`` made: the frame, the pupils, their assessment results, the provision for them and how
+    long it took."""
 
     seed: int
     today: dt.date
     frame: DemoFrame
     roll: RollSummary
     assessments: AssessmentSummary
+    interventions: InterventionSummary
     seconds: float
 
     @property
@@ -99,6 +102,7 @@ class DemoSummary:
             )
         _write_table(out, header, rows)
         out.write(f"\nAssessments: {self.assessments.describe()}\n")
+        out.write(f"\nProvision: {self.interventions.describe()}\n")
         out.write(f"\nDemo logins (password: {DEMO_PASSWORD})\n")
         _write_table(out, ("Username", "Role", "School"), self.login_rows())
         out.write(
@@ -115,8 +119,9 @@ def _write_table(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...
 def seed_demo(
     *, pupils: int | None, seed: int, reset: bool, stdout: TextIO | None = None, today: dt.date | None = None
 ) -> DemoSummary:
-    """Create the demo trust: the frame (``provision.demo``), the pupils (``pupils.demo``) and their assessment
-    history (``pupils.demo_assessments``), in one transaction. With ``reset``, an existing demo trust and its
+    """Create the demo trust: the frame (``provision.demo``), the pupils (``pupils.demo``), their assessment
+    history (``pupils.demo_assessments``) and three terms of interventions, support plans and session logs
+    (``interventions.demo``), in one transaction. With ``reset``, an existing demo trust and its
     accounts are deleted first; without it, an existing demo raises ``DemoError``. The same seed and ``today``
     always give the same data.
     """
@@ -130,25 +135,50 @@ def seed_demo(
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
         if reset:
-            # Assessments protect their subjects and scales, so they go first (provision.demo cannot see them).
-            assessments_delete(schools=list(School.objects.filter(trust__name=DEMO_TRUST_NAME)))
+            schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
+            # Interventions protect the schools' own programmes, and placements point at results: both go first.
+            interventions_delete(schools=schools)
+            _results_delete(schools)
+            # Assessments protect their subjects and scales, so they go before the schools (provision.demo cannot
+            # see them).
+            assessments_delete(schools=schools)
             demo_delete()
         frame = frame_create(
             seed=seed, today=today, password_hash=password_hash, class_teachers=plan.class_teachers_needed
         )
         roll = pupils_create(frame=frame, plan=plan)
         assessments = assessments_create(frame=frame, roll=roll)
+        interventions = interventions_create(frame=frame, roll=roll, today=today)
     summary = DemoSummary(
         seed=seed,
         today=today,
         frame=frame,
         roll=roll,
         assessments=assessments,
+        interventions=interventions,
         seconds=time.perf_counter() - started,
     )
     if stdout is not None:
         summary.write(stdout)
     return summary
+
+
+def _results_delete(schools: list[School]) -> None:
+    """Delete these schools' results in one statement. Placements point at results (SET_NULL), so Django's
+    delete would load every result to clear those links (none are left once ``interventions_delete`` has run)
+    and send them as one UPDATE, which is slow and, for a big trust, too many variables for SQLite."""
+    if not schools:
+        return
+    quote = connection.ops.quote_name
+    result, assessment = Result._meta, Assessment._meta
+    placeholders = ", ".join(["%s"] * len(schools))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(result.db_table)} WHERE {quote(result.get_field('assessment').column)} IN "
+            f"(SELECT {quote(assessment.pk.column)} FROM {quote(assessment.db_table)} "
+            f"WHERE {quote(assessment.get_field('school').column)} IN ({placeholders}))",
+            [school.pk for school in schools],
+        )
 
 
 def _date(value: str) -> dt.date:
@@ -162,8 +192,9 @@ class Command(BaseCommand):
     help = (
         f"Create the demo trust '{DEMO_TRUST_NAME}': a primary of {PRIMARY_PUPILS} pupils (Reception to "
         f"Year 6) and a secondary (Years 7-11, {DEFAULT_SECONDARY_PUPILS:,} pupils unless --pupils is given), "
-        f"with classes, staff, guardians, demo logins (password '{DEMO_PASSWORD}') and assessment results for "
-        "the last four terms whose test week is over (at least last year's three). "
+        f"with classes, staff, guardians, demo logins (password '{DEMO_PASSWORD}'), assessment results for "
+        "the last four terms whose test week is over (at least last year's three), and three terms of "
+        "interventions (waves 1-3) with placements, session logs, attendance and SEN support plans. "
         "The same seed gives the same pupils throughout an academic year; the SEN review dates are spread around "
         "today, and results exist only for test weeks that are over by today (--today fixes both)."
     )
