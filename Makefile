@@ -11,7 +11,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# WeasyPrint (the PDF exports) needs pango and a font; installed from Debian only when missing.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+
 install: $(BIN)/python
+	@if ! dpkg -s $(PDF_LIBS) >/dev/null 2>&1; then \
+		echo "Installing Debian's pango and DejaVu fonts for the PDF exports"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	fi
 	$(BIN)/pip install -q -r requirements.txt
 
 install-dev: $(BIN)/python

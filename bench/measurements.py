@@ -283,3 +283,46 @@ def import_results(bench: Bench) -> Callable[[], object]:
             raise AssertionError(f"import_results did not create {IMPORT_ROWS:,} results: {out.getvalue()[-500:]}")
 
     return timed
+
+
+def _provision_map_url(name: str, bench: Bench) -> str:
+    """The map (or its PDF) of the 2,000-pupil secondary for the current academic year, as its SENCO; the scope
+    says how much provision that year holds."""
+    try:
+        url = reverse(name)
+        from reports.provision_map import build_map
+
+        build_map  # noqa: B018 (importable, and written: the view calls it)
+    except (NoReverseMatch, ImportError):
+        raise Skipped("the provision map view is not available yet") from None
+    from interventions.models import Intervention, Placement
+    from provision.models import Term
+
+    bench.ready_school()
+    school = bench.summary.roll.schools[SECONDARY].demo_school.school
+    term = Term.objects.current_for(school, timezone.localdate())
+    year = term.academic_year
+    overlapping = {"start_date__lte": year.end_date}
+    interventions = Intervention.objects.filter(school=school, **overlapping).exclude(end_date__lt=year.start_date)
+    placements = Placement.objects.filter(intervention__in=interventions)
+    bench.scope = (
+        f"secondary of {bench.secondary_pupils():,} pupils, {year.name}: {interventions.count():,} interventions, "
+        f"{placements.count():,} placements"
+    )
+    return f"{url}?year={year.pk}"
+
+
+@measurement("provision_map")
+def provision_map(bench: Bench) -> Callable[[], object]:
+    """The school's provision map for a whole year (target under 200 ms), as its SENCO."""
+    url = _provision_map_url("reports:map", bench)
+    client = bench.client_for("senco2")
+    return lambda: bench.get_ok(client, url)
+
+
+@measurement("provision_map_pdf")
+def provision_map_pdf(bench: Bench) -> Callable[[], object]:
+    """The same map as a landscape A4 PDF (target under 2 s), as its SENCO."""
+    url = _provision_map_url("reports:map_pdf", bench)
+    client = bench.client_for("senco2")
+    return lambda: bench.get_ok(client, url)

@@ -11,6 +11,21 @@ An intervention appears in a row when it serves pupils of that row during the pe
 the period; for wave 1 strategies and groups without placements, its own year groups / need area / subject).
 Costs are those of the sessions planned within the period (interventions.costing), shared between rows in
 proportion to the intervention's pupils in each row (equally between its rows when it has no pupils).
+
+THE COST RULE (``period_cost``), worked per intervention for the period:
+
+- staff: the sessions planned inside the period (``costing.planned_dates`` from the later of its start and the
+  period's start, to the earlier of its end and the period's end, school days in term only) x minutes / 60 x each
+  staff line's role rate (``costing.cost_breakdown``);
+- resources and external costs: apportioned by the share of the intervention's planned sessions that fall in the
+  period (sessions in period / sessions planned over its whole run). An intervention with no end date (wave 1
+  strategies) or with no planned sessions at all carries them whole in the period that contains its start date, so
+  that the periods of a year always add up to the whole cost once;
+- the total is shared between the rows by the intervention's pupils in the period: a row's share is
+  total x (its pupils / all the intervention's pupils in the period). The last row takes the remainder so that
+  the shares add up to the penny. With a pupil filter (need, pupil premium, SEN status) only the matching pupils'
+  share is shown, so a filtered map answers "what does the provision for these pupils cost". Interventions with
+  no pupils share equally between their own rows.
 """
 
 from __future__ import annotations
@@ -18,6 +33,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from interventions import costing
+from interventions.models import (
+    Area,
+    FundingSource,
+    Intervention,
+    InterventionStaff,
+    Placement,
+    StaffRate,
+    StaffRole,
+    Status,
+)
+from provision.models import Term
+from pupils.models import TeachingGroup
+from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, need_area
 
 VIEWS = {"year": "Year group", "class": "Class", "need": "Area of need", "subject": "Subject"}
 WAVES = (1, 2, 3)
@@ -96,5 +128,397 @@ class ProvisionMap:
     cost_per_pupil: Decimal | None
 
 
-def build_map(*, school, period: Period, view: str = "year", filters: MapFilters | None = None, today=None):
-    raise NotImplementedError("being written")
+# --- Periods -----------------------------------------------------------------------------------------
+
+
+def period_for_term(term) -> Period:
+    """A ``provision.Term`` as a period (its academic year must be loaded or loadable: one query if not)."""
+    return Period(label=str(term), start=term.start_date, end=term.end_date)
+
+
+def period_for_year(academic_year) -> Period:
+    """A whole ``provision.AcademicYear`` as a period."""
+    return Period(label=academic_year.name, start=academic_year.start_date, end=academic_year.end_date)
+
+
+# --- Pure parts --------------------------------------------------------------------------------------
+
+PENNY = Decimal("0.01")
+WHOLE_SCHOOL = ("all", "Whole school")
+NO_NEED = ("NONE", "No SEN need recorded")
+NO_CLASS = ("none", "No class")
+NEED_ORDER = ["CI", "CL", "SEMH", "SP", "OTHER", "NONE", "all"]
+DELIVERY_SIZES = {"one_to_one": "1:1", "whole_class": "Whole class"}
+
+
+def period_cost(
+    *,
+    days: list[int],
+    start: dt.date,
+    end: dt.date | None,
+    minutes: int,
+    staff: list[tuple[str, str]],
+    rates: dict[str, Decimal],
+    resources: Decimal,
+    external: Decimal,
+    terms: list[tuple[dt.date, dt.date]],
+    period: Period,
+):
+    """The cost of an intervention for ``period`` (see THE COST RULE above); returns a ``CostBreakdown``. Pure."""
+    if start > period.end or (end is not None and end < period.start):
+        in_period = []
+    else:
+        in_period = costing.planned_dates(
+            days=days, start=max(start, period.start), end=end, terms=terms, until=period.end
+        )
+    whole_run = costing.planned_dates(days=days, start=start, end=end, terms=terms) if end else []
+    if end is not None and whole_run:
+        share = Decimal(len(in_period)) / Decimal(len(whole_run))
+    else:
+        share = Decimal(1) if period.start <= start <= period.end else Decimal(0)
+    return costing.cost_breakdown(
+        sessions=len(in_period),
+        minutes_per_session=minutes,
+        staff=staff,
+        rates=rates,
+        resources=(Decimal(resources) * share).quantize(PENNY),
+        external=(Decimal(external) * share).quantize(PENNY),
+    )
+
+
+def share_cost(total: Decimal, weights: list[int], whole: int) -> list[Decimal]:
+    """``total`` shared in proportion to ``weights`` out of ``whole``, to the penny; when the weights are the whole,
+    the last share takes the rounding remainder so that the shares add up to ``total`` exactly. Pure.
+
+    >>> share_cost(Decimal("100"), [1, 1, 1], 3)
+    [Decimal('33.33'), Decimal('33.33'), Decimal('33.34')]
+    """
+    if not weights:
+        return []
+    if whole <= 0:
+        return [Decimal("0.00") for _ in weights]
+    shares = [(total * weight / whole).quantize(PENNY) for weight in weights]
+    if sum(weights) == whole:
+        shares[-1] = total - sum(shares[:-1])
+    return shares
+
+
+def frequency_text(days: list[int], minutes: int, wave: int) -> str:
+    if not days:
+        return "Ongoing" if wave == 1 else f"{minutes} min, no days set"
+    return f"{len(days)} x {minutes} min a week"
+
+
+def _year_label(year: int) -> str:
+    return YEAR_GROUP_LABELS.get(year, f"Year {year}")
+
+
+def _need_row(primary_need: str) -> tuple[str, str]:
+    if not primary_need:
+        return NO_NEED
+    area = need_area(primary_need)
+    return area, AREA_LABELS[area]
+
+
+def _row_sort_key(view: str, key: str, sort_hint) -> tuple:
+    if view == "year":
+        return (0, sort_hint) if key != "all" else (1, 0)
+    if view == "class":
+        return (0, sort_hint) if key not in ("all", "none") else (1, key)
+    if view == "need":
+        return (NEED_ORDER.index(key) if key in NEED_ORDER else 99,)
+    return (key == "all", str(sort_hint).lower())
+
+
+def pupil_matches(pupil: dict, filters: MapFilters) -> bool:
+    """Whether a pupil (a dict with ``primary_need``, ``pupil_premium``, ``sen_status``) passes the pupil filters."""
+    if filters.need_area and (not pupil["primary_need"] or need_area(pupil["primary_need"]) != filters.need_area):
+        return False
+    if filters.pupil_premium is not None and bool(pupil["pupil_premium"]) != filters.pupil_premium:
+        return False
+    if filters.sen_status == "any":
+        return pupil["sen_status"] in ("K", "E")
+    return not (filters.sen_status and pupil["sen_status"] != filters.sen_status)
+
+
+def has_pupil_filters(filters: MapFilters) -> bool:
+    return bool(filters.need_area or filters.pupil_premium is not None or filters.sen_status)
+
+
+def _pupil_row(view: str, pupil: dict, intervention: dict) -> tuple[str, str, object]:
+    """(key, label, sort hint) of the row a pupil of ``intervention`` falls in."""
+    if view == "year":
+        return str(pupil["year_group"]), _year_label(pupil["year_group"]), pupil["year_group"]
+    if view == "class":
+        if not pupil["class_id"]:
+            return NO_CLASS[0], NO_CLASS[1], 0
+        return str(pupil["class_id"]), pupil["class_name"], (pupil["class_year"] or 0, pupil["class_name"])
+    if view == "need":
+        key, label = _need_row(pupil["primary_need"])
+        return key, label, key
+    return _subject_row(intervention)
+
+
+def _subject_row(intervention: dict) -> tuple[str, str, object]:
+    if intervention["subject_id"]:
+        return f"subject-{intervention['subject_id']}", intervention["subject_name"], intervention["subject_name"]
+    return intervention["area"], intervention["area_label"], intervention["area_label"]
+
+
+def _own_rows(view: str, intervention: dict, classes: list[dict]) -> list[tuple[str, str, object]]:
+    """The rows of an intervention without pupils in the period (wave 1 strategies, groups still to be filled)."""
+    years = sorted(intervention["year_groups"] or [])
+    if view == "year":
+        rows = [(str(year), _year_label(year), year) for year in years]
+    elif view == "class":
+        rows = [
+            (str(c["id"]), c["name"], (c["year_group"] or 0, c["name"])) for c in classes if c["year_group"] in years
+        ]
+    elif view == "need":
+        area = intervention["need_area"]
+        rows = [(area, AREA_LABELS.get(area, area), area)] if area else []
+    else:
+        rows = [_subject_row(intervention)]
+    return rows or [(WHOLE_SCHOOL[0], WHOLE_SCHOOL[1], 999)]
+
+
+def assemble_map(
+    *,
+    school_name: str,
+    period: Period,
+    view: str,
+    filters: MapFilters,
+    interventions: list[dict],
+    pupils_by_intervention: dict[int, list[dict]],
+    classes: list[dict],
+    costs: dict[int, Decimal],
+    year_groups: list[int] | None = None,
+) -> ProvisionMap:
+    """Group interventions (plain dicts, see ``build_map``) and their pupils in the period into the map. Pure.
+
+    ``pupils_by_intervention`` holds every pupil of each intervention in the period (unfiltered: the whole is the
+    denominator of the cost shares); ``costs`` the period cost of each intervention; ``year_groups`` the rows
+    the year view always shows, even empty.
+    """
+    rows: dict[str, dict] = {}
+
+    def row(key: str, label: str, hint) -> dict:
+        if key not in rows:
+            rows[key] = {"label": label, "hint": hint, "cells": {wave: Cell() for wave in WAVES}, "pupils": set()}
+        return rows[key]
+
+    if view == "year":
+        for year in year_groups or []:
+            row(str(year), _year_label(year), year)
+    pupil_filtered = has_pupil_filters(filters)
+    wave_pupils: dict[int, set] = {wave: set() for wave in WAVES}
+    for intervention in interventions:
+        if filters.subject_id and intervention["subject_id"] != filters.subject_id:
+            continue
+        if filters.area and intervention["area"] != filters.area:
+            continue
+        everyone = pupils_by_intervention.get(intervention["id"], [])
+        matching = [p for p in everyone if pupil_matches(p, filters)]
+        if pupil_filtered and not matching:
+            continue
+        if everyone:
+            groups: dict[str, tuple[str, object, list[dict]]] = {}
+            for pupil in matching:
+                key, label, hint = _pupil_row(view, pupil, intervention)
+                groups.setdefault(key, (label, hint, []))[2].append(pupil)
+            keys = list(groups)
+            shares = share_cost(costs[intervention["id"]], [len(groups[k][2]) for k in keys], len(everyone))
+        else:
+            own = _own_rows(view, intervention, classes)
+            groups = {key: (label, hint, []) for key, label, hint in own}
+            keys = list(groups)
+            shares = share_cost(costs[intervention["id"]], [1] * len(keys), len(keys))
+        wave = intervention["wave"] if intervention["wave"] in WAVES else 2
+        size = DELIVERY_SIZES.get(intervention["delivery"] or "")
+        if size is None:
+            size = (
+                "Whole class" if wave == 1 and not everyone else f"Group of {len(everyone) or intervention['capacity']}"
+            )
+        for key, share in zip(keys, shares, strict=True):
+            label, hint, pupils = groups[key]
+            target = row(key, label, hint)
+            ids = {p["id"] for p in pupils}
+            target["pupils"] |= ids
+            wave_pupils[wave] |= ids
+            target["cells"][wave].provisions.append(
+                Provision(
+                    intervention_id=intervention["id"],
+                    name=intervention["name"],
+                    programme=intervention["programme"],
+                    wave=wave,
+                    status=intervention["status"],
+                    status_label=intervention["status_label"],
+                    staff_roles=intervention["staff_roles"],
+                    staff_names=intervention["staff_names"],
+                    frequency=frequency_text(intervention["days"], intervention["minutes"], wave),
+                    group_size=size,
+                    pupil_count=len(ids),
+                    pupil_names=sorted(p["name"] for p in pupils),
+                    cost=share,
+                    funding_source=intervention["funding_source"],
+                    funding_label=intervention["funding_label"],
+                    start_date=intervention["start_date"],
+                    end_date=intervention["end_date"],
+                )
+            )
+    built = []
+    for key, data in sorted(rows.items(), key=lambda item: _row_sort_key(view, item[0], item[1]["hint"])):
+        for cell in data["cells"].values():
+            cell.provisions.sort(key=lambda p: (p.name.lower(), p.intervention_id))
+        cost = sum((cell.cost for cell in data["cells"].values()), Decimal("0"))
+        built.append(Row(key=key, label=data["label"], cells=data["cells"], pupil_count=len(data["pupils"]), cost=cost))
+    wave_costs = {wave: sum((r.cells[wave].cost for r in built), Decimal("0")) for wave in WAVES}
+    funding: dict[str, Decimal] = {}
+    for r in built:
+        for cell in r.cells.values():
+            for provision in cell.provisions:
+                funding[provision.funding_label] = funding.get(provision.funding_label, Decimal("0")) + provision.cost
+    total = sum(wave_costs.values(), Decimal("0"))
+    everyone_in = set().union(*wave_pupils.values())
+    return ProvisionMap(
+        school_name=school_name,
+        period=period,
+        view=view,
+        rows=built,
+        wave_costs=wave_costs,
+        wave_pupils={wave: len(ids) for wave, ids in wave_pupils.items()},
+        funding_costs=dict(sorted(funding.items())),
+        total_cost=total,
+        pupils_in_provision=len(everyone_in),
+        cost_per_pupil=(total / len(everyone_in)).quantize(PENNY) if everyone_in else None,
+    )
+
+
+# --- The queries ----------------------------------------------------------------------------------------
+
+
+def build_map(
+    *, school, period: Period, view: str = "year", filters: MapFilters | None = None, today: dt.date | None = None
+) -> ProvisionMap:
+    """The provision map of ``school`` for ``period``. Five queries whatever the school's size (interventions
+    overlapping the period, their staff, placements overlapping the period with their pupils, staff rates, terms),
+    plus one for the classes in the class view. ``today`` is accepted for the contract and not needed: a past
+    period's map is computed from what was planned, so it reads the same on any day."""
+    if view not in VIEWS:
+        raise ValueError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}")
+    filters = filters or MapFilters()
+    overlapping = Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+    interventions = list(
+        Intervention.objects.filter(overlapping, school=school)
+        .select_related("programme", "lead", "subject")
+        .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
+        .order_by("name", "pk")
+    )
+    placements = (
+        Placement.objects.filter(intervention__school=school, entry_date__lte=period.end)
+        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=period.start))
+        .filter(intervention__start_date__lte=period.end)
+        .filter(Q(intervention__end_date__isnull=True) | Q(intervention__end_date__gte=period.start))
+        .values(
+            "intervention_id",
+            "pupil_id",
+            "pupil__year_group",
+            "pupil__registration_group_id",
+            "pupil__registration_group__name",
+            "pupil__registration_group__year_group",
+            "pupil__primary_need",
+            "pupil__pupil_premium",
+            "pupil__sen_status",
+            "pupil__legal_first_name",
+            "pupil__legal_last_name",
+            "pupil__preferred_first_name",
+            "pupil__preferred_last_name",
+        )
+    )
+    rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
+    terms = list(Term.objects.for_school(school).values_list("start_date", "end_date"))
+    classes = (
+        list(
+            TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION).values(
+                "id", "name", "year_group"
+            )
+        )
+        if view == "class"
+        else []
+    )
+
+    pupils_by_intervention: dict[int, dict[int, dict]] = {}
+    for p in placements:
+        first = p["pupil__preferred_first_name"] or p["pupil__legal_first_name"]
+        last = p["pupil__preferred_last_name"] or p["pupil__legal_last_name"]
+        # A pupil who left and rejoined within the period counts once.
+        pupils_by_intervention.setdefault(p["intervention_id"], {})[p["pupil_id"]] = {
+            "id": p["pupil_id"],
+            "name": f"{last}, {first}",
+            "year_group": p["pupil__year_group"],
+            "class_id": p["pupil__registration_group_id"],
+            "class_name": p["pupil__registration_group__name"] or "",
+            "class_year": p["pupil__registration_group__year_group"],
+            "primary_need": p["pupil__primary_need"],
+            "pupil_premium": p["pupil__pupil_premium"],
+            "sen_status": p["pupil__sen_status"],
+        }
+    role_labels = dict(StaffRole.choices)
+    area_labels, status_labels, funding_labels = dict(Area.choices), dict(Status.choices), dict(FundingSource.choices)
+    records, costs = [], {}
+    for intervention in interventions:
+        staff = list(intervention.staff.all())
+        names = [
+            (member.user.get_full_name() or member.user.get_username()) if member.user_id else member.external_name
+            for member in staff
+        ]
+        roles = [member.role for member in staff]
+        records.append(
+            {
+                "id": intervention.pk,
+                "name": intervention.name,
+                "programme": intervention.programme.name if intervention.programme_id else "",
+                "delivery": intervention.programme.delivery if intervention.programme_id else "",
+                "wave": intervention.wave,
+                "status": intervention.status,
+                "status_label": status_labels.get(intervention.status, intervention.status),
+                "staff_roles": sorted({role_labels.get(role, role) for role in roles}),
+                "staff_names": names,
+                "days": list(intervention.days or []),
+                "minutes": intervention.minutes_per_session,
+                "capacity": intervention.capacity,
+                "subject_id": intervention.subject_id,
+                "subject_name": intervention.subject.name if intervention.subject_id else "",
+                "area": intervention.area,
+                "area_label": area_labels.get(intervention.area, intervention.area),
+                "need_area": intervention.need_area,
+                "year_groups": list(intervention.year_groups or []),
+                "funding_source": intervention.funding_source,
+                "funding_label": funding_labels.get(intervention.funding_source, intervention.funding_source),
+                "start_date": intervention.start_date,
+                "end_date": intervention.end_date,
+            }
+        )
+        costs[intervention.pk] = period_cost(
+            days=list(intervention.days or []),
+            start=intervention.start_date,
+            end=intervention.end_date,
+            minutes=intervention.minutes_per_session,
+            staff=list(zip(names, roles, strict=True)),
+            rates=rates,
+            resources=intervention.resources_cost,
+            external=intervention.external_cost,
+            terms=terms,
+            period=period,
+        ).total
+    return assemble_map(
+        school_name=school.name,
+        period=period,
+        view=view,
+        filters=filters,
+        interventions=records,
+        pupils_by_intervention={pk: list(pupils.values()) for pk, pupils in pupils_by_intervention.items()},
+        classes=classes,
+        costs=costs,
+        year_groups=list(school.year_groups),
+    )

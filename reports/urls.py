@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracking, views
+from . import tracking, views, views_exports, views_maps, views_offer
 
 app_name = "reports"
 
@@ -10,4 +10,14 @@ urlpatterns = [
     path("tracking/", tracking.tracking, name="tracking"),
     path("tracking/gap/", tracking.disadvantage_gap, name="disadvantage_gap"),
     path("pupils/<int:pk>/progress/", tracking.pupil_progress, name="pupil_progress"),
+    path("map/", views_maps.provision_map, name="map"),
+    path("map/copy-forward/", views_maps.map_copy_forward, name="map_copy_forward"),
+    path("pupils/<int:pk>/provision/", views_maps.pupil_map, name="pupil_map"),
+    path("maps/export.xlsx", views_exports.map_xlsx, name="map_xlsx"),
+    path("maps/export.csv", views_exports.map_csv, name="map_csv"),
+    path("maps/export.pdf", views_exports.map_pdf, name="map_pdf"),
+    path("offer/publish/", views_offer.offer_publish, name="offer_publish"),
+    path("offer/history/", views_offer.offer_history, name="offer_history"),
+    path("offer/<int:pk>/", views_offer.offer_version, name="offer_version"),
+    path("schools/<str:urn>/support/", views_offer.offer_public, name="offer_public"),
 ]

@@ -33,11 +33,29 @@ def only(*roles: str) -> list[str]:
 
 def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
     """Every area's cases and argument builders; a URL named twice is an error."""
-    from . import core, interventions_catalogue, interventions_groups, interventions_plans, interventions_sessions
+    from . import (
+        core,
+        interventions_catalogue,
+        interventions_groups,
+        interventions_plans,
+        interventions_sessions,
+        reports_exports,
+        reports_maps,
+        reports_offer,
+    )
 
     cases: dict[str, Case] = {}
     args: dict[str, Callable] = {}
-    for module in (core, interventions_catalogue, interventions_groups, interventions_sessions, interventions_plans):
+    for module in (
+        core,
+        interventions_catalogue,
+        interventions_groups,
+        interventions_sessions,
+        interventions_plans,
+        reports_offer,
+        reports_exports,
+        reports_maps,
+    ):
         clash = set(cases) & set(module.CASES)
         assert not clash, f"URLs in two permission tables: {clash}"
         clash = set(args) & set(module.ARGS)

@@ -1,0 +1,77 @@
+"""The provision map as Excel, CSV and PDF: the same query parameters and the same rules as the map page
+(``reports.views_maps``): its readers, names and costs rules from ``reports.access_maps``."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from provision.access import role_required
+from pupils.models import Subject
+
+from . import exports
+from .access_maps import MAP_VIEWERS, shows_costs, shows_names
+from .provision_map import VIEWS, MapFilters, Period, build_map
+from .views_maps import _filters, _terms, map_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _map_inputs(request: HttpRequest) -> tuple[Period, str, MapFilters]:
+    """The period, view and filters asked for, read exactly as the map page reads them (two queries)."""
+    school = request.school
+    period, _term, _year = map_period(request, _terms(school), timezone.localdate())
+    if period is None:
+        raise Http404("The school has no terms yet.")
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "year"
+    return period, view, _filters(request, list(Subject.objects.filter(school=school)))
+
+
+def _filename(request: HttpRequest, period: Period, extension: str) -> str:
+    return f"provision-map-{request.school.urn}-{slugify(period.label)}.{extension}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*MAP_VIEWERS)
+def map_xlsx(request: HttpRequest) -> HttpResponse:
+    """Every view of the map, one sheet each, for the period and filters asked for."""
+    period, _view, filters = _map_inputs(request)
+    maps = {view: build_map(school=request.school, period=period, view=view, filters=filters) for view in VIEWS}
+    body = exports.map_to_xlsx(maps, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
+    return _attachment(HttpResponse(body, content_type=XLSX), _filename(request, period, "xlsx"))
+
+
+@role_required(*MAP_VIEWERS)
+def map_csv(request: HttpRequest) -> HttpResponse:
+    period, view, filters = _map_inputs(request)
+    provision_map = build_map(school=request.school, period=period, view=view, filters=filters)
+    text = exports.map_to_csv(provision_map, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
+    # Excel opens UTF-8 (accented names) correctly only with a BOM.
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    return _attachment(response, _filename(request, period, "csv"))
+
+
+@role_required(*MAP_VIEWERS)
+def map_pdf(request: HttpRequest) -> HttpResponse:
+    """Landscape A4 of the map as on screen (the print template includes the page's table partial)."""
+    period, view, filters = _map_inputs(request)
+    provision_map = build_map(school=request.school, period=period, view=view, filters=filters)
+    html = render_to_string(
+        "reports/map_pdf.html",
+        {
+            "map": provision_map,
+            "show_costs": shows_costs(request.role),
+            "show_names": shows_names(request.role),
+            "view_label": VIEWS[view],
+            "printed_on": timezone.localdate(),
+        },
+        request=request,
+    )
+    body = exports.map_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(request, period, "pdf"))
