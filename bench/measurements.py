@@ -115,12 +115,14 @@ class Bench:
     scope: str = ""
     _clients: dict[str, Client] = field(default_factory=dict)
     _analysed: bool = False
+    _provision: object = None  # bench.provision_scale.TopUp once the school's provision is topped up
 
     def seed_trust(self, pupils: int | None = None) -> DemoSummary:
         """Build (or rebuild) the demo trust with ``pupils`` pupils (default: the benchmark's size)."""
         self.summary = seed_demo(pupils=pupils or self.pupils, seed=self.seed, reset=True)
         self._clients.clear()
         self._analysed = False
+        self._provision = None
         return self.summary
 
     def ready(self, pupils: int | None = None) -> DemoSummary:
@@ -141,6 +143,19 @@ class Bench:
     def ready_school(self) -> DemoSummary:
         """The trust whose secondary has ``school_pupils`` pupils: the school the per-school targets are for."""
         return self.ready(PRIMARY_PUPILS + self.school_pupils)
+
+    def ready_provision(self):
+        """``ready_school()``, with the secondary's provision for the academic year in progress topped up (once,
+        untimed) to the size the provision targets are for: 125 interventions and 1,000 placements a year per
+        1,000 pupils (250 and 2,000 at 2,000 pupils). See ``bench.provision_scale``; returns its ``TopUp``."""
+        from .provision_scale import top_up
+
+        summary = self.ready_school()
+        if self._provision is None:
+            school = summary.roll.schools[SECONDARY].demo_school.school
+            on_roll = Pupil.objects.filter(school=school, left_on__isnull=True).count()
+            self._provision = top_up(school=school, today=summary.today, seed=self.seed, pupils_on_roll=on_roll)
+        return self._provision
 
     def secondary_pupils(self) -> int:
         """Pupils at the secondary of the trust as it stands."""
@@ -295,19 +310,15 @@ def _provision_map_url(name: str, bench: Bench) -> str:
         build_map  # noqa: B018 (importable, and written: the view calls it)
     except (NoReverseMatch, ImportError):
         raise Skipped("the provision map view is not available yet") from None
-    from interventions.models import Intervention, Placement
     from provision.models import Term
 
-    bench.ready_school()
+    provision = bench.ready_provision()
     school = bench.summary.roll.schools[SECONDARY].demo_school.school
-    term = Term.objects.current_for(school, timezone.localdate())
-    year = term.academic_year
-    overlapping = {"start_date__lte": year.end_date}
-    interventions = Intervention.objects.filter(school=school, **overlapping).exclude(end_date__lt=year.start_date)
-    placements = Placement.objects.filter(intervention__in=interventions)
+    year = Term.objects.current_for(school, bench.summary.today).academic_year
     bench.scope = (
-        f"secondary of {bench.secondary_pupils():,} pupils, {year.name}: {interventions.count():,} interventions, "
-        f"{placements.count():,} placements"
+        f"secondary of {bench.secondary_pupils():,} pupils, {year.name}: {provision.interventions:,} interventions, "
+        f"{provision.placements:,} placements ({provision.added_interventions:,} and "
+        f"{provision.added_placements:,} added by bench.provision_scale)"
     )
     return f"{url}?year={year.pk}"
 

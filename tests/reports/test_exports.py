@@ -254,3 +254,42 @@ def test_exports_make_as_many_queries_for_a_large_school_as_a_small_one(client, 
     with CaptureQueriesContext(connection) as large:
         assert _get(client, world, name).status_code == 200
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def _large_map(provisions: int = 250, rows: int = 13) -> ProvisionMap:
+    """A whole year at a large school: ``provisions`` spread over ``rows`` year groups and the three waves."""
+    built = []
+    for index in range(rows):
+        cells = {1: Cell(), 2: Cell(), 3: Cell()}
+        built.append(Row(key=str(index), label=f"Year {index}", cells=cells, pupil_count=0, cost=D("0")))
+    for number in range(provisions):
+        wave = number % 3 + 1
+        names = [f"Pupil{number:03d}, Name{k}" for k in range(8)]
+        provision = _provision(f"Provision {number:03d}", wave=wave, pupils=names, intervention_id=number)
+        built[number % rows].cells[wave].provisions.append(provision)
+    for row in built:
+        row.pupil_count = sum(p.pupil_count for cell in row.cells.values() for p in cell.provisions)
+        row.cost = sum((cell.cost for cell in row.cells.values()), D("0"))
+    return replace(sample_map(), rows=built)
+
+
+def _render_map_pdf(map_: ProvisionMap, *, show_names: bool, show_costs: bool) -> str:
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "reports/map_pdf.html",
+        {"map": map_, "show_costs": show_costs, "show_names": show_names, "view_label": VIEWS[map_.view],
+         "printed_on": dt.date(2026, 11, 25)},
+    )  # fmt: skip
+    return _pdf_text(map_to_pdf(html))
+
+
+def test_pdf_of_a_large_map_has_every_provision_and_names_only_when_allowed():
+    large = _large_map()
+    text = _render_map_pdf(large, show_names=True, show_costs=True)
+    assert "Oak Primary" in text and "2026/27" in text
+    assert "Provision 000" in text and "Provision 249" in text
+    assert "Pupil249, Name7" in text and "Cost per pupil" in text
+    hidden = _render_map_pdf(large, show_names=False, show_costs=False)
+    assert "Provision 000" in hidden and "Provision 249" in hidden
+    assert "Pupil000" not in hidden and "Pupil249" not in hidden and "Cost per pupil" not in hidden
