@@ -112,3 +112,29 @@ def test_csv_export_respects_filters(client, world, register):
     body = client.get(reverse("pupils:sen_register_csv") + "?status=E").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [row["Surname"] for row in rows] == ["Çelik"]
+
+
+@pytest.mark.django_db
+def test_register_and_assessment_list_query_counts_are_constant(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from provision.models import Role
+    from pupils.models import Pupil
+
+    counts = []
+    for size in (4, 60):
+        school = f.SchoolFactory()
+        Pupil.objects.bulk_create(
+            [f.PupilFactory.build(school=school, sen_status="K", primary_need="MLD") for _ in range(size)]
+        )
+        for i in range(size // 4):
+            f.AssessmentFactory(school=school, name=f"Test {i}")
+        client.force_login(f.staff(school, Role.SENCO))
+        row = []
+        for name in ("pupils:sen_register", "pupils:sen_register_csv", "pupils:assessments"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse(name)).status_code == 200
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[0] == counts[1], counts
