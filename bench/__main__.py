@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -15,6 +16,13 @@ DEFAULT_PUPILS = 20_000
 DEFAULT_SCHOOL_PUPILS = 2_000  # the same as bench.measurements.DEFAULT_SCHOOL_PUPILS (imported only after setup)
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-07-09") from None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -22,11 +30,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "Build the demo trust in a scratch database (PostgreSQL when DATABASE_URL names one, else a "
             "temporary SQLite file), time each measurement and print its median, query count, runs and what "
             "was measured. Two sizes are used: seed_demo and pupil_list run on a trust of --pupils pupils "
-            "(a 210-pupil primary and a secondary with the rest); identification_list and import_results are "
-            "targets for one school, so for them the trust is reseeded (untimed) with a secondary of "
-            "--school-pupils pupils, whose SENCO they run as. Measurements run in the order bench.measurements "
-            "registers them (seed_demo, pupil_list, identification_list, import_results), whatever order "
-            "--only gives."
+            "(a 210-pupil primary and a secondary with the rest); identification_list, impact_school, "
+            "import_results and the provision maps are targets for one school, so for them the trust is reseeded "
+            "(untimed) with a secondary of --school-pupils pupils, whose SENCO they run as. Measurements run in "
+            "the order bench.measurements registers them (seed_demo, pupil_list, identification_list, "
+            "impact_school, import_results, provision_map, provision_map_pdf), whatever order --only gives."
         ),
     )
     parser.add_argument(
@@ -41,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each measurement (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="seed the demo as of this day (default: the real date); the term it falls in decides how much of "
+        "the year's provision has happened",
+    )
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this measurement (repeatable)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
     args = parser.parse_args(argv)
@@ -76,11 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         names = [name for name in MEASUREMENTS if not args.only or name in args.only]
         print(
             f"bench: {args.pupils:,} pupils (one school: {args.school_pupils:,}), {scratch.vendor} ({scratch.name}), "
-            f"repeat {args.repeat}",
+            f"repeat {args.repeat}" + (f", as of {args.today:%d/%m/%Y}" if args.today else ""),
             flush=True,
         )
         call_command("migrate", verbosity=0)
-        bench = Bench(pupils=args.pupils, seed=args.seed, school_pupils=args.school_pupils)
+        bench = Bench(pupils=args.pupils, seed=args.seed, school_pupils=args.school_pupils, today=args.today)
         results = []
         for name in names:
             result = run(bench, MEASUREMENTS[name], args.repeat)

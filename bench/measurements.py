@@ -17,6 +17,7 @@ Import this module only after ``django.setup()``.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import statistics
 import tempfile
@@ -32,7 +33,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from provision.demo import SECONDARY
 from pupils.demo import PRIMARY_PUPILS
@@ -111,6 +111,7 @@ class Bench:
     pupils: int
     seed: int
     school_pupils: int = DEFAULT_SCHOOL_PUPILS
+    today: dt.date | None = None  # the demo's "today" (None: the real date)
     summary: DemoSummary | None = None
     scope: str = ""
     _clients: dict[str, Client] = field(default_factory=dict)
@@ -119,7 +120,7 @@ class Bench:
 
     def seed_trust(self, pupils: int | None = None) -> DemoSummary:
         """Build (or rebuild) the demo trust with ``pupils`` pupils (default: the benchmark's size)."""
-        self.summary = seed_demo(pupils=pupils or self.pupils, seed=self.seed, reset=True)
+        self.summary = seed_demo(pupils=pupils or self.pupils, seed=self.seed, reset=True, today=self.today)
         self._clients.clear()
         self._analysed = False
         self._provision = None
@@ -253,6 +254,51 @@ def identification_list(bench: Bench) -> Callable[[], object]:
     return lambda: bench.get_ok(client, url)
 
 
+@measurement("impact_school")
+def impact_school(bench: Bench) -> Callable[[], object]:
+    """Impact evaluation of every intervention of the 2,000-pupil secondary over the academic year in progress
+    (target under 1 s): ``reports.selectors_impact.impact_frames`` and ``reports.evaluation.evaluate``, with the
+    school's provision and results topped up by ``bench.provision_scale``. Registered before import_results,
+    which adds 100,000 results to the same school."""
+    try:
+        from reports import evaluation, selectors_impact
+    except ImportError:
+        raise Skipped("reports.evaluation is not available yet") from None
+    from provision.models import Term
+
+    provision = bench.ready_provision()
+    school = bench.summary.roll.schools[SECONDARY].demo_school.school
+    year = Term.objects.current_for(school, bench.summary.today).academic_year
+
+    def frames() -> object:
+        return selectors_impact.impact_frames(schools=school, start=year.start_date, end=year.end_date)
+
+    def timed() -> evaluation.Evaluation:
+        loaded = frames()
+        return evaluation.evaluate(loaded.placements, loaded.interventions, loaded.results, loaded.all_placements)
+
+    # One untimed run for the figures on the line, and the split between reading and computing.
+    started = time.perf_counter()
+    loaded = frames()
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    result = evaluation.evaluate(loaded.placements, loaded.interventions, loaded.results, loaded.all_placements)
+    computed = time.perf_counter() - started
+    groups, programmes = result.groups, result.programmes
+    mix = ", ".join(f"{key} {int((groups['verdict'] == key).sum())}" for key in evaluation.VERDICTS)
+    programme_mix = ", ".join(f"{key} {int((programmes['verdict'] == key).sum())}" for key in evaluation.VERDICTS)
+    school_results = PupilResult.objects.filter(assessment__school=school).count()
+    bench.scope = (
+        f"secondary of {bench.secondary_pupils():,} pupils, {year.name}: {len(groups):,} groups, "
+        f"{len(result.pupils):,} placements ({int(result.pupils['measured'].sum()):,} with entry and exit), "
+        f"{len(loaded.results):,} results in their subjects of {school_results:,}, {len(result.comparison):,} "
+        f"comparison gains; groups: {mix}; {len(programmes)} programmes: {programme_mix}; "
+        f"{len(result.rethink)} pupils to rethink; first run: read {1000 * read:.0f} ms, evaluate "
+        f"{1000 * computed:.0f} ms ({provision.added_results:,} results added by bench.provision_scale)"
+    )
+    return timed
+
+
 IMPORT_ROWS = 100_000
 
 
@@ -273,7 +319,7 @@ def import_results(bench: Bench) -> Callable[[], object]:
     count = -(-IMPORT_ROWS // len(pupils))  # assessments needed for IMPORT_ROWS results
     subject = Subject.objects.get(school=school, name="Maths")
     scale = Scale.objects.get(school=school, kind=ScaleKind.STANDARDISED)
-    today = timezone.localdate()
+    today = bench.summary.today
     names = [f"Benchmark maths quiz {index + 1:03d}" for index in range(count)]
     Assessment.objects.bulk_create(
         Assessment(school=school, name=name, subject=subject, scale=scale, taken_on=today) for name in names

@@ -14,6 +14,17 @@ completed, a few early), the current term's cohort is in the group, later cohort
 term. Staff lines name the staff who deliver that role at the school. Sessions and attendance are logged for
 the days already past, as the demo does (about nine in ten logged, pupils present about nine times in ten).
 
+The impact evaluation needs entry and exit results, and its target is for a school with about 50,000 results,
+so the top-up also gives the school **progress checks**: for each subject and scale the added groups are measured
+on, an assessment on a few dates of the year so far (the first day of each term and Mondays after it, spread
+evenly, as many as bring the school to about ``RESULTS_PER_THOUSAND`` results per 1,000 pupils), sat by every pupil
+on roll who has an earlier result on that subject and scale. Each pupil's checks continue their own history (age
+scales grow with the calendar, standardised scores and grades stay level, with a little test noise). Each added
+group is given an effect (``EFFECT_MIX``: most effective or not, some fading after exit, a few harmful), which
+raises (or lowers) its pupils' checks from their exit on. A placement's entry result is the pupil's last check
+before joining, its exit result the first check on or after leaving, with a target a little above the entry
+value and an outcome that follows the exit result.
+
 Bulk inserts only, one transaction, deterministic for one seed and ``today``.
 """
 
@@ -41,13 +52,22 @@ from interventions.models import (
 )
 from provision.demo import SECONDARY
 from provision.models import School, Term
-from pupils.models import Pupil, SenStatus
+from pupils import scales
+from pupils.models import Assessment, Pupil, Result, Scale, SenStatus, Subject
 
 INTERVENTIONS_PER_THOUSAND = 125  # 250 for a 2,000-pupil school
 PLACEMENTS_PER_THOUSAND = 1_000  # 2,000 for a 2,000-pupil school
 BATCH_SIZE = 2_000
 COHORT_SIZE = {Wave.CATCH_UP: (3, 8), Wave.PERSONALISED: (1, 3)}
 TERMLY_SIZE = 6  # the usual placements of a one-term group, used to mix one-term and year-long groups
+RESULTS_PER_THOUSAND = 25_000  # about 50,000 results at a 2,000-pupil school
+# How the added groups turn out: (effect, weight). The size of an effect is drawn between half and all of
+# EFFECT_SIZE for the scale; "fades" lasts only until the first check after exit.
+EFFECT_MIX = (("effective", 45), ("none", 35), ("fades", 10), ("negative", 10))
+EFFECT_SIGN = {"effective": 1, "fades": 1, "none": 0, "negative": -1}
+EFFECT_SIZE = {"age": 10.0, "standardised": 8.0, "ks2_scaled": 4.0, "gcse": 1.4, "bands": 1.2, "raw": 5.0}
+NOISE = {"age": 2.0, "standardised": 2.0, "ks2_scaled": 1.5, "raw": 1.5}  # test noise (SD); none for judgements
+TARGET_GAIN = {"age": 6.0, "standardised": 4.0, "ks2_scaled": 3.0, "gcse": 1.0, "bands": 1.0, "raw": 3.0}
 
 
 @dataclass
@@ -61,6 +81,9 @@ class TopUp:
     added_placements: int = 0
     added_sessions: int = 0
     added_attendance: int = 0
+    added_assessments: int = 0
+    added_results: int = 0
+    results: int = 0  # the school's results after the top-up
 
 
 def year_provision(school: School, year) -> tuple[int, int]:
@@ -239,6 +262,10 @@ def top_up(*, school: School, today: dt.date, seed: int, pupils_on_roll: int) ->
                 placed.add(pupil.pk)
                 placements.append(_placement(rng, intervention, pupil, entry, leave, today))
 
+    report.added_assessments, report.added_results = _progress_checks(
+        rng, school=school, terms=terms, today=today, interventions=interventions, placements=placements,
+        pupils=pupils, wanted=round(RESULTS_PER_THOUSAND * pupils_on_roll / 1000),
+    )  # fmt: skip
     Intervention.objects.bulk_create(interventions, batch_size=BATCH_SIZE)
     for line in staff_lines:
         line.intervention_id = line.intervention.pk
@@ -249,9 +276,10 @@ def top_up(*, school: School, today: dt.date, seed: int, pupils_on_roll: int) ->
     report.added_sessions, report.added_attendance = _sessions(rng, interventions, placements, all_terms, today)
     report.added_interventions, report.added_placements = len(interventions), len(placements)
     report.interventions, report.placements = year_provision(school, year)
+    report.results = Result.objects.filter(assessment__school=school).count()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Intervention, InterventionStaff, Placement, Session, Attendance):
+            for model in (Intervention, InterventionStaff, Placement, Session, Attendance, Assessment, Result):
                 cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     return report
 
@@ -290,6 +318,156 @@ def _placement(
         gain = placement.exit_rating - placement.entry_rating
         placement.outcome = Outcome.MET if gain >= 2 else Outcome.PARTLY if gain == 1 else Outcome.NOT_MET
     return placement
+
+
+def _check_dates(terms: list[Term], today: dt.date, count: int) -> list[dt.date]:
+    """``count`` dates spread evenly over the year's term time so far: each term's first day and the Mondays
+    after it, up to ``today``."""
+    candidates = []
+    for term in terms:
+        day = term.start_date
+        while day <= min(term.end_date, today):
+            candidates.append(day)
+            day = _monday(day) + dt.timedelta(days=7)
+    if len(candidates) <= count:
+        return candidates
+    step = (len(candidates) - 1) / max(1, count - 1)
+    return sorted({candidates[round(index * step)] for index in range(count)})
+
+
+def _progress_checks(
+    rng: random.Random,
+    *,
+    school: School,
+    terms: list[Term],
+    today: dt.date,
+    interventions: list[Intervention],
+    placements: list[Placement],
+    pupils: list[Pupil],
+    wanted: int,
+) -> tuple[int, int]:
+    """Progress checks for the added groups' subjects and scales, and the added placements' entry and exit
+    results linked to them (see the module docstring). Returns the assessments and results created."""
+    pairs = {(i.subject_id, i.scale_id) for i in interventions if i.subject_id and i.scale_id}
+    if not pairs:
+        return 0, 0
+    scale_rows = {
+        scale.pk: scale for scale in Scale.objects.filter(pk__in={s for _, s in pairs}).prefetch_related("bands")
+    }
+    specs = {pk: scale.spec(bands=list(scale.bands.all())) for pk, scale in scale_rows.items()}
+    subject_names = dict(Subject.objects.filter(pk__in={s for s, _ in pairs}).values_list("pk", "name"))
+    on_roll = {pupil.pk: pupil for pupil in pupils}
+
+    # Each pupil's latest result on each (subject, scale) before the year: where their checks start from.
+    latest: dict[tuple[int, int, int], tuple[dt.date, float]] = {}
+    history = (
+        Result.objects.filter(
+            assessment__school=school,
+            assessment__subject_id__in={s for s, _ in pairs},
+            assessment__taken_on__lt=terms[0].start_date,
+        )
+        .order_by("assessment__taken_on", "pk")
+        .values_list("pupil_id", "assessment__subject_id", "assessment__scale_id", "assessment__taken_on", "value")
+    )
+    for pupil_id, subject_id, scale_id, taken_on, value in history.iterator(chunk_size=10_000):
+        if pupil_id in on_roll and (subject_id, scale_id) in pairs:
+            latest[(pupil_id, subject_id, scale_id)] = (taken_on, value)
+    if not latest:
+        return 0, 0
+    existing = Result.objects.filter(assessment__school=school).count()
+    dates = _check_dates(terms, today, max(2, round((wanted - existing) / len(latest))))
+    if not dates:
+        return 0, 0
+
+    # Each added group's effect, felt by its pupils' checks from their exit on.
+    effects: dict[tuple[int, int, int], list[tuple[dt.date, float, bool]]] = defaultdict(list)
+    designs: dict[int, tuple[str, float]] = {}  # id() of an (unsaved) intervention -> (effect, strength)
+    for placement in placements:
+        intervention = placement.intervention
+        if (intervention.subject_id, intervention.scale_id) not in pairs or placement.exit_date is None:
+            continue
+        if id(intervention) not in designs:
+            kind = rng.choices([k for k, _ in EFFECT_MIX], weights=[w for _, w in EFFECT_MIX])[0]
+            designs[id(intervention)] = (kind, rng.uniform(0.5, 1.0))
+        kind, strength = designs[id(intervention)]
+        size = EFFECT_SIZE.get(specs[intervention.scale_id].kind, 1.0) * strength * EFFECT_SIGN[kind]
+        key = (placement.pupil_id, intervention.subject_id, intervention.scale_id)
+        effects[key].append((placement.exit_date, size * rng.uniform(0.6, 1.4), kind == "fades"))
+
+    term_of = {day: next((t for t in terms if t.start_date <= day <= t.end_date), None) for day in dates}
+    assessments: dict[tuple[int, int, dt.date], Assessment] = {}
+    for subject_id, scale_id in sorted(pairs):
+        sitters = sorted({on_roll[p].year_group for (p, s, c) in latest if (s, c) == (subject_id, scale_id)})
+        for day in dates:
+            assessments[(subject_id, scale_id, day)] = Assessment(
+                school=school,
+                name=f"Progress check: {subject_names[subject_id]} ({scale_rows[scale_id].name})",
+                subject_id=subject_id,
+                scale_id=scale_id,
+                taken_on=day,
+                term=term_of[day],
+                year_groups=sitters,
+            )
+    Assessment.objects.bulk_create(assessments.values(), batch_size=BATCH_SIZE)
+
+    checks: dict[tuple[int, int, int], list[tuple[dt.date, Result]]] = defaultdict(list)
+    results = []
+    for (pupil_id, subject_id, scale_id), (since, value) in sorted(latest.items()):
+        spec = specs[scale_id]
+        growth = rng.gauss(1.0, 0.25) if spec.kind == "age" else 0.0
+        noise = NOISE.get(spec.kind, 0.0)
+        felt = effects.get((pupil_id, subject_id, scale_id), [])
+        for day in dates:
+            score = value + growth * (day - since).days / 30.4375 + (rng.gauss(0, noise) if noise else 0.0)
+            for exit_date, size, fades in felt:
+                first_after = next((d for d in dates if d >= exit_date), None)
+                if day >= exit_date and (not fades or day == first_after):
+                    score += size
+            score = float(round(score))
+            if spec.kind == "bands":
+                score = float(min(max(score, 1), max(1, len(spec.bands))))
+            if spec.min_value is not None:
+                score = max(spec.min_value, score)
+            if spec.max_value is not None:
+                score = min(spec.max_value, score)
+            result = Result(
+                pupil_id=pupil_id,
+                assessment=assessments[(subject_id, scale_id, day)],
+                value=score,
+                typed=scales.display(spec, score),
+            )
+            results.append(result)
+            checks[(pupil_id, subject_id, scale_id)].append((day, result))
+    for result in results:
+        result.assessment_id = result.assessment.pk
+    Result.objects.bulk_create(results, batch_size=BATCH_SIZE)
+
+    for placement in placements:
+        intervention = placement.intervention
+        own = checks.get((placement.pupil_id, intervention.subject_id, intervention.scale_id))
+        if not own:
+            continue
+        spec = specs[intervention.scale_id]
+        entry = next((result for day, result in reversed(own) if day < placement.entry_date), None)
+        if entry is None:
+            continue
+        placement.entry_result, placement.entry_value, placement.entry_typed = entry, entry.value, entry.typed
+        target = entry.value + TARGET_GAIN.get(spec.kind, 1.0)
+        if spec.max_value is not None:
+            target = min(spec.max_value, target)
+        if spec.kind == "bands":
+            target = min(float(len(spec.bands)), target)
+        placement.target_value = target
+        if placement.exit_date is None:
+            continue
+        exit_ = next((result for day, result in own if day >= placement.exit_date), None)
+        if exit_ is None:
+            continue
+        placement.exit_result, placement.exit_value, placement.exit_typed = exit_, exit_.value, exit_.typed
+        placement.outcome = (
+            Outcome.MET if exit_.value >= target else Outcome.PARTLY if exit_.value > entry.value else Outcome.NOT_MET
+        )
+    return len(assessments), len(results)
 
 
 def _sessions(
