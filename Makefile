@@ -1,11 +1,11 @@
 # The two commands (see README):
 #   make demo   - virtualenv, packages, SQLite database, demo trust, server on http://127.0.0.1:8000
-#   make test   - everything the tests need (packages, Debian's chromium), then lint, checks and the whole suite
+#   make test   - everything the tests need (packages, Debian's chromium, axe-core), then lint, checks and the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev chromium bench
+.PHONY: demo test install install-dev chromium axe bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,25 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core, the accessibility checker the browser tests inject into pages: from npm, pinned by package-lock.json,
+# installed (npm ci) when missing or when the lock file changes. Debian's npm is installed if there is none.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Debian's npm for the accessibility checks"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund
+	@touch $@
+
 demo: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --reset
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install-dev chromium
+test: install-dev chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check

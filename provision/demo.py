@@ -487,15 +487,23 @@ def demo_trust_exists() -> bool:
 
 
 def _demo_user_ids(schools) -> set[int]:
-    """Accounts the demo made: its named logins and the staff of its schools, except anyone who is a
-    superuser or also works at a school outside the demo (those are never deleted)."""
+    """Accounts the demo made: its named logins, the staff of its schools and the parents who accepted an
+    invitation from them, except anyone who is a superuser, also works at a school outside the demo or is also a
+    parent at one (those are never deleted)."""
     user_model = get_user_model()
+    school_ids = {school.pk for school in schools}
     candidates = set(Membership.objects.filter(school__in=schools).values_list("user_id", flat=True))
     candidates |= set(user_model.objects.filter(username__in=DEMO_USERNAMES).values_list("pk", flat=True))
+    # Parents' accounts, through the guardian rows' reverse relation (pupils is to the right of this app).
+    candidates |= set(user_model.objects.filter(guardianships__school__in=schools).values_list("pk", flat=True))
     keep = set(
         Membership.objects.filter(user_id__in=candidates).exclude(school__in=schools).values_list("user_id", flat=True)
     )
     keep |= set(user_model.objects.filter(pk__in=candidates, is_superuser=True).values_list("pk", flat=True))
+    guardianships = user_model.objects.filter(pk__in=candidates, guardianships__isnull=False)
+    keep |= {
+        pk for pk, school_id in guardianships.values_list("pk", "guardianships__school") if school_id not in school_ids
+    }
     return candidates - keep
 
 

@@ -73,12 +73,15 @@ INSTALLED_APPS = [
     "pupils",
     "interventions",
     "reports",
+    "family",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: picks the page language from the browser (see LANGUAGES).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +137,28 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+
+def env_languages(name: str, default: list[str]) -> list[tuple[str, str]]:
+    """``DJANGO_LANGUAGES=en-gb,pl,ur`` -> [("en-gb", "British English"), ("pl", "Polish"), ("ur", "Urdu")]."""
+    from django.conf.locale import LANG_INFO
+
+    codes = [code.lower() for code in env_list(name, default)]
+    unknown = [code for code in codes if "name" not in LANG_INFO.get(code, {})]
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: unknown language code(s) {', '.join(unknown)} (use Django's codes)")
+    if LANGUAGE_CODE not in codes:
+        raise ImproperlyConfigured(f"{name} must include {LANGUAGE_CODE}, the language the pages are written in")
+    return [(code, LANG_INFO[code]["name"]) for code in codes]
+
+
+# The languages pages may be shown in, chosen from each browser's preferred languages (LocaleMiddleware).
+# British English only by default: Django ships its own translations of form errors and month names, so
+# offering a language before the school has translated our words would give pages in two languages. A school
+# adds one with `python manage.py makemessages -l pl`, translates locale/pl/LC_MESSAGES/django.po,
+# runs `compilemessages`, then sets DJANGO_LANGUAGES=en-gb,pl (README, "Parents and carers").
+LANGUAGES = env_languages("DJANGO_LANGUAGES", [LANGUAGE_CODE])
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -158,8 +183,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail (parents' invitations). With EMAIL_HOST set, mail goes out over SMTP; without it (the demo,
+# development) each message is printed on the console. The test runner swaps in the in-memory backend.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465)")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "provision@localhost")
+
+# The address links in emails start with, e.g. https://provision.example.sch.uk; without it, the address the
+# page was requested on (behind a TLS-terminating proxy that may be http://, so production sets this).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https://, not {SITE_URL!r}")
+
+# How long a parent's invitation link works, in days.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+if INVITATION_VALID_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_VALID_DAYS must be at least 1")
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("provision.frame_urls")),
     path("accounts/", include("provision.account_urls")),
     path("pupils/", include("pupils.urls")),
-    path("family/", include("pupils.family_urls")),
+    path("family/", include("family.urls")),
     path("interventions/", include("interventions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from .models import (
     Assessment,
     DataImport,
     Guardian,
+    GuardianInvitation,
     Pupil,
     PupilGuardian,
     Result,
@@ -42,6 +43,23 @@ class GuardianAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "email", "school", "user"]
     list_filter = ["school"]
     search_fields = ["last_name", "first_name", "email"]
+
+
+@admin.register(GuardianInvitation)
+class GuardianInvitationAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail of who invited whom. Invitations are sent and withdrawn from pupils' profiles."""
+
+    list_display = ["guardian", "email", "created_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["guardian__school"]
+    search_fields = ["email", "guardian__last_name"]
+    list_select_related = ["guardian", "created_by"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(PupilGuardian)

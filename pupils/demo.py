@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from provision.demo import (
     BATCH_SIZE,
@@ -34,6 +35,7 @@ from provision.demo import (
 from provision.models import TermName
 
 from . import reference
+from .invitations import invitation_create
 from .models import Guardian, Pupil, PupilGuardian, Relationship, SenStatus, TeachingGroup
 
 # --- How big the schools are --------------------------------------------------------------------------
@@ -650,4 +652,33 @@ def pupils_create(*, frame: DemoFrame, plan: RollPlan) -> RollSummary:
         ),
         batch_size=BATCH_SIZE,
     )
+    _pending_invitation(frame=frame, links=all_links, parent_guardian=parent_guardian, family=parent_family)
     return RollSummary(schools=rolls, parent=parent, parent_children=list(parent_family.children))
+
+
+def _pending_invitation(
+    *,
+    frame: DemoFrame,
+    links: list[tuple[Guardian, Pupil, str, bool, int]],
+    parent_guardian: Guardian,
+    family: _Family,
+) -> None:
+    """One invitation the SENCO sent two days ago and nobody has accepted yet, so that the profile of the demo
+    parent's elder child shows one: to the demo parent's partner when the family has one, else to a parent of
+    a classmate. Its token is thrown away (only its hash is stored); the SENCO can send a new link."""
+    elder = family.children[0]
+    candidates = [
+        guardian
+        for guardian, pupil, _, responsibility, _ in links
+        if pupil is elder and guardian is not parent_guardian and guardian.email and responsibility
+    ] or [
+        guardian
+        for guardian, pupil, _, responsibility, _ in links
+        if pupil.registration_group_id == elder.registration_group_id and pupil is not elder
+        and guardian.email and responsibility
+    ]  # fmt: skip
+    if not candidates:
+        return
+    sent = timezone.make_aware(dt.datetime.combine(frame.today - dt.timedelta(days=2), dt.time(10, 15)))
+    guardian = candidates[0]
+    invitation_create(guardian=guardian, email=guardian.email, by=frame.logins["senco"], now=sent)

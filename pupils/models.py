@@ -348,6 +348,68 @@ class PupilGuardian(models.Model):
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.pupil}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now: dt.datetime) -> InvitationQuerySet:
+        """Not yet accepted or revoked, and not expired at ``now``."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class GuardianInvitation(models.Model):
+    """A single-use, expiring link that lets a guardian set up (or link) an account and see their children.
+
+    Only a SHA-256 hash of the link's random token is stored (``pupils.invitations``), so a copy of the database
+    cannot be used to accept an invitation. Accepted and revoked invitations are kept: they are the audit trail
+    of who gave a parent access, and when.
+    """
+
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Where the link was sent.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The account the guardian was linked to.",
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires_later"),
+        ]
+        indexes = [
+            # The pupil profile's latest invitation per guardian, and the per-guardian daily sending limit.
+            models.Index(fields=["guardian", "-created_at"], name="invitation_guardian_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.guardian} to {self.email} ({self.created_at:%d/%m/%Y})"
+
+    def status(self, now: dt.datetime) -> str:
+        """The state at ``now``: "accepted", "revoked", "expired" or "pending"."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", "Awaiting confirmation"
     APPLIED = "applied", "Applied"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, import_views, views
+from . import assessment_views, import_views, invitation_views, views
 
 app_name = "pupils"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("new/", views.pupil_new, name="new"),
     path("<int:pk>/", views.pupil_detail, name="detail"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
+    path("<int:pk>/guardians/<int:guardian_pk>/invite/", invitation_views.invitation_new, name="invitation_new"),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        invitation_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("sen-register/", views.sen_register, name="sen_register"),
     path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
     path("results/", assessment_views.results_grid, name="results_grid"),

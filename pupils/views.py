@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from provision.access import (
+    GUARDIAN_INVITERS,
     PUPIL_EDITORS,
     PUPIL_VIEWERS,
     SEN_EDITORS,
@@ -22,7 +23,7 @@ from provision.access import (
 
 from . import reference
 from .forms import PupilFilterForm, PupilForm
-from .models import NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
+from .models import GuardianInvitation, NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
 from .selectors import get_pupil_for_user
 
 PAGE_SIZE = 50
@@ -66,7 +67,20 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 @role_required(*PUPIL_VIEWERS)
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
-    guardian_links = pupil.guardian_links.select_related("guardian").order_by("contact_priority")
+    guardian_links = list(pupil.guardian_links.select_related("guardian").order_by("contact_priority"))
+    can_invite = request.role in GUARDIAN_INVITERS and pupil.school_id == request.school.pk
+    if can_invite:
+        # The latest invitation of each guardian without an account, with its status (one query).
+        now = timezone.now()
+        latest: dict[int, GuardianInvitation] = {}
+        invitations = GuardianInvitation.objects.filter(
+            guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None]
+        ).select_related("created_by")
+        for invitation in invitations:  # newest first
+            latest.setdefault(invitation.guardian_id, invitation)
+        for link in guardian_links:
+            link.invitation = latest.get(link.guardian_id)
+            link.invitation_status = link.invitation.status(now) if link.invitation else ""
     return render(
         request,
         "pupils/pupil_detail.html",
@@ -74,6 +88,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pupil": pupil,
             "guardian_links": guardian_links,
             "can_edit": request.role in PUPIL_EDITORS and pupil.school_id == request.school.pk,
+            "can_invite": can_invite,
             "age": pupil.age_on(timezone.localdate()),
         },
     )

@@ -37,7 +37,6 @@ CASES: dict[str, Case] = {
     "pupils:import_upload": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:import_preview": Case(allowed=only("senco", "admin"), args="import", overrides={"other_senco": 404}),
     "pupils:results_import_upload": Case(allowed=only("senco", "admin", "other_senco")),
-    "family:home": Case(allowed=only("parent")),
     "login": Case(allowed=[], denied=302, anonymous=200),
     "logout": Case(allowed=ACTORS, ok=302, method="post", anonymous=302),
     "password_change": Case(allowed=STAFF + ["parent", "other_senco"]),
