@@ -18,6 +18,8 @@ from .models import Role, School
 ALL_STAFF: tuple[str, ...] = tuple(role.value for role in Role)
 PUPIL_VIEWERS = ALL_STAFF
 PUPIL_EDITORS = (Role.SENCO, Role.ADMIN)
+# Who invites parents and carers to see their children's support (from the pupil's profile).
+GUARDIAN_INVITERS = (Role.SENCO, Role.ADMIN)
 SEN_EDITORS = (Role.SENCO,)
 SEN_REGISTER_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.ADMIN)
 SEN_REGISTER_EXPORTERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
@@ -39,6 +41,8 @@ PLAN_EDITORS = (Role.SENCO,)
 COST_EDITORS = (Role.SENCO, Role.ADMIN)
 # Teachers track their own classes only (reports.tracking.tracking narrows them).
 TRACKING_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
+# Impact evaluation, the leaders' dashboard and the governors' report: the people who decide what provision runs.
+IMPACT_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 
 
 def schools_for(request: HttpRequest, roles: Iterable[str]) -> list[School]:
