@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracking, views, views_exports, views_maps, views_offer
+from . import tracking, views, views_dashboard, views_exports, views_impact, views_maps, views_offer
 
 app_name = "reports"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path("offer/history/", views_offer.offer_history, name="offer_history"),
     path("offer/<int:pk>/", views_offer.offer_version, name="offer_version"),
     path("schools/<str:urn>/support/", views_offer.offer_public, name="offer_public"),
+    path("impact/", views_impact.impact_overview, name="impact_overview"),
+    path("impact/interventions/<int:pk>/", views_impact.impact_intervention, name="impact_intervention"),
+    path("impact/programmes/<int:pk>/", views_impact.impact_programme, name="impact_programme"),
+    path("impact/pupils-to-rethink/", views_impact.impact_rethink, name="impact_rethink"),
+    path("dashboard/", views_dashboard.dashboard_view, name="dashboard"),
+    path("dashboard/impact-report.pdf", views_dashboard.impact_report_pdf, name="impact_report_pdf"),
+    path("dashboard/impact-report.xlsx", views_dashboard.impact_report_xlsx, name="impact_report_xlsx"),
 ]

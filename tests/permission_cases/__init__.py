@@ -35,11 +35,14 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
     """Every area's cases and argument builders; a URL named twice is an error."""
     from . import (
         core,
+        family,
         interventions_catalogue,
         interventions_groups,
         interventions_plans,
         interventions_sessions,
+        reports_dashboard,
         reports_exports,
+        reports_impact,
         reports_maps,
         reports_offer,
     )
@@ -48,6 +51,7 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
     args: dict[str, Callable] = {}
     for module in (
         core,
+        family,
         interventions_catalogue,
         interventions_groups,
         interventions_sessions,
@@ -55,6 +59,8 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
         reports_offer,
         reports_exports,
         reports_maps,
+        reports_dashboard,
+        reports_impact,
     ):
         clash = set(cases) & set(module.CASES)
         assert not clash, f"URLs in two permission tables: {clash}"
