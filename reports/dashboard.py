@@ -1,0 +1,357 @@
+"""The leaders' dashboard and the governors' impact report, computed from DataFrames. Pure: no Django imports.
+
+The selector (``reports.selectors_dashboard``) hands over one frame per kind of row, already narrowed to each
+school's period and subject; the evaluation (``reports.evaluation``) supplies the verdicts. Everything here is
+arithmetic over those frames, so that one school or ten cost the same handful of queries and the rules can be
+tested with worked numbers:
+
+* **pupils in provision**: distinct pupils with a placement overlapping the period, by wave, by year group (now)
+  and by primary SEN need, with the share of the roll (of the whole roll, of the year group's roll, of the pupils
+  with that need);
+* **the disadvantage gap trend**: the percentage of pupil premium and of other pupils at or above the expected
+  standard at each assessment point of one subject (``pupils.identification.disadvantage_gap`` per assessment);
+* **impact**: each intervention's effect and 95% CI, a comparison-group Hedges' g where there is one, else the
+  before-after d_z; cost per pupil beside it;
+* **attendance**: sessions attended of those marked, per intervention, in the period;
+* **needs attention**: running past the end date, finished placements without exit data, running groups with no
+  session logged in the last two school weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from pupils.identification import disadvantage_gap
+from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
+
+# --- The frames the selector builds -----------------------------------------------------------------------
+
+INTERVENTION_COLUMNS = [
+    "intervention_id", "school_id", "name", "programme_name", "wave", "status", "subject_id", "start_date",
+    "end_date", "overdue", "present_count", "marked_count", "last_session_on",
+]  # fmt: skip
+PLACEMENT_COLUMNS = [
+    "placement_id", "intervention_id", "school_id", "pupil_id", "year_group", "primary_need", "pupil_premium",
+    "entry_date", "exit_date", "has_exit_data",
+]  # fmt: skip
+ROLL_COLUMNS = ["school_id", "year_group", "primary_need", "pupils"]
+
+WAVE_LABELS = {1: "Wave 1: quality-first teaching", 2: "Wave 2: small-group catch-up", 3: "Wave 3: personalised"}
+NO_NEED = "No SEN need recorded"
+FINISHED_STATUSES = ("completed", "stopped")
+QUIET_SCHOOL_DAYS = 10  # "no session logged in the last two weeks" counts school days, so holidays do not alarm
+SMALL_COUNT = 5  # the governors' report shows counts under this as "fewer than 5"
+
+# The verdict keys of reports.evaluation, strongest first: the order of tables and legends.
+VERDICT_ORDER = ["strong", "some", "none", "negative", "too_little"]
+
+
+# --- Pupils in provision --------------------------------------------------------------------------------
+
+
+def need_label(code: str | None) -> str:
+    """The words for a DfE need-type code ("SPLD" -> "Specific learning difficulty")."""
+    if not code or code not in NEED_TYPES:
+        return NO_NEED
+    return NEED_TYPES[code][0]
+
+
+def year_label(year: int) -> str:
+    return YEAR_GROUP_LABELS.get(int(year), f"Year {year}")
+
+
+def _distinct(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Distinct pupils per ``by`` (a pupil in two groups of one wave counts once)."""
+    if frame.empty:
+        return frame[by].iloc[0:0].assign(pupils=pd.Series(dtype="int64"))
+    return frame.groupby(by)["pupil_id"].nunique().reset_index(name="pupils")
+
+
+def provision_breakdown(
+    placements: pd.DataFrame, interventions: pd.DataFrame, roll: pd.DataFrame, school_ids: Sequence[int]
+) -> dict[str, pd.DataFrame]:
+    """Distinct pupils in provision by "wave", "year" and "need", each a long frame with columns
+    key, label, school_id, pupils, base, pct (``pct`` = 100 x pupils / base; NaN when the base is 0).
+
+    Bases: the school's whole roll for waves; the year group's roll for years; the pupils on roll with that
+    primary need (or none) for needs. Year groups and needs are the pupils' current ones (as on the provision
+    map). Rows appear for every wave, for every year group on roll or in provision, and for every need present.
+    """
+    placed = placements.merge(interventions[["intervention_id", "wave"]], on="intervention_id", how="left")
+    placed = placed.assign(primary_need=placed["primary_need"].fillna("").astype(str))
+    people = roll.assign(primary_need=roll["primary_need"].fillna("").astype(str))
+    schools = pd.DataFrame({"school_id": list(school_ids)})
+    whole_roll = people.groupby("school_id")["pupils"].sum()
+
+    def assemble(keys: pd.DataFrame, counts: pd.DataFrame, bases: pd.DataFrame, on: str) -> pd.DataFrame:
+        grid = keys.merge(schools, how="cross")
+        grid = grid.merge(counts, on=[on, "school_id"], how="left").merge(bases, on=[on, "school_id"], how="left")
+        grid["pupils"] = grid["pupils"].fillna(0).astype(int)
+        grid["base"] = grid["base"].fillna(0).astype(int)
+        grid["pct"] = np.where(grid["base"] > 0, 100 * grid["pupils"] / grid["base"].where(grid["base"] > 0), np.nan)
+        return grid.rename(columns={on: "key"})
+
+    waves = pd.DataFrame({"wave": list(WAVE_LABELS), "label": list(WAVE_LABELS.values())})
+    wave_bases = pd.DataFrame(
+        [(w, s, int(whole_roll.get(s, 0))) for w in WAVE_LABELS for s in school_ids],
+        columns=["wave", "school_id", "base"],
+    )
+    by_wave = assemble(waves, _distinct(placed, ["wave", "school_id"]), wave_bases, "wave")
+
+    year_counts = _distinct(placed, ["year_group", "school_id"])
+    year_bases = people.groupby(["year_group", "school_id"])["pupils"].sum().reset_index(name="base")
+    years = sorted(set(year_counts["year_group"].astype(int)) | set(year_bases["year_group"].astype(int)))
+    year_keys = pd.DataFrame({"year_group": pd.Series(years, dtype="int64"), "label": [year_label(y) for y in years]})
+    for frame in (year_counts, year_bases):
+        frame["year_group"] = frame["year_group"].astype(int)
+    by_year = assemble(year_keys, year_counts, year_bases, "year_group")
+
+    need_counts = _distinct(placed, ["primary_need", "school_id"])
+    need_bases = people.groupby(["primary_need", "school_id"])["pupils"].sum().reset_index(name="base")
+    codes = [code for code in NEED_TYPES if code in set(need_counts["primary_need"]) | set(need_bases["primary_need"])]
+    if "" in set(need_counts["primary_need"]) | set(need_bases["primary_need"]):
+        codes.append("")
+    need_keys = pd.DataFrame(
+        {"primary_need": pd.Series(codes, dtype=object), "label": [need_label(code) for code in codes]}
+    )
+    by_need = assemble(need_keys, need_counts, need_bases, "primary_need")
+    # Needs nobody in provision has, at any of the schools, are not worth a row.
+    in_provision = by_need.groupby("key")["pupils"].transform("sum") > 0
+    by_need = by_need[in_provision | (by_need["key"] == "")].reset_index(drop=True)
+    return {"wave": by_wave, "year": by_year, "need": by_need}
+
+
+def pivot_rows(long: pd.DataFrame, school_ids: Sequence[int]) -> list[dict]:
+    """A long breakdown as table rows: {"key", "label", "cells": [{"pupils", "base", "pct"} per school],
+    "has_any": whether any school has pupils on roll or in provision in the row}."""
+    rows = []
+    for key, group in long.groupby("key", sort=False):
+        by_school = group.set_index("school_id")
+        cells = []
+        for school_id in school_ids:
+            line = by_school.loc[school_id]
+            pct = line["pct"]
+            cells.append(
+                {
+                    "pupils": int(line["pupils"]),
+                    "base": int(line["base"]),
+                    "pct": None if pd.isna(pct) else float(pct),
+                }
+            )
+        rows.append(
+            {
+                "key": key,
+                "label": group["label"].iloc[0],
+                "cells": cells,
+                "has_any": any(cell["pupils"] or cell["base"] for cell in cells),
+            }
+        )
+    return rows
+
+
+def suppress_small(count: int, threshold: int = SMALL_COUNT) -> str:
+    """A count for readers who must not be able to pick out a child: "fewer than 5" for 1-4."""
+    return "fewer than 5" if 0 < count < threshold else str(count)
+
+
+# --- The disadvantage gap -------------------------------------------------------------------------------
+
+
+def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.DataFrame) -> pd.DataFrame:
+    """Pupil premium vs other pupils at each assessment point of the results given (one subject, one or more
+    schools): columns school_id, taken_on, names, n_pp, n_other, pct_pp, pct_other, gap_pct.
+
+    Each assessment is run through ``pupils.identification.disadvantage_gap`` (which compares the two groups
+    at the latest assessment per year group) as its own "subject", so the year groups of every assessment come
+    back; they are added up per school and date, weighting each year group's percentages by its pupils.
+    Results on scales without an expected standard are left out: "at expected" means nothing on them.
+    ``assessments`` has assessment_id, school_id, name, taken_on.
+    """
+    columns = ["school_id", "taken_on", "names", "n_pp", "n_other", "pct_pp", "pct_other", "gap_pct"]
+    if results.empty:
+        return pd.DataFrame(columns=columns)
+    has_standard = (results["scale_kind"] == "age") | pd.to_numeric(results["expected"], errors="coerce").notna()
+    scored = results[has_standard]
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    per_year = disadvantage_gap(scored.assign(subject_id=scored["assessment_id"]), pupil_premium)
+    per_year = per_year.merge(assessments[["assessment_id", "school_id", "taken_on", "name"]], on="assessment_id")
+    per_year["at_pp"] = per_year["pct_expected_pp"].fillna(0) * per_year["n_pp"] / 100
+    per_year["at_other"] = per_year["pct_expected_other"].fillna(0) * per_year["n_other"] / 100
+    points = (
+        per_year.groupby(["school_id", "taken_on"])
+        .agg(
+            names=("name", lambda names: ", ".join(sorted(set(names)))),
+            n_pp=("n_pp", "sum"),
+            n_other=("n_other", "sum"),
+            at_pp=("at_pp", "sum"),
+            at_other=("at_other", "sum"),
+        )
+        .reset_index()
+    )
+    points["pct_pp"] = 100 * points["at_pp"] / points["n_pp"].where(points["n_pp"] > 0)
+    points["pct_other"] = 100 * points["at_other"] / points["n_other"].where(points["n_other"] > 0)
+    points["gap_pct"] = points["pct_other"] - points["pct_pp"]
+    points["taken_on"] = pd.to_datetime(points["taken_on"])
+    return points.sort_values(["school_id", "taken_on"])[columns].reset_index(drop=True)
+
+
+# --- Impact ---------------------------------------------------------------------------------------------
+
+Z95 = 1.959963984540054
+
+
+def d_z_interval(d_z: float, n: int) -> tuple[float, float]:
+    """An approximate 95% CI for a before-after d_z (mean change / SD of the changes) from n pupils.
+
+    d_z is a one-sample standardised mean, whose large-sample variance is 1/n + d_z^2 / (2n) (Hedges & Olkin,
+    1985, Statistical Methods for Meta-Analysis, ch. 5); CI = d_z +/- 1.96 x sqrt of that. NaNs when n < 2.
+    """
+    if n < 2 or d_z is None or not math.isfinite(d_z):
+        return float("nan"), float("nan")
+    se = math.sqrt(1 / n + d_z**2 / (2 * n))
+    return d_z - Z95 * se, d_z + Z95 * se
+
+
+def effects(groups: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
+    """The evaluation's groups (``reports.evaluation.GROUP_COLUMNS``) joined to the dashboard's interventions
+    (names and schools as the dashboard shows them), with the effect a leader should look at:
+
+    * ``effect_kind`` "g": Hedges' g of the group's gains against similar pupils' gains, with its CI;
+    * ``effect_kind`` "d_z": no comparison, so the before-after standardised change (d_z) with an approximate CI
+      (``d_z_interval``): a weaker kind of evidence, drawn with another marker;
+    * "" when neither can be computed.
+
+    ``plotted`` is True for groups that have an effect and a verdict other than "too_little". Sorted by effect,
+    largest first, then by name.
+    """
+    own = ["school_id", "name", "programme_name", "wave", "status"]
+    frame = groups.drop(columns=[c for c in own if c in groups.columns]).merge(
+        interventions[["intervention_id", *own]], on="intervention_id", how="inner"
+    )
+    g = pd.to_numeric(frame["g"], errors="coerce")
+    d_z = pd.to_numeric(frame["d_z"], errors="coerce")
+    n_measured = pd.to_numeric(frame["n_measured"], errors="coerce").fillna(0).astype(int)
+    has_g = g.notna() & (frame["measure"] == "comparison")
+    bounds = [d_z_interval(value, n) for value, n in zip(d_z, n_measured, strict=True)]
+    dz_low = pd.Series([low for low, _high in bounds], index=frame.index, dtype="float64")
+    dz_high = pd.Series([high for _low, high in bounds], index=frame.index, dtype="float64")
+    frame["effect_kind"] = np.where(has_g, "g", np.where(d_z.notna(), "d_z", ""))
+    frame["effect"] = g.where(has_g, d_z)
+    frame["effect_low"] = pd.to_numeric(frame["g_ci_low"], errors="coerce").where(has_g, dz_low)
+    frame["effect_high"] = pd.to_numeric(frame["g_ci_high"], errors="coerce").where(has_g, dz_high)
+    frame["plotted"] = frame["effect"].notna() & (frame["verdict"] != "too_little")
+    frame = frame.sort_values(["effect", "name"], ascending=[False, True], na_position="last")
+    return frame.reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many interventions have each verdict (every key of VERDICT_ORDER, zero when none)."""
+    counts = frame["verdict"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return {key: int(counts.get(key, 0)) for key in VERDICT_ORDER}
+
+
+# --- Attendance -----------------------------------------------------------------------------------------
+
+
+def attendance(interventions: pd.DataFrame, low: float) -> pd.DataFrame:
+    """Attendance per intervention in the period: 100 x present / marked, lowest first; ``below`` flags those
+    under ``low`` percent. Interventions with no attendance marked in the period are left out (see
+    ``needs_attention`` for running groups without sessions)."""
+    marked = interventions[interventions["marked_count"] > 0].copy()
+    marked["attendance_pct"] = 100 * marked["present_count"] / marked["marked_count"]
+    marked["below"] = marked["attendance_pct"] < low
+    return marked.sort_values(["attendance_pct", "name"]).reset_index(drop=True)
+
+
+# --- Needs attention ------------------------------------------------------------------------------------
+
+
+def school_days_before(today: dt.date, terms: Iterable[tuple[dt.date, dt.date]], days: int) -> dt.date:
+    """The first of the last ``days`` school days (weekdays in term) up to and including ``today``: the start of
+    "the last two weeks" that skips holidays. Before any term, ``today`` less ``days`` weekdays."""
+    ranges = list(terms)
+    day, counted = today, 0
+    earliest = min((start for start, _end in ranges), default=today) - dt.timedelta(days=7 * days)
+    while day > earliest:
+        if day.weekday() < 5 and (not ranges or any(start <= day <= end for start, end in ranges)):
+            counted += 1
+            if counted == days:
+                return day
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def needs_attention(
+    interventions: pd.DataFrame, placements: pd.DataFrame, *, today: dt.date, quiet_since: dict[int, dt.date]
+) -> dict[str, pd.DataFrame]:
+    """Three lists for the SENCO and leaders:
+
+    * "overdue": interventions still planned or running after their end date (``Intervention.is_overdue``,
+      computed by the selector into ``overdue``), longest overdue first, with ``days_over``;
+    * "missing_exit": per intervention, its finished placements (the pupil left the group, or the group has
+      ended or stopped) with no exit result or value: ``finished`` and ``missing`` counts;
+    * "quiet": running groups that started before their school's ``quiet_since`` date (the start of the last
+      two school weeks) and have logged no session since then; ``last_session_on`` may be empty.
+    """
+    today_ts = pd.Timestamp(today)
+    overdue = interventions[interventions["overdue"].astype(bool)].copy()
+    overdue["days_over"] = (today_ts - pd.to_datetime(overdue["end_date"])).dt.days
+    overdue = overdue.sort_values(["days_over", "name"], ascending=[False, True]).reset_index(drop=True)
+
+    ended = interventions[
+        interventions["status"].isin(FINISHED_STATUSES)
+        | (pd.to_datetime(interventions["end_date"]) < today_ts).fillna(False)
+    ]["intervention_id"]
+    finished = placements[placements["exit_date"].notna() | placements["intervention_id"].isin(ended)]
+    per_group = (
+        finished.assign(missing=~finished["has_exit_data"].astype(bool))
+        .groupby("intervention_id")
+        .agg(finished=("placement_id", "count"), missing=("missing", "sum"))
+        .reset_index()
+    )
+    missing_exit = per_group[per_group["missing"] > 0].merge(interventions, on="intervention_id")
+    missing_exit = missing_exit.sort_values(["missing", "name"], ascending=[False, True]).reset_index(drop=True)
+
+    since = pd.to_datetime(interventions["school_id"].map(quiet_since))
+    last = pd.to_datetime(interventions["last_session_on"])
+    running = interventions["status"] == "running"
+    started_before = pd.to_datetime(interventions["start_date"]) < since
+    has_days = interventions["wave"] != 1  # wave 1 strategies run in lessons, with no sessions to log
+    quiet_mask = running & started_before & has_days & (last.isna() | (last < since))
+    quiet = interventions[quiet_mask.fillna(False)].sort_values("name").reset_index(drop=True)
+    return {"overdue": overdue, "missing_exit": missing_exit, "quiet": quiet}
+
+
+# --- Headline figures -----------------------------------------------------------------------------------
+
+
+def headline(
+    placements: pd.DataFrame, interventions: pd.DataFrame, impact: pd.DataFrame, *, today: dt.date
+) -> dict[str, float | int | None]:
+    """The tiles: distinct pupils in provision, interventions running in the period (not still planned), the
+    percentage of finished placements with exit data, and how many interventions have each verdict."""
+    ended = interventions[
+        interventions["status"].isin(FINISHED_STATUSES)
+        | (pd.to_datetime(interventions["end_date"]) < pd.Timestamp(today)).fillna(False)
+    ]["intervention_id"]
+    finished = placements[placements["exit_date"].notna() | placements["intervention_id"].isin(ended)]
+    with_exit = int(finished["has_exit_data"].astype(bool).sum()) if len(finished) else 0
+    counts = verdict_counts(impact)
+    return {
+        "pupils": int(placements.groupby("school_id")["pupil_id"].nunique().sum()) if len(placements) else 0,
+        "running": int((interventions["status"] != "planned").sum()),
+        "finished": len(finished),
+        "with_exit": with_exit,
+        "pct_exit": (100 * with_exit / len(finished)) if len(finished) else None,
+        "strong": counts["strong"],
+        "no_clear": counts["none"],
+        "some": counts["some"],
+        "negative": counts["negative"],
+        "too_little": counts["too_little"],
+    }
