@@ -646,10 +646,21 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The leaders' dashboard. A constant number of queries (see tests/reports/test_dashboard.py)."""
     selection = select(request)
     board = build(selection) if selection else None
+    # Early in a year nothing has finished: point to the last year, whose groups have their exit results.
+    earlier = (
+        [y for y in selection.academic_years if y.end_date < selection.year.start_date]
+        if selection and selection.term is None
+        else []
+    )
     return render(
         request,
         "reports/dashboard.html",
-        {"selection": selection, "board": board, "verdicts": evaluation.VERDICTS},
+        {
+            "selection": selection,
+            "board": board,
+            "verdicts": evaluation.VERDICTS,
+            "last_year": max(earlier, key=lambda y: y.start_date) if earlier else None,
+        },
     )
 
 

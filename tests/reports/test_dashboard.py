@@ -394,3 +394,14 @@ def test_constant_queries_whatever_the_number_of_interventions_and_schools(
         board = client.get(reverse("reports:dashboard"), {"school": "all"}).context["board"]
     assert [name for name, _headline in board.per_school_headline] == ["Elm Academy", "Oak Primary"]
     assert board.headline["pupils"] == 28 + 3 + 9
+
+
+def test_a_year_with_nothing_finished_points_to_last_year(client, world):
+    last_year = f.school_year(world.school, 2025)
+    response = _get(client, world.users["leader"])
+    assert response.status_code == 200
+    assert response.context["last_year"] == last_year
+    assert f'href="?period=year-{last_year.pk}"' in response.content.decode()
+    # Looking at last year itself, there is no earlier year to point to.
+    earlier = _get(client, world.users["leader"], period=f"year-{last_year.pk}")
+    assert earlier.context["last_year"] is None
