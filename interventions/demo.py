@@ -18,17 +18,25 @@ in brackets (without a catalogue every school uses its own programmes of the rec
 drawn without knowing about interventions; for effective groups the pupils' later results in the group's subject
 are raised here, inside the scale, with ``typed`` rewritten as ``scales.display`` shows it:
 
-* **Clearly effective**: reading catch-up (Inference training; reading age +8 to +14 months on
-  top of normal progress), phonics catch-up at both schools (the primary's own; Read Write Inc. Fresh Start at the
-  secondary; standardised reading +6 to +10), the primary's maths catch-up (Numicon Intervention Programme),
+* **Effective**: reading catch-up (Inference training), phonics catch-up at both schools (the primary's own; Read
+  Write Inc. Fresh Start at the secondary), the primary's maths catch-up (Numicon Intervention Programme),
   precision teaching (Precision Teaching; wave 3, reading age) and the secondary's GCSE maths small-group tuition
-  (its own; a grade up). About one pupil in six responds only a little (+3 to +5 points or months). The gain
-  lasts: every later result in the subject is raised too.
+  (its own). Realistic, not dramatic: each group's true effect is drawn between ``EFFECT_SIZES`` (about 0.55 to
+  1.15 of the spread of similar pupils' ordinary progress, ``EFFECT_UNITS``: 2 to 3 standardised points, 1 to 2
+  months of reading age, a grade up for one pupil in three or four), and each pupil's extra gain from a normal
+  distribution around it with a standard deviation of ``PUPIL_SPREAD`` of the mean, so some pupils gain nothing.
+  A single group of five or six is then often "too little data" (its interval is about ±0.9 wide); some reach
+  "strong"; the programme pooled over its groups is "strong" or "some". The gain lasts: every later result in
+  the subject is raised too.
 * **Effective at exit, not sustained**: the primary's Year 5 times-tables booster and the secondary's English
   revision group (both their own): only the exit test week is raised; the next term is back on the old trend.
 * **Not effective**: the home-grown spelling boosters and writing booster, the primary's Year 6 arithmetic booster
-  and the secondary's form-time maths catch-up. Their pupils' results are left as drawn, so they gain no more
-  than similar pupils without the intervention, and few meet their targets.
+  and the secondary's form-time maths catch-up. Their pupils' results move only by a true effect near zero
+  (``EFFECT_SIZES``), so they gain no more than similar pupils without the intervention, and few meet their targets: pooled over its groups, the
+  secondary's maths catch-up shows "no clear impact". The primary runs its spelling booster for the same
+  pupils twice, so a few of them are pupils to rethink.
+* **Harmful**: the secondary's maths withdrawal group (one group, last term): pupils taken out of maths lessons
+  for worksheets with a TA fell further behind than similar pupils ("negative").
 * **Too little data**: Toe by Toe (a pupil or a pair a term, one group stopped), the stopped groups (no exit
   data), groups still running or planned, and pupils absent from the exit test.
 * **No attainment measure**: ELSA and mentoring, Lego-based therapy, speech and language programmes, Talk Boost,
@@ -48,6 +56,7 @@ catalogue has nothing suitable for an area, the school gets its own programme in
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections import Counter
 from collections.abc import Iterable
@@ -110,6 +119,7 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 EFFECTIVE = "effective"
 FADES = "fades"  # effective at exit, gone by the next assessment
 INEFFECTIVE = "ineffective"
+HARMFUL = "harmful"  # the pupils fall behind similar pupils: taken out of the lessons they needed
 TOO_SMALL = "too_small"
 UNMEASURED = "unmeasured"  # no assessed subject: judged by the pupils' own ratings
 
@@ -118,6 +128,18 @@ STOP, OVERDUE, OPEN = "stop", "overdue", "open"
 SECONDARY_GROUPS_CAP = 100
 ENTRY_WINDOW_DAYS = 200  # an entry result older than this is no baseline
 EXIT_WINDOW_DAYS = 70  # nor is an exit result this long after the pupil left the group
+
+# Designed effects, as a true effect size in each group drawn from the design's range: a programme's groups
+# differ (staff, timetable, pupils). Each pupil's extra gain is drawn around the group's effect with a spread
+# of PUPIL_SPREAD times it, so some pupils gain little or nothing and a few lose ground.
+# Not effective is near zero either way (about half a standardised point), harmful clearly below it.
+EFFECT_SIZES = {EFFECTIVE: (0.55, 1.15), FADES: (0.5, 1.0), INEFFECTIVE: (-0.3, 0.1), HARMFUL: (-2.2, -1.9)}
+PUPIL_SPREAD = 0.6
+# One unit of effect on each scale: about the spread of similar pupils' ordinary progress from one test week
+# to the next in the demo's results (standardised points, KS2 points, months of reading or spelling age).
+EFFECT_UNITS = {STANDARDISED: 3.0, KS2: 2.0, READING_AGE: 2.0, SPELLING_AGE: 2.0}
+# Teacher bands and predicted grades move in whole steps: one unit of effect is this chance of a step.
+STEP_CHANCE = {TEACHER: 0.3, GCSE: 0.45}
 
 # Illustrative hourly costs with on-costs (what a school might use for costing, not pay advice).
 STAFF_RATES = {
@@ -301,6 +323,12 @@ SECONDARY_RECIPES = _recipes(
         summary="Worksheets on number skills in form time.",
     ),
     Recipe(
+        "maths_withdrawal", "Maths withdrawal group", Area.MATHS, Wave.CATCH_UP, HARMFUL, (7, 8), (8, 8), 3, 50,
+        (8, 10), subject=MATHS, scale=STANDARDISED, own=True,
+        criteria="Bottom maths set pupils who find whole-class lessons hard to follow.",
+        summary="Taken out of three maths lessons a week to work through number worksheets with a TA.",
+    ),
+    Recipe(
         "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE, (7, 8, 9), (4, 6), 2, 25,
         (6, 8), subject=SPELLING, scale=SPELLING_AGE, own=True,
         criteria="Spelling age more than a year below chronological age.",
@@ -392,6 +420,7 @@ PRIMARY_RUNS = (
     Run(1, "reading_catch_up", years=(4,)),
     Run(1, "maths_catch_up", years=(3,)),
     Run(1, "spelling_booster", years=(3,)),
+    Run(1, "spelling_booster", years=(4, 5)),  # the same pupils again: a few become pupils to rethink
     Run(
         1, "writing_booster", years=(4, 5), special=STOP,
         reason="Timetabled against PE: pupils missed too many sessions. Writing support moved into English lessons.",
@@ -449,6 +478,7 @@ SECONDARY_SPECIALS = (
         1, "spelling_booster", special=STOP,
         reason="Pupils and parents said it was a punishment; attendance fell below half. Stopped to rethink.",
     ),
+    Run(1, "maths_withdrawal"),
     Run(1, "mentoring", special=OVERDUE),
     Run(2, "mentoring", special=OPEN),
     Run(3, "reading_catch_up", groups=2),
@@ -816,6 +846,7 @@ class _Group:
     staff: list[InterventionStaff]
     placements: list[Placement]
     last_day: dt.date | None  # the last day a session could have been logged
+    effect: float = 0.0  # the group's true effect in EFFECT_UNITS (0 for designs that change nothing)
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -1037,9 +1068,12 @@ class _SchoolProvision:
                 return row[0], row[1]
         return None
 
-    def raise_results(self, pupil_id: int, subject: str, after: dt.date, strength: float, *, sustained: bool) -> None:
-        """Raise the pupil's results in ``subject`` after ``after`` by a plausible gain on each scale (only the
-        first test week's when the gain is not ``sustained``), keeping them whole and inside the scale."""
+    def raise_results(self, pupil_id: int, subject: str, after: dt.date, effect: float, *, sustained: bool) -> None:
+        """Move the pupil's results in ``subject`` after ``after`` by ``effect`` (in ``EFFECT_UNITS``; negative
+        lowers them) on each scale (only the first test week's when the gain is not ``sustained``), keeping them
+        whole and inside the scale. A step on a band or grade scale is drawn once per scale, so a later result
+        keeps the exit result's step."""
+        steps: dict[str, float] = {}
         first_week: dt.date | None = None
         for (subject_key, scale_key), dates in self.assessments.items():
             if subject_key != subject:
@@ -1055,7 +1089,9 @@ class _SchoolProvision:
                     if _monday(taken_on) != first_week:
                         continue
                 spec = self.specs[scale_key]
-                value = row[1] + self._gain(scale_key, strength)
+                if scale_key not in steps:
+                    steps[scale_key] = self._gain(scale_key, effect)
+                value = row[1] + steps[scale_key]
                 if spec.min_value is not None:
                     value = max(spec.min_value, value)
                 if spec.max_value is not None:
@@ -1066,17 +1102,12 @@ class _SchoolProvision:
                     row[1] = float(value)
                     self.changed_results.add(row[0])
 
-    @staticmethod
-    def _gain(scale: str, strength: float) -> float:
-        if scale == STANDARDISED:
-            return round(6 + 4 * strength)
-        if scale == KS2:
-            return round(3 + 3 * strength)
-        if scale in (READING_AGE, SPELLING_AGE):
-            return round(8 + 6 * strength)
-        if scale == TEACHER:
-            return 1 if strength >= 0.35 else 0
-        return 1 if strength >= 0.2 else 0  # GCSE
+    def _gain(self, scale: str, effect: float) -> float:
+        """``effect`` on one scale: whole points or months, or a step up (down) with a chance in proportion."""
+        if scale in EFFECT_UNITS:
+            return float(round(effect * EFFECT_UNITS[scale]))
+        chance = min(0.95, STEP_CHANCE.get(scale, 0.45) * abs(effect))
+        return math.copysign(1.0, effect) if self.rng.random() < chance else 0.0
 
     # Programmes, staff and rates
 
@@ -1321,6 +1352,11 @@ class _SchoolProvision:
             notes = (
                 "End-of-group review: the pupils enjoyed it but their results barely moved. Review before rerunning."
             )
+        elif status == Status.COMPLETED and recipe.effect == HARMFUL:
+            notes = (
+                "End-of-group review: the pupils missed a third of their maths lessons and their class teachers "
+                "say they are further behind the set. Do not rerun as a withdrawal group."
+            )
         intervention = Intervention(
             school=self.school,
             programme=programme,
@@ -1354,6 +1390,8 @@ class _SchoolProvision:
         yesterday = self.today - dt.timedelta(days=1)
         last_day = None if status == Status.PLANNED else yesterday if open_ended else min(end, yesterday)
         group = _Group(recipe=recipe, intervention=intervention, staff=staff, placements=[], last_day=last_day)
+        if recipe.effect in EFFECT_SIZES:
+            group.effect = rng.uniform(*EFFECT_SIZES[recipe.effect])
         schedule = [day for day in planned if day <= end] if not open_ended else planned
         for pupil, entry in chosen:
             group.placements.append(self.placement(group, pupil, entry, schedule, special))
@@ -1409,17 +1447,15 @@ class _SchoolProvision:
         placement.exit_date = max(entry_date, exit_date)
         placement.exit_reason = reason
 
-        # The designed effect first (about one pupil in six responds only a little), then the exit data.
-        responds = rng.random() >= 1 / 6
-        strength = rng.random() if responds else rng.uniform(-0.75, -0.5)
+        # The designed effect first (each pupil's drawn around the group's), then the exit data.
+        effect = rng.gauss(group.effect, PUPIL_SPREAD * max(abs(group.effect), 0.5))
+        responds = effect >= 0.5 * group.effect if group.effect > 0 else False
         works = reason in (ExitReason.COMPLETED, ExitReason.TARGET_MET) and recipe.effect in (EFFECTIVE, FADES)
-        if works and recipe.measured:
-            self.raise_results(
-                pupil.pk, recipe.subject, placement.exit_date, strength, sustained=recipe.effect == EFFECTIVE
-            )
+        if (works or recipe.effect in (INEFFECTIVE, HARMFUL)) and recipe.measured and effect:
+            self.raise_results(pupil.pk, recipe.subject, placement.exit_date, effect, sustained=recipe.effect != FADES)
         if works:
             step = rng.choice((1, 2)) if responds else rng.choice((0, 1))
-        elif recipe.effect == INEFFECTIVE:
+        elif recipe.effect in (INEFFECTIVE, HARMFUL):
             step = rng.choice((0, 0, 0, 1, 1, -1))
         else:
             step = rng.choice((0, 1, 1, 1, 2, 2))

@@ -86,7 +86,7 @@ def test_groups_are_sized_and_staffed_for_their_wave(demo):
             assert placed == 0 and intervention.days == [] and intervention.programme is None, intervention
             assert not intervention.sessions.exists()
         elif intervention.wave == Wave.CATCH_UP:
-            assert 2 <= placed <= 6, intervention
+            assert 2 <= placed <= intervention.capacity <= 8, intervention  # 8: the withdrawal group
         else:
             assert 1 <= placed <= 4, intervention
         if intervention.wave > 1:
@@ -204,7 +204,7 @@ def normalised_gain(placement: Placement) -> float:
     return gain / {scales.STANDARDISED: 15, scales.GCSE: 1.6}.get(kind, 1)
 
 
-def test_groups_designed_to_work_gain_clearly_more_than_the_others(demo):
+def test_groups_designed_to_work_gain_more_than_the_others_by_a_realistic_margin(demo):
     designs = demo.interventions.designs
     gains = defaultdict(list)
     finished = Placement.objects.filter(exit_result__isnull=False).select_related(
@@ -214,14 +214,16 @@ def test_groups_designed_to_work_gain_clearly_more_than_the_others(demo):
         gains[designs[placement.intervention_id]].append(normalised_gain(placement))
     assert len(gains[EFFECTIVE]) >= 15 and len(gains[INEFFECTIVE]) >= 8
     effective, ineffective = statistics.mean(gains[EFFECTIVE]), statistics.mean(gains[INEFFECTIVE])
-    assert effective >= 0.5
+    # A few standardised points or months beyond ordinary progress, not a leap of half a standard deviation.
+    assert 0.05 <= effective - ineffective <= 0.45
     assert abs(ineffective) <= 0.35
-    assert effective - ineffective >= 0.5
-    # Most pupils in effective groups meet their target; few in ineffective ones do.
+    # Pupils respond differently: the spread of gains is comparable to the extra gain.
+    assert statistics.stdev(gains[EFFECTIVE]) >= 0.5 * (effective - ineffective)
+    # More pupils in effective groups meet their target than in ineffective ones.
     outcomes = defaultdict(list)
     for placement in finished:
         outcomes[designs[placement.intervention_id]].append(placement.outcome == "met")
-    assert statistics.mean(outcomes[EFFECTIVE]) >= 0.7
+    assert statistics.mean(outcomes[EFFECTIVE]) > statistics.mean(outcomes[INEFFECTIVE])
     assert statistics.mean(outcomes[INEFFECTIVE]) <= 0.5
 
 
@@ -246,8 +248,10 @@ def test_a_gain_that_fades_is_gone_by_the_next_assessment(demo):
         if later is not None:
             drops[design].append(later.value - placement.exit_value)
     assert drops[FADES] and drops[EFFECTIVE]
-    assert statistics.mean(drops[FADES]) <= -4
+    # The exit gain is a few points, so the fall back to the old trend is a few points too.
+    assert statistics.mean(drops[FADES]) <= -1.5
     assert statistics.mean(drops[EFFECTIVE]) >= -2
+    assert statistics.mean(drops[EFFECTIVE]) - statistics.mean(drops[FADES]) >= 1.5
 
 
 def test_placements_are_mostly_pupils_who_need_support(demo):
@@ -282,8 +286,8 @@ def test_sessions_are_logged_on_scheduled_days_in_term_up_to_today(demo):
                 assert not dates
             planned_total += len(planned)
             logged_total += len(dates)
-            if len(planned) >= 20:
-                assert 0.7 <= len(dates) / len(planned) <= 1, intervention
+            if len(planned) >= 20:  # 85-95% of days logged, drawn day by day: 16 of 24 happens
+                assert 0.65 <= len(dates) / len(planned) <= 1, intervention
     assert 0.82 <= logged_total / planned_total <= 0.97
     sessions = Session.objects.select_related("intervention")
     assert all(s.logged_by_id == s.intervention.lead_id for s in sessions)
