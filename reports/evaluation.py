@@ -304,7 +304,8 @@ def thresholds_text(t: Thresholds = THRESHOLDS) -> list[str]:
         f"Recommendation: 'Continue' when the evidence is strong, or there is some impact and attendance is "
         f"{_n(t.low_attendance)}% or more; 'Modify' when attendance is below {_n(t.low_attendance)}% (fix the "
         "dosage before judging the programme); 'Continue' too while a group with too little data is still "
-        "running (judge it when its exit results are in); otherwise 'Review or stop'.",
+        "running (judge it when its exit results are in) or when its interval is wholly above zero (promising, "
+        "but judge the programme across its groups); otherwise 'Review or stop'.",
         "A gain has lasted when the pupil's next assessment in the subject after the exit result is no lower "
         "than the exit result"
         + (
@@ -920,8 +921,8 @@ def verdict(row: Mapping[str, Any], thresholds: Thresholds = THRESHOLDS) -> Judg
        teaching raises scores, so at most some (CI above zero). On any scale a CI below zero is negative.
     4. Recommendation: strong -> continue; some -> continue, or modify when attendance is below
        ``low_attendance``; none -> modify when attendance is low (fix dosage first), else review; negative ->
-       review; too little -> continue while the group is still planned or running (judge it at the end), else
-       review.
+       review; too little -> continue while the group is still planned or running (judge it at the end) or
+       when its interval is wholly above zero (promising: judge the programme pooled), else review.
     """
     t = thresholds
     placed = int(_num(row.get("n_placed")) or 0)
@@ -970,11 +971,21 @@ def verdict(row: Mapping[str, Any], thresholds: Thresholds = THRESHOLDS) -> Judg
         # Not yet judgeable is not a reason to stop a group part way: finish it and measure it.
         recommendation = "continue"
         reasons.append("Still running: judge it when the exit results are in")
+    elif decision == "too_little" and measured and _promising(row, measure):
+        # A small group whose whole interval is above zero is no reason to stop: look at the programme pooled.
+        recommendation = "continue"
+        reasons.append("Promising, but too few pupils to be sure: judge the programme across all its groups")
     else:
         recommendation = "review"
     if decision == "too_little" and measured < placed and not (measure == "none" and not kind):
         reasons.append("Record entry and exit results, from named assessments, for every pupil")
     return Judgement(decision, recommendation, reasons + extra)
+
+
+def _promising(row: Mapping[str, Any], measure: str) -> bool:
+    """The deciding interval (g against the comparison, else the mean gain) lies wholly above zero."""
+    low = _num(row.get("g_ci_low")) if measure == "comparison" else _num(row.get("gain_ci_low"))
+    return low is not None and low > 0
 
 
 def _comparison_decision(row: Mapping[str, Any], t: Thresholds, reasons: list[str]) -> str:

@@ -762,3 +762,12 @@ def test_a_running_group_with_too_little_data_is_continued_not_stopped():
     assert running.recommendation == "continue"
     assert any("Still running" in reason for reason in running.reasons)
     assert finished.recommendation == "review"
+
+
+def test_a_small_finished_group_with_a_wholly_positive_interval_is_promising_not_stopped():
+    promising = compared(2.5, 0.9, 4.1, n_placed=4, n_measured=4, status="completed")
+    unclear = compared(0.3, -1.2, 1.8, n_placed=4, n_measured=4, status="completed")
+    assert promising.verdict == unclear.verdict == "too_little"
+    assert promising.recommendation == "continue"
+    assert any(reason.startswith("Promising") for reason in promising.reasons)
+    assert unclear.recommendation == "review"
