@@ -20,7 +20,6 @@ tested with worked numbers:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -28,6 +27,8 @@ import pandas as pd
 
 from pupils.identification import disadvantage_gap
 from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
+
+from .evaluation import VERDICTS
 
 # --- The frames the selector builds -----------------------------------------------------------------------
 
@@ -48,7 +49,7 @@ QUIET_SCHOOL_DAYS = 10  # "no session logged in the last two weeks" counts schoo
 SMALL_COUNT = 5  # the governors' report shows counts under this as "fewer than 5"
 
 # The verdict keys of reports.evaluation, strongest first: the order of tables and legends.
-VERDICT_ORDER = ["strong", "some", "none", "negative", "too_little"]
+VERDICT_ORDER = list(VERDICTS)
 
 
 # --- Pupils in provision --------------------------------------------------------------------------------
@@ -203,48 +204,29 @@ def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.D
 
 # --- Impact ---------------------------------------------------------------------------------------------
 
-Z95 = 1.959963984540054
-
-
-def d_z_interval(d_z: float, n: int) -> tuple[float, float]:
-    """An approximate 95% CI for a before-after d_z (mean change / SD of the changes) from n pupils.
-
-    d_z is a one-sample standardised mean, whose large-sample variance is 1/n + d_z^2 / (2n) (Hedges & Olkin,
-    1985, Statistical Methods for Meta-Analysis, ch. 5); CI = d_z +/- 1.96 x sqrt of that. NaNs when n < 2.
-    """
-    if n < 2 or d_z is None or not math.isfinite(d_z):
-        return float("nan"), float("nan")
-    se = math.sqrt(1 / n + d_z**2 / (2 * n))
-    return d_z - Z95 * se, d_z + Z95 * se
-
 
 def effects(groups: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
     """The evaluation's groups (``reports.evaluation.GROUP_COLUMNS``) joined to the dashboard's interventions
     (names and schools as the dashboard shows them), with the effect a leader should look at:
 
-    * ``effect_kind`` "g": Hedges' g of the group's gains against similar pupils' gains, with its CI;
-    * ``effect_kind`` "d_z": no comparison, so the before-after standardised change (d_z) with an approximate CI
-      (``d_z_interval``): a weaker kind of evidence, drawn with another marker;
-    * "" when neither can be computed.
+    * ``effect_kind`` "g": Hedges' g against similar pupils, adjusted for where pupils started and on the SD of
+      attainment (the EEF Toolkit's scale), with its 95% CI;
+    * "" otherwise: before-and-after figures are not effect sizes on that scale (pupils chosen for low scores
+      rise anyway), so they are never drawn beside g; their verdict and reasons are listed instead.
 
-    ``plotted`` is True for groups that have an effect and a verdict other than "too_little". Sorted by effect,
-    largest first, then by name.
+    ``plotted`` is True for groups with a g and a verdict other than "too_little". Sorted by effect, largest
+    first, then by name.
     """
     own = ["school_id", "name", "programme_name", "wave", "status"]
     frame = groups.drop(columns=[c for c in own if c in groups.columns]).merge(
         interventions[["intervention_id", *own]], on="intervention_id", how="inner"
     )
     g = pd.to_numeric(frame["g"], errors="coerce")
-    d_z = pd.to_numeric(frame["d_z"], errors="coerce")
-    n_measured = pd.to_numeric(frame["n_measured"], errors="coerce").fillna(0).astype(int)
     has_g = g.notna() & (frame["measure"] == "comparison")
-    bounds = [d_z_interval(value, n) for value, n in zip(d_z, n_measured, strict=True)]
-    dz_low = pd.Series([low for low, _high in bounds], index=frame.index, dtype="float64")
-    dz_high = pd.Series([high for _low, high in bounds], index=frame.index, dtype="float64")
-    frame["effect_kind"] = np.where(has_g, "g", np.where(d_z.notna(), "d_z", ""))
-    frame["effect"] = g.where(has_g, d_z)
-    frame["effect_low"] = pd.to_numeric(frame["g_ci_low"], errors="coerce").where(has_g, dz_low)
-    frame["effect_high"] = pd.to_numeric(frame["g_ci_high"], errors="coerce").where(has_g, dz_high)
+    frame["effect_kind"] = np.where(has_g, "g", "")
+    frame["effect"] = g.where(has_g)
+    frame["effect_low"] = pd.to_numeric(frame["g_ci_low"], errors="coerce").where(has_g)
+    frame["effect_high"] = pd.to_numeric(frame["g_ci_high"], errors="coerce").where(has_g)
     frame["plotted"] = frame["effect"].notna() & (frame["verdict"] != "too_little")
     frame = frame.sort_values(["effect", "name"], ascending=[False, True], na_position="last")
     return frame.reset_index(drop=True)
@@ -349,9 +331,6 @@ def headline(
         "finished": len(finished),
         "with_exit": with_exit,
         "pct_exit": (100 * with_exit / len(finished)) if len(finished) else None,
-        "strong": counts["strong"],
+        **counts,
         "no_clear": counts["none"],
-        "some": counts["some"],
-        "negative": counts["negative"],
-        "too_little": counts["too_little"],
     }

@@ -42,18 +42,21 @@ GLOSSARY: list[tuple[str, str]] = [
     ),
     (
         "Effect size",
-        "How much more progress the pupils made than expected, on a common scale so that different tests can be "
-        "compared. 0 means no difference; 0.2 is small; 0.4 is about what a good intervention adds; 0.8 is large.",
+        "How much higher the pupils scored than similar pupils who started at the same level, on a common scale so "
+        "that different tests can be compared: standard deviations of attainment, the scale of the EEF Toolkit. "
+        "0 means no difference; 0.2 is about three months' extra progress; 0.4 about five.",
     ),
     (
         "Hedges' g",
-        "The effect size we use when there is a comparison group: the difference between the two groups' gains, "
-        "divided by how spread out the gains are, corrected for small groups.",
+        "The effect size we use: the difference in exit scores between the group and the comparison group, "
+        "adjusted for where each pupil started, divided by the spread of attainment across the year group "
+        "(not the spread of the gains, which would make effects look several times larger), corrected for "
+        "small numbers.",
     ),
     (
-        "Before-after effect (d_z)",
-        "When there is no comparison group: the pupils' average change divided by how much the changes vary. It "
-        "is weaker evidence, because pupils make some progress anyway.",
+        "Before and after only",
+        "When there is no comparison group, the pupils' own rise. It is not an effect size: pupils make progress "
+        "anyway, and pupils chosen for low scores score higher next time by chance. Never 'strong evidence'.",
     ),
     (
         "95% confidence interval",
@@ -116,18 +119,19 @@ def plain_summary(board: Dashboard) -> list[str]:
         f"In {selection.label}, {suppress_small(head['pupils'])} pupils at {where} had support in "
         f"{_plural(head['running'], 'intervention')}{share}."
     )
-    judged = head["strong"] + head["some"] + head["no_clear"] + head["negative"]
+    judged = sum(head[key] for key in ("strong", "some", "promising", "inconclusive", "none", "negative"))
     if judged:
         lines.append(
             f"Of the {_plural(judged, 'intervention')} with enough data to judge, {head['strong']} showed strong "
-            f"evidence of impact, {head['some']} some impact, {head['no_clear']} no clear impact and "
-            f"{head['negative']} a negative effect."
+            f"evidence of impact, {head['some']} some impact, {head['promising']} promising but not yet clear "
+            f"results, {head['inconclusive']} inconclusive results (the data cannot tell yet), {head['no_clear']} "
+            f"no clear impact and {head['negative']} a negative effect."
         )
     else:
         lines.append("No intervention in this period has enough entry and exit results yet to judge its impact.")
-    if board.too_little:
+    if head["too_little"]:
         lines.append(
-            f"{_plural(len(board.too_little), 'intervention')} had too little data to judge: too few pupils, or "
+            f"{_plural(head['too_little'], 'intervention')} had too little data to judge: too few pupils, or "
             "entry and exit results missing."
         )
     recommendations: dict[str, int] = {}
@@ -238,7 +242,7 @@ def _interventions_sheet(sheet: Worksheet, board: Dashboard) -> None:
     headings = [("School", 22)] if multi else []
     headings += [
         ("Intervention", 32), ("Programme", 24), ("Wave", 8), ("Pupils", 8), ("Pupils with entry and exit results", 14),
-        ("Effect size", 10), ("Kind of effect", 22), ("95% CI low", 10), ("95% CI high", 10), ("Months of progress", 10),
+        ("Effect size g", 10), ("How judged", 26), ("95% CI low", 10), ("95% CI high", 10), ("Months of progress", 10),
         ("Attendance %", 11),
     ]  # fmt: skip
     if board.selection.show_costs:
@@ -256,7 +260,7 @@ def _interventions_sheet(sheet: Worksheet, board: Dashboard) -> None:
             row["n_placed"],
             row["n_measured"],
             row["effect"],
-            {"g": "Against similar pupils (g)", "d_z": "Before and after only (d_z)"}.get(row["effect_kind"], ""),
+            row["method_label"],
             row["low"],
             row["high"],
             row["months_value"],
@@ -276,7 +280,8 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
     line = _title(sheet, board, "Programmes (all their groups in the period)")
     headings = [
         ("Programme", 32), ("Groups", 8), ("Pupils", 8), ("Pupils with entry and exit results", 14),
-        ("Effect size", 10), ("Kind of effect", 22), ("95% CI", 16), ("Months of progress", 10),
+        ("Effect size g", 10), ("How judged", 26), ("95% CI", 16), ("I² (groups disagree)", 12),
+        ("Months of progress", 10),
     ]  # fmt: skip
     if board.selection.show_costs:
         headings.append(("Cost per pupil", 12))
@@ -286,8 +291,7 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
         line += 1
         values: list = [
             row["name"], row["n_groups"], row["n_placed"], row["n_measured"], row["effect_text"],
-            {"g": "Against similar pupils (g)", "d_z": "Before and after only (d_z)"}.get(row["effect_kind"], ""),
-            row["ci"], row["months"] or "",
+            row["method_label"], row["ci"], row["i2"] or "", row["months"] or "",
         ]  # fmt: skip
         if board.selection.show_costs:
             values.append(row["cost_per_pupil_text"])

@@ -24,6 +24,7 @@ urlpatterns = [
     path("impact/interventions/<int:pk>/", views_impact.impact_intervention, name="impact_intervention"),
     path("impact/programmes/<int:pk>/", views_impact.impact_programme, name="impact_programme"),
     path("impact/pupils-to-rethink/", views_impact.impact_rethink, name="impact_rethink"),
+    path("impact/how-judged/", views_impact.impact_method, name="impact_method"),
     path("dashboard/", views_dashboard.dashboard_view, name="dashboard"),
     path("dashboard/impact-report.pdf", views_dashboard.impact_report_pdf, name="impact_report_pdf"),
     path("dashboard/impact-report.xlsx", views_dashboard.impact_report_xlsx, name="impact_report_xlsx"),

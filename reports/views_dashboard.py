@@ -336,6 +336,8 @@ def _impact_row(selection: Selection, names: dict[int, str], row: dict[str, Any]
         "effect": _number(row.get("effect")),
         "effect_text": _fixed(row.get("effect")),
         "effect_kind": kind,
+        "method_label": evaluation.METHODS.get(row.get("measure") or "none", ""),
+        "n_comparison": int(_number(row.get("n_comparison")) or 0),
         "low": low,
         "high": high,
         "ci": "" if low is None or high is None else f"{_fixed(low)} to {_fixed(high)}",
@@ -354,17 +356,20 @@ def _impact_row(selection: Selection, names: dict[int, str], row: dict[str, Any]
 
 def _programme_row(row: dict[str, Any]) -> dict[str, Any]:
     """One programme of ``evaluation.programme_summary`` (pooled across its groups), for the report."""
-    g, d_z = _number(row.get("g")), _number(row.get("d_z"))
+    g = _number(row.get("g"))
     return {
         "name": row.get("programme_name") or "",
         "n_groups": int(_number(row.get("n_groups")) or 0),
         "n_placed": int(_number(row.get("n_placed")) or 0),
         "n_measured": int(_number(row.get("n_measured")) or 0),
-        "effect_text": _fixed(g if g is not None else d_z),
-        "effect_kind": "g" if g is not None else ("d_z" if d_z is not None else ""),
+        "n_comparison": int(_number(row.get("n_comparison")) or 0),
+        "effect_text": _fixed(g),
+        "effect_kind": "g" if g is not None else "",
+        "method_label": evaluation.METHODS.get(row.get("measure") or "none", ""),
         "ci": ""
         if g is None or _number(row.get("g_ci_low")) is None
         else f"{_fixed(row.get('g_ci_low'))} to {_fixed(row.get('g_ci_high'))}",
+        "i2": None if _number(row.get("i2")) is None else f"{_number(row.get('i2')):.0f}%",
         "months": _signed(row.get("months")) if g is not None and _number(row.get("months")) is not None else None,
         "verdict": _verdict(row),
         "recommendation_label": _verdict(row)["recommendation_label"],

@@ -141,35 +141,27 @@ def test_gap_trend_leaves_out_scales_without_an_expected_standard():
     assert dashboard.gap_trend(frame, pd.Series({1: True}), pd.DataFrame()).empty
 
 
-def test_d_z_interval_worked_example():
-    # d_z = 0.5 from 8 pupils: SE = sqrt(1/8 + 0.25/16) = sqrt(0.140625) = 0.375; 1.96 x 0.375 = 0.735.
-    low, high = dashboard.d_z_interval(0.5, 8)
-    assert low == pytest.approx(0.5 - 1.959964 * 0.375, abs=1e-6)
-    assert high == pytest.approx(1.235, abs=1e-3)
-    assert all(math.isnan(v) for v in dashboard.d_z_interval(0.5, 1))
-    assert all(math.isnan(v) for v in dashboard.d_z_interval(float("nan"), 8))
-
-
 def _groups(rows: list[dict]) -> pd.DataFrame:
     """Rows in the shape of ``reports.evaluation.group_summary``."""
     base = {
         "n_placed": 6, "n_measured": 6, "g": float("nan"), "g_ci_low": float("nan"), "g_ci_high": float("nan"),
-        "d_z": float("nan"), "measure": "before_after", "verdict": "none", "recommendation": "review", "reasons": [],
+        "measure": "before_after", "verdict": "none", "recommendation": "review", "reasons": [],
         "cost_per_pupil": 100.0, "months": float("nan"),
     }  # fmt: skip
     return pd.DataFrame([{**base, **row} for row in rows]).reindex(columns=evaluation.GROUP_COLUMNS)
 
 
-def test_effects_prefer_g_then_d_z_and_rank_largest_first():
+def test_effects_draw_only_g_against_similar_pupils_ranked_largest_first():
     interventions = _interventions(
         [{"intervention_id": i, "name": name} for i, name in ((1, "Compared"), (2, "Before after"), (3, "Thin"))]
     )
     groups = _groups(
         [
-            {"intervention_id": 1, "g": 0.3, "g_ci_low": 0.1, "g_ci_high": 0.5, "d_z": 1.2, "measure": "comparison",
+            {"intervention_id": 1, "g": 0.3, "g_ci_low": 0.1, "g_ci_high": 0.5, "measure": "comparison",
              "verdict": "some"},
-            {"intervention_id": 2, "d_z": 0.5, "n_measured": 8, "verdict": "none"},
-            {"intervention_id": 3, "d_z": 2.0, "n_measured": 2, "verdict": "too_little"},
+            {"intervention_id": 2, "n_measured": 8, "verdict": "inconclusive"},
+            {"intervention_id": 3, "g": 2.0, "g_ci_low": -1.0, "g_ci_high": 5.0, "n_measured": 2,
+             "measure": "comparison", "verdict": "too_little"},
         ]
     )  # fmt: skip
     frame = dashboard.effects(groups, interventions).set_index("name")
@@ -179,13 +171,14 @@ def test_effects_prefer_g_then_d_z_and_rank_largest_first():
         0.1,
         0.5,
     ]
-    assert frame.loc["Before after", "effect_kind"] == "d_z"
-    assert frame.loc["Before after", "effect_high"] == pytest.approx(1.235, abs=1e-3)
-    assert not frame.loc["Thin", "plotted"] and frame.loc["Compared", "plotted"]
-    assert list(frame.index) == ["Thin", "Before after", "Compared"]  # ranked by effect
+    # A before-and-after rise is not an effect size on the attainment scale: never drawn beside g.
+    assert frame.loc["Before after", "effect_kind"] == "" and math.isnan(frame.loc["Before after", "effect"])
+    assert not frame.loc["Before after", "plotted"]
+    assert not frame.loc["Thin", "plotted"] and frame.loc["Compared", "plotted"]  # too little data
+    assert list(frame.index) == ["Thin", "Compared", "Before after"]  # ranked by effect, none last
     assert dashboard.effects(_groups([]), interventions).empty
     assert dashboard.verdict_counts(frame.reset_index()) == {
-        "strong": 0, "some": 1, "none": 1, "negative": 0, "too_little": 1,
+        "strong": 0, "some": 1, "promising": 0, "inconclusive": 1, "none": 0, "negative": 0, "too_little": 1,
     }  # fmt: skip
 
 
@@ -275,15 +268,16 @@ def test_charts_are_labelled_svg_with_text_kept_as_text():
                     charts_impact.EffectRow(
                         "Lexia", 0.62, 0.05, 1.19, "g", "strong", "Strong evidence of impact", "/x/"
                     ),
-                    charts_impact.EffectRow("Toe by Toe", 0.3, -0.4, 1.0, "d_z", "none", "No clear impact"),
+                    charts_impact.EffectRow("Toe by Toe", 0.3, -0.4, 1.0, "g", "inconclusive", "Inconclusive"),
                 ],
             )
         ],
     )
     assert svg.startswith(
-        '<svg role="img" aria-label="Interventions ranked by impact, largest effect first. Lexia: 0.62 (g)'
+        '<svg role="img" aria-label="Interventions ranked by impact, largest effect first. Lexia: g 0.62, Strong'
     )
-    assert ">Lexia<" in svg and ">Strong evidence of impact<" in svg and "Before-after d_z" in svg
+    assert ">Lexia<" in svg and ">Strong evidence of impact<" in svg and ">Inconclusive<" in svg
+    assert "adjusted for where they started" in svg
     assert 'href="/x/"' in svg  # the name links to the impact page
 
 

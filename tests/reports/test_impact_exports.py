@@ -105,7 +105,7 @@ def test_excel_report_for_governors(client, world, oak):
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]}
     catch_up = rows["Reading catch-up"]
     assert catch_up["Verdict"] == "Strong evidence of impact" and catch_up["Recommendation"] == "Continue"
-    assert catch_up["Kind of effect"] == "Against similar pupils (g)" and catch_up["Effect size"] > 1
+    assert catch_up["How judged"] == "Compared with similar pupils" and catch_up["Effect size g"] > 0.4
     assert catch_up["95% CI low"] > 0 and catch_up["Pupils"] == 6 and catch_up["Cost per pupil"] == 50
     assert rows["Talk group"]["Verdict"] == "Too little data"
 
