@@ -218,7 +218,7 @@ PRIMARY_RECIPES = _recipes(
         summary="Short, pacy sessions revisiting the sounds the class has been taught.",
     ),
     Recipe(
-        "maths_catch_up", "Maths catch-up", Area.MATHS, Wave.CATCH_UP, EFFECTIVE, (3, 4, 5), (4, 6), 3, 30, (7, 10),
+        "maths_catch_up", "Maths catch-up", Area.MATHS, Wave.CATCH_UP, EFFECTIVE, (3, 4, 5), (3, 5), 3, 30, (7, 10),
         subject=MATHS, scale=STANDARDISED, hints=("success@", "1stclass", "numicon"), need_area="CL",
         resources=(30, 90), criteria="Maths standardised score below 92 at the last test.",
         summary="Structured number work on the components the pupil finds difficult.",

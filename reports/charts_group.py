@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from pupils.scales import months_to_age
+
 from .charts import GRID, INK, OKABE_ITO, _svg
 from .impact import ancova_difference, mean_ci
 
@@ -70,6 +72,7 @@ def adjusted_chart(
     group: Sequence[tuple[float, float]],
     comparison: Sequence[tuple[float, float]],
     unit: str,
+    ages: bool = False,
     group_label: str = "This group",
     comparison_label: str = "Similar pupils, no intervention",
 ) -> str:
@@ -105,6 +108,10 @@ def adjusted_chart(
         span = np.array([min(every), max(every)])
         axes.plot(span, intercept + fit.slope * span, color=OKABE_ITO[1], linewidth=1.5, linestyle="--")
         axes.plot(span, intercept + fit.difference + fit.slope * span, color=OKABE_ITO[0], linewidth=1.8)
+    if ages:  # reading and spelling ages read as years:months, as a teacher writes them
+        for axis in (axes.xaxis, axes.yaxis):
+            axis.set_major_formatter(lambda value, _position: months_to_age(value))
+        unit = "years:months"
     axes.set_xlabel(f"Entry score ({unit})")
     axes.set_ylabel(f"Exit score ({unit})")
     axes.legend(loc="upper left", fontsize=8, frameon=False)

@@ -719,15 +719,22 @@ def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _spread(keys: pd.DataFrame, scores: pd.DataFrame, assessment: str) -> pd.DataFrame:
-    """The SD (divisor n - 1) and count of the scores in ``keys[assessment]`` of the pupils in each key's year
-    groups. ``keys`` has a ``key`` column, the assessment column and ``year_group`` (one row per year group).
-    Indexed by key, columns ``sd`` and ``n``."""
+    """The SD of the scores in ``keys[assessment]`` of the pupils in each key's year groups, *within* year
+    groups: with one year group its sample SD (divisor n - 1); with several, the pooled within-year SD
+    √(Σ (n_y - 1) s_y² / Σ (n_y - 1)), so that a test sat by Years 2 and 4 is not made to look more spread by the
+    two years between them (reading ages grow with age). ``keys`` has a ``key`` column, the assessment column and
+    ``year_group`` (one row per year group). Indexed by key: ``sd``, ``n`` (pupils) and ``df`` (Σ (n_y - 1))."""
     sat = keys[["key", assessment, "year_group"]].merge(
         scores[["assessment_id", "year_group", "pupil_id", "value"]].rename(columns={"assessment_id": assessment}),
         on=[assessment, "year_group"],
     )
     sat = sat.drop_duplicates(["key", "pupil_id"])
-    return sat.groupby("key")["value"].agg(sd="std", n="size")
+    years = sat.groupby(["key", "year_group"])["value"].agg(variance="var", n="size")
+    years = years.assign(df=years["n"] - 1, squares=(years["n"] - 1) * years["variance"].fillna(0.0))
+    out = years.groupby("key").agg(n=("n", "sum"), df=("df", "sum"), squares=("squares", "sum"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["sd"] = np.sqrt(out["squares"] / out["df"]).where(out["df"] > 0)
+    return out[["sd", "n", "df"]]
 
 
 def comparison_gains(
@@ -887,7 +894,8 @@ def _ancova(treated: pd.DataFrame, control: pd.DataFrame) -> pd.DataFrame:
 
 def _attainment_sd(keys: pd.DataFrame, scores: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     """The SD of attainment per key: the SD of the exit assessment's scores over every pupil of the key's year
-    groups who sat it, when at least ``min_sd_pupils`` did (source "year_group", its degrees of freedom n - 1);
+    groups who sat it (within year groups, ``_spread``), when at least ``min_sd_pupils`` did (source
+    "year_group", with its degrees of freedom);
     otherwise the scale's published SD (``Thresholds.population_sd``; source "scale", taken as known); otherwise
     none. ``keys``: columns ``key``, ``exit_assessment_id``, ``year_group`` and ``scale_kind``. Indexed by key,
     columns ``sd_attainment``, ``sd_df``, ``sd_source``, ``sd_n``."""
@@ -900,7 +908,7 @@ def _attainment_sd(keys: pd.DataFrame, scores: pd.DataFrame, t: Thresholds) -> p
     published = kinds.map(dict(t.population_sd)).astype("float64")
     out = pd.DataFrame(index=kinds.index)
     out["sd_attainment"] = spread["sd"].where(enough, published)
-    out["sd_df"] = (spread["n"] - 1).where(enough, np.where(published.notna(), np.inf, np.nan))
+    out["sd_df"] = spread["df"].where(enough, np.where(published.notna(), np.inf, np.nan))
     out["sd_source"] = np.where(enough, "year_group", np.where(published.notna(), "scale", ""))
     out["sd_n"] = spread["n"].fillna(0).astype("int64")
     out.loc[~(out["sd_attainment"] > 0), ["sd_attainment", "sd_df"]] = np.nan

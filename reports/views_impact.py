@@ -410,6 +410,7 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
                 group=list(zip(on_pair["entry_value"].tolist(), on_pair["exit_value"].tolist(), strict=True)),
                 comparison=list(zip(comparison["baseline"].tolist(), comparison["exit_value"].tolist(), strict=True)),
                 unit=unit,
+                ages=bool(spec and spec.kind == scales.AGE),
             )
     if group:
         _assessments([group], intervention.school)

@@ -883,3 +883,22 @@ def test_all_placements_defaults_to_the_placements():
     with_others = ev.evaluate(group, ivs, scores, pd.concat([group, elsewhere], ignore_index=True))
     assert only(with_others.groups)["n_comparison"] == 7
     assert only(ev.evaluate(group, ivs, scores).groups)["n_comparison"] == 8
+
+
+def test_the_sd_of_attainment_is_taken_within_year_groups():
+    # A test sat by Years 3 and 5: the spread is pooled within each year, not inflated by the two years between.
+    year_3 = [(80 + 3 * i, 82 + 3 * i) for i in range(12)]
+    year_5 = [(100 + 4 * i, 101 + 4 * i) for i in range(12)]
+    rows = [linked(1, 1, *year_3[0], year_group=3, **STD), linked(2, 2, *year_3[1], year_group=3, **STD)]
+    rows += [linked(3, 3, *year_5[0], year_group=5, **STD), linked(4, 4, *year_5[1], year_group=5, **STD)]
+    rows += [linked(5, 5, *year_5[2], year_group=5, **STD)]
+    scores = [r for i, (e, x) in enumerate(year_3, start=1) for r in sept_dec(i if i <= 2 else 100 + i, e, x,
+              year_group=3, **STD)]  # fmt: skip
+    scores += [r for i, (e, x) in enumerate(year_5, start=1) for r in sept_dec(i + 2 if i <= 3 else 200 + i, e, x,
+               year_group=5, **STD)]  # fmt: skip
+    row = only(ev.evaluate(placements(*rows), interventions(intervention(1, **STD)), results(*scores)).groups)
+    exits_3, exits_5 = [x for _e, x in year_3], [x for _e, x in year_5]
+    pooled = math.sqrt((11 * statistics.variance(exits_3) + 11 * statistics.variance(exits_5)) / 22)
+    assert row["sd_source"] == "year_group" and row["sd_n"] == 24
+    assert row["sd_attainment"] == pytest.approx(pooled)
+    assert row["sd_attainment"] < 0.75 * statistics.stdev(exits_3 + exits_5)
