@@ -213,7 +213,7 @@ def _title(sheet: Worksheet, board: Dashboard, heading: str) -> int:
     return 4
 
 
-def _summary_sheet(sheet: Worksheet, board: Dashboard) -> None:
+def _summary_sheet(sheet: Worksheet, board: Dashboard, *, method_url: str = "") -> None:
     line = _title(sheet, board, "Impact of intervention: report for governors")
     sheet.column_dimensions["A"].width = 110
     sheet.cell(row=line, column=1, value="Summary").font = SECTION_FONT
@@ -225,6 +225,9 @@ def _summary_sheet(sheet: Worksheet, board: Dashboard) -> None:
     for rule in board.thresholds:
         line += 1
         sheet.cell(row=line, column=1, value=text_safe(rule)).alignment = WRAP
+    if method_url:
+        line += 1
+        sheet.cell(row=line, column=1, value=f"Explained in plain English: {method_url}").alignment = WRAP
     line += 2
     sheet.cell(row=line, column=1, value="Words used in this report").font = SECTION_FONT
     for term, meaning in GLOSSARY:
@@ -364,9 +367,9 @@ def _attention_sheet(sheet: Worksheet, board: Dashboard) -> None:
         line += 2
 
 
-def report_to_xlsx(board: Dashboard) -> bytes:
+def report_to_xlsx(board: Dashboard, *, method_url: str = "") -> bytes:
     """The governors' report as a workbook: Summary, Interventions, Programmes, Pupils in provision, Needs
-    attention."""
+    attention. ``method_url`` (the "How impact is judged" page) is quoted under the rules on the Summary."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, writer in (
@@ -377,7 +380,10 @@ def report_to_xlsx(board: Dashboard) -> bytes:
         ("Needs attention", _attention_sheet),
     ):
         sheet = workbook.create_sheet(title=title)
-        writer(sheet, board)
+        if writer is _summary_sheet:
+            _summary_sheet(sheet, board, method_url=method_url)
+        else:
+            writer(sheet, board)
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -679,6 +680,12 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
+def method_url(request: HttpRequest) -> str:
+    """The full address of "How impact is judged", for governors reading a report away from the app."""
+    path = reverse("reports:impact_method")
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
+
+
 def _report_selection(request: HttpRequest) -> Selection:
     selection = select(request)
     if selection is None:
@@ -700,6 +707,7 @@ def impact_report_pdf(request: HttpRequest) -> HttpResponse:
             "charts": exports_impact.pdf_charts(board),
             "glossary": exports_impact.GLOSSARY,
             "printed_on": selection.today,
+            "method_url": method_url(request),
         },
         request=request,
     )
@@ -713,5 +721,5 @@ def impact_report_xlsx(request: HttpRequest) -> HttpResponse:
     provision, Needs attention)."""
     selection = _report_selection(request)
     board = build(selection, with_charts=False)
-    body = exports_impact.report_to_xlsx(board)
+    body = exports_impact.report_to_xlsx(board, method_url=method_url(request))
     return _attachment(HttpResponse(body, content_type=XLSX), _filename(selection, "xlsx"))
