@@ -902,3 +902,10 @@ def test_the_sd_of_attainment_is_taken_within_year_groups():
     assert row["sd_source"] == "year_group" and row["sd_n"] == 24
     assert row["sd_attainment"] == pytest.approx(pooled)
     assert row["sd_attainment"] < 0.75 * statistics.stdev(exits_3 + exits_5)
+
+
+def test_months_for_a_whole_column_match_the_toolkit_table_one_by_one():
+    values = [x / 2000 for x in range(-3000, 3001)] + [0.015, -0.015, 0.445, 0.095, 0.96, 5.0, -0.0]
+    column = ev._months(pd.Series([*values, float("nan")]))
+    assert column.iloc[:-1].tolist() == [float(toolkit_months(v)) for v in values]
+    assert math.isnan(column.iloc[-1])
