@@ -5,9 +5,11 @@ school's period and subject; the evaluation (``reports.evaluation``) supplies th
 arithmetic over those frames, so that one school or ten cost the same handful of queries and the rules can be
 tested with worked numbers:
 
-* **pupils in provision**: distinct pupils with a placement overlapping the period, by wave, by year group (now)
-  and by primary SEN need, with the share of the roll (of the whole roll, of the year group's roll, of the pupils
-  with that need);
+* **pupils in provision**: distinct pupils with a place in provision that had started by the end of the period
+  (or by today, while the period runs), by wave (2 and 3: wave 1 strategies have no places), by the year group
+  they were in during the period and by primary SEN need, with the share of the roll as it was in the period (of
+  the whole roll, of the year group's roll, of the pupils with that need);
+* **wave 1 reach**: the whole-class strategies running in the period and the year groups and classes they cover;
 * **the disadvantage gap trend**: the percentage of pupil premium and of other pupils at or above the expected
   standard at each assessment point of one subject (``pupils.identification.disadvantage_gap`` per assessment);
 * **impact**: each intervention's effect and 95% CI, a comparison-group Hedges' g where there is one, else the
@@ -33,8 +35,9 @@ from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
 
 INTERVENTION_COLUMNS = [
     "intervention_id", "school_id", "name", "programme_name", "wave", "status", "subject_id", "start_date",
-    "end_date", "overdue", "present_count", "marked_count", "last_session_on",
+    "end_date", "overdue", "present_count", "marked_count", "last_session_on", "year_groups",
 ]  # fmt: skip
+CLASS_COLUMNS = ["school_id", "class_id", "year_group"]  # the schools' registration classes
 PLACEMENT_COLUMNS = [
     "placement_id", "intervention_id", "school_id", "pupil_id", "year_group", "primary_need", "pupil_premium",
     "entry_date", "exit_date", "has_exit_data",
@@ -42,6 +45,7 @@ PLACEMENT_COLUMNS = [
 ROLL_COLUMNS = ["school_id", "year_group", "primary_need", "pupils"]
 
 WAVE_LABELS = {1: "Wave 1: quality-first teaching", 2: "Wave 2: small-group catch-up", 3: "Wave 3: personalised"}
+PLACED_WAVES = (2, 3)  # wave 1 strategies reach whole classes and have no places
 NO_NEED = "No SEN need recorded"
 FINISHED_STATUSES = ("completed", "stopped")
 QUIET_SCHOOL_DAYS = 10  # "no session logged in the last two weeks" counts school days, so holidays do not alarm
@@ -79,8 +83,9 @@ def provision_breakdown(
     key, label, school_id, pupils, base, pct (``pct`` = 100 x pupils / base; NaN when the base is 0).
 
     Bases: the school's whole roll for waves; the year group's roll for years; the pupils on roll with that
-    primary need (or none) for needs. Year groups and needs are the pupils' current ones (as on the provision
-    map). Rows appear for every wave, for every year group on roll or in provision, and for every need present.
+    primary need (or none) for needs. Year groups are those of the period (the selector gives each placement and
+    the roll the year group of the time); needs are the pupils' current ones. Rows appear for waves 2 and 3 (wave
+    1 has no places: see ``wave1_reach``), for every year group on roll or in provision, and for every need present.
     """
     placed = placements.merge(interventions[["intervention_id", "wave"]], on="intervention_id", how="left")
     placed = placed.assign(primary_need=placed["primary_need"].fillna("").astype(str))
@@ -96,9 +101,9 @@ def provision_breakdown(
         grid["pct"] = np.where(grid["base"] > 0, 100 * grid["pupils"] / grid["base"].where(grid["base"] > 0), np.nan)
         return grid.rename(columns={on: "key"})
 
-    waves = pd.DataFrame({"wave": list(WAVE_LABELS), "label": list(WAVE_LABELS.values())})
+    waves = pd.DataFrame({"wave": list(PLACED_WAVES), "label": [WAVE_LABELS[w] for w in PLACED_WAVES]})
     wave_bases = pd.DataFrame(
-        [(w, s, int(whole_roll.get(s, 0))) for w in WAVE_LABELS for s in school_ids],
+        [(w, s, int(whole_roll.get(s, 0))) for w in PLACED_WAVES for s in school_ids],
         columns=["wave", "school_id", "base"],
     )
     by_wave = assemble(waves, _distinct(placed, ["wave", "school_id"]), wave_bases, "wave")
@@ -124,6 +129,34 @@ def provision_breakdown(
     in_provision = by_need.groupby("key")["pupils"].transform("sum") > 0
     by_need = by_need[in_provision | (by_need["key"] == "")].reset_index(drop=True)
     return {"wave": by_wave, "year": by_year, "need": by_need}
+
+
+def wave1_reach(interventions: pd.DataFrame, classes: pd.DataFrame, school_ids: Sequence[int]) -> list[dict]:
+    """Per school: the wave 1 strategies in the frame (``strategies``), the year groups they cover (``years``,
+    labels; a strategy with no year groups covers the whole school) and the registration classes of those year
+    groups (``classes``, of ``all_classes``). Wave 1 is teaching for whole classes, so its reach is counted in
+    classes and year groups, never in pupils."""
+    out = []
+    wave1 = interventions[interventions["wave"] == 1]
+    for school_id in school_ids:
+        own = wave1[wave1["school_id"] == school_id]
+        school_classes = classes[classes["school_id"] == school_id]
+        whole_school = any(not years for years in own["year_groups"]) if len(own) else False
+        years = sorted({int(y) for group in own["year_groups"] for y in (group or [])})
+        covered = school_classes if whole_school else school_classes[school_classes["year_group"].isin(years)]
+        all_years = sorted({int(y) for y in school_classes["year_group"].dropna()})
+        out.append(
+            {
+                "school_id": school_id,
+                "strategies": len(own),
+                "years": ["Whole school"] if whole_school else [year_label(y) for y in years],
+                "year_count": len(all_years) if whole_school else len(years),
+                "all_years": len(all_years),
+                "classes": len(covered),
+                "all_classes": len(school_classes),
+            }
+        )
+    return out
 
 
 def pivot_rows(long: pd.DataFrame, school_ids: Sequence[int]) -> list[dict]:

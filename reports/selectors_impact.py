@@ -16,7 +16,7 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Q, QuerySet
 
-from interventions.models import Intervention, InterventionStaff, Placement, StaffRate
+from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS
@@ -82,6 +82,7 @@ _INTERVENTION_FIELDS = [
     "minutes_per_session",
     "resources_cost",
     "external_cost",
+    "external_costing",
 ]
 
 
@@ -201,7 +202,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
 
     records = []
     for (pk, school_id, programme_id, programme_name, name, subject_id, subject_name, kind, wave, status, start,
-         end, days, minutes, resources, external) in rows:  # fmt: skip
+         end, days, minutes, resources, external, external_costing) in rows:  # fmt: skip
         school_terms = terms.get(school_id, [])
         last = end or open_end or (school_terms[-1][1] if school_terms else start)
         cost = period_cost(
@@ -216,6 +217,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
             # Only the terms the run overlaps: the same sessions, found without checking every term each day.
             terms=[(first, final) for first, final in school_terms if first <= last and final >= start],
             period=Period(label="", start=start, end=max(start, last)),
+            external_by_fee=external_costing == ExternalCosting.FEE,
         ).total
         records.append(
             (pk, school_id, programme_id, programme_name or "", name, subject_id, subject_name or "", kind or "",

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -276,6 +276,9 @@ class Dashboard:
     thresholds: list[str]
     on_roll: int
     min_pupils: int
+    wave1: list[dict] = field(default_factory=list)  # dashboard.wave1_reach, per school shown
+    started_by: dt.date | None = None  # provision counted is what had started by this day
+    past: bool = False  # the period is over: year groups are those of the period
 
 
 def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.Evaluation | None:
@@ -526,6 +529,9 @@ def build(selection: Selection, *, with_charts: bool = True, for_governors: bool
         thresholds=evaluation.thresholds_text(thresholds),
         on_roll=int(frames.roll["pupils"].sum()),
         min_pupils=int(thresholds.min_pupils),
+        wave1=dashboard.wave1_reach(frames.interventions, frames.classes, school_ids),
+        started_by=min(selection.end, selection.today),
+        past=selection.end < selection.today,
     )
     if with_charts:
         empty = charts.NO_GAP
