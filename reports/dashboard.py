@@ -11,7 +11,9 @@ tested with worked numbers:
   the whole roll, of the year group's roll, of the pupils with that need);
 * **wave 1 reach**: the whole-class strategies running in the period and the year groups and classes they cover;
 * **the disadvantage gap trend**: the percentage of pupil premium and of other pupils at or above the expected
-  standard at each assessment point of one subject (``pupils.identification.disadvantage_gap`` per assessment);
+  standard in each half term in one subject, each year group on its most informative assessment there
+  (``pupils.identification.gap_options`` and ``disadvantage_gap``), the gap being the difference of the whole
+  percentages shown;
 * **impact**: each intervention's effect and 95% CI, a comparison-group Hedges' g where there is one, else the
   before-after d_z; cost per pupil beside it;
 * **attendance**: sessions attended of those marked, per intervention, in the period;
@@ -23,12 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from pupils.identification import disadvantage_gap
+from pupils.identification import disadvantage_gap, gap_options, half_terms, whole_percent
 from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
 
 # --- The frames the selector builds -----------------------------------------------------------------------
@@ -195,30 +197,58 @@ def suppress_small(count: int, threshold: int = SMALL_COUNT) -> str:
 # --- The disadvantage gap -------------------------------------------------------------------------------
 
 
-def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.DataFrame) -> pd.DataFrame:
-    """Pupil premium vs other pupils at each assessment point of the results given (one subject, one or more
-    schools): columns school_id, taken_on, names, n_pp, n_other, pct_pp, pct_other, gap_pct.
+def gap_trend(
+    results: pd.DataFrame,
+    pupil_premium: pd.Series,
+    assessments: pd.DataFrame,
+    *,
+    half_term_of: dict[int, Callable] | None = None,
+) -> pd.DataFrame:
+    """Pupil premium vs other pupils in one subject, one point per half term (per school): columns school_id,
+    taken_on, names, n_pp, n_other, pct_pp, pct_other, pct_pp_shown, pct_other_shown, gap_pct.
 
-    Each assessment is run through ``pupils.identification.disadvantage_gap`` (which compares the two groups
-    at the latest assessment per year group) as its own "subject", so the year groups of every assessment come
-    back; they are added up per school and date, weighting each year group's percentages by its pupils.
-    Results on scales without an expected standard are left out: "at expected" means nothing on them.
-    ``assessments`` has assessment_id, school_id, name, taken_on.
+    In each half term each year group counts once, on its most informative assessment there
+    (``pupils.identification.gap_options``: a standardised or scaled score over an age-equivalent taken days
+    later, which would otherwise pull the point to 100% against 100%). The year groups are added up, weighting
+    each year group's percentages by its pupils; ``taken_on`` is the latest of the assessments used and ``names``
+    names them. ``gap_pct`` is the difference of the whole-number percentages shown (``*_shown``), so the three
+    numbers on the page agree. Results on scales without an expected standard are left out: "at expected" means
+    nothing on them. ``assessments`` has assessment_id, school_id, name, taken_on; ``half_term_of`` gives each
+    school's half terms (``pupils.identification.half_terms``; calendar months two by two without).
     """
-    columns = ["school_id", "taken_on", "names", "n_pp", "n_other", "pct_pp", "pct_other", "gap_pct"]
+    columns = ["school_id", "taken_on", "names", "n_pp", "n_other", "pct_pp", "pct_other", "pct_pp_shown",
+               "pct_other_shown", "gap_pct"]  # fmt: skip
     if results.empty:
         return pd.DataFrame(columns=columns)
     has_standard = (results["scale_kind"] == "age") | pd.to_numeric(results["expected"], errors="coerce").notna()
     scored = results[has_standard]
     if scored.empty:
         return pd.DataFrame(columns=columns)
+    half_term_of = half_term_of or {}
+    chosen = []
+    for school_id, school_results in scored.groupby("school_id"):
+        options = gap_options(school_results.assign(subject_id=0), half_term_of.get(school_id, half_terms([])))
+        best = (
+            options.sort_values(
+                ["year_group", "half_term", "informative", "pupils", "taken_on", "assessment_id"],
+                ascending=[True, True, True, False, False, False],
+            )
+            .groupby(["year_group", "half_term"])
+            .head(1)
+        )
+        chosen.append(best.assign(school_id=school_id)[["school_id", "year_group", "assessment_id", "half_term"]])
+    picked = pd.concat(chosen)
     per_year = disadvantage_gap(scored.assign(subject_id=scored["assessment_id"]), pupil_premium)
-    per_year = per_year.merge(assessments[["assessment_id", "school_id", "taken_on", "name"]], on="assessment_id")
+    per_year = per_year.merge(picked, on=["year_group", "assessment_id"])
+    per_year = per_year.merge(
+        assessments[["assessment_id", "taken_on", "name"]].drop_duplicates("assessment_id"), on="assessment_id"
+    )
     per_year["at_pp"] = per_year["pct_expected_pp"].fillna(0) * per_year["n_pp"] / 100
     per_year["at_other"] = per_year["pct_expected_other"].fillna(0) * per_year["n_other"] / 100
     points = (
-        per_year.groupby(["school_id", "taken_on"])
+        per_year.groupby(["school_id", "half_term"])
         .agg(
+            taken_on=("taken_on", "max"),
             names=("name", lambda names: ", ".join(sorted(set(names)))),
             n_pp=("n_pp", "sum"),
             n_other=("n_other", "sum"),
@@ -229,7 +259,12 @@ def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.D
     )
     points["pct_pp"] = 100 * points["at_pp"] / points["n_pp"].where(points["n_pp"] > 0)
     points["pct_other"] = 100 * points["at_other"] / points["n_other"].where(points["n_other"] > 0)
-    points["gap_pct"] = points["pct_other"] - points["pct_pp"]
+    points["pct_pp_shown"] = [whole_percent(v) for v in points["pct_pp"]]
+    points["pct_other_shown"] = [whole_percent(v) for v in points["pct_other"]]
+    points["gap_pct"] = [
+        float("nan") if pp is None or other is None else float(other - pp)
+        for pp, other in zip(points["pct_pp_shown"], points["pct_other_shown"], strict=True)
+    ]
     points["taken_on"] = pd.to_datetime(points["taken_on"])
     return points.sort_values(["school_id", "taken_on"])[columns].reset_index(drop=True)
 

@@ -9,7 +9,7 @@ SQL ORs one condition per school, so two schools are still one query per kind of
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
 from provision.models import School, Term
-from pupils.identification import RESULT_COLUMNS
+from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
 from pupils.reference import year_group_on
 
@@ -39,6 +39,7 @@ class GapFrames:
     results: pd.DataFrame  # pupils.identification.RESULT_COLUMNS + school_id
     pupil_premium: pd.Series  # pupil_id -> bool
     assessments: pd.DataFrame  # assessment_id, school_id, name, taken_on
+    half_term_of: dict = field(default_factory=dict)  # school id -> pupils.identification.half_terms of its terms
 
 
 def _any(conditions: list[Q]) -> Q:
@@ -228,7 +229,8 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
     """The results of the on-roll pupils of ``schools`` in each school's gap subject(s), on assessments up to
     ``until`` (the end of the school's period), with the pupils' pupil premium flags. Three queries: bare
     (pupil, assessment, value) triples, the pupils, and the assessments, joined in pandas (as
-    ``reports.selectors.results_frame``, for several schools at once)."""
+    ``reports.selectors.results_frame``, for several schools at once), plus the schools' term dates for their
+    half terms."""
     points = Assessment.objects.filter(
         _any(
             [
@@ -239,6 +241,12 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         )
     )
     pupils = Pupil.objects.filter(school__in=schools).on_roll()
+    term_dates: dict[int, list] = {school.pk: [] for school in schools}
+    for school_id, first, last in Term.objects.filter(academic_year__school__in=schools).values_list(
+        "academic_year__school_id", "start_date", "end_date"
+    ):
+        term_dates[school_id].append((first, last))
+    half_term_of = {pk: half_terms(dates) for pk, dates in term_dates.items()}
     assessments = pd.DataFrame.from_records(
         list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
     )
@@ -246,6 +254,7 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         results=pd.DataFrame(columns=[*RESULT_COLUMNS, "school_id"]),
         pupil_premium=pd.Series(dtype=bool),
         assessments=assessments[["assessment_id", "school_id", "name", "taken_on"]],
+        half_term_of=half_term_of,
     )
     if assessments.empty:
         return empty
@@ -271,4 +280,5 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         results=frame[[*RESULT_COLUMNS, "school_id"]],
         pupil_premium=premium,
         assessments=assessments[["assessment_id", "school_id", "name", "taken_on"]],
+        half_term_of=half_term_of,
     )

@@ -384,8 +384,8 @@ def _gap_rows(trend: pd.DataFrame, selection: Selection, names: dict[int, str]) 
             "names": row.names,
             "n_pp": int(row.n_pp),
             "n_other": int(row.n_other),
-            "pct_pp": _pct(row.pct_pp),
-            "pct_other": _pct(row.pct_other),
+            "pct_pp": "-" if pd.isna(row.pct_pp_shown) else f"{int(row.pct_pp_shown)}%",
+            "pct_other": "-" if pd.isna(row.pct_other_shown) else f"{int(row.pct_other_shown)}%",
             "gap": _signed(row.gap_pct),
             "in_period": row.taken_on.date() >= selection.periods[row.school_id].start,
         }
@@ -482,7 +482,7 @@ def build(selection: Selection, *, with_charts: bool = True, for_governors: bool
     }
 
     # 2. The disadvantage gap.
-    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments)
+    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments, half_term_of=gap.half_term_of)
 
     # 3. Impact, ranked; too little data listed below; groups without pupils yet only counted.
     rows = [_impact_row(selection, names, row) for row in impact.to_dict("records")]
