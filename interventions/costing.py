@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,7 +35,8 @@ class SchoolDays:
     """The days a school is open, from its term dates: a weekday inside a term.
 
     The school calendar (half-term weeks and INSET days recorded as closures) plugs in here: give this class the
-    closures and ``is_school_day`` the rule, and every planned session, dosage and cost follows.
+    closures and ``is_school_day`` and ``days_between`` the rule, and every planned session, dosage and cost
+    follows.
     """
 
     terms: tuple[tuple[dt.date, dt.date], ...]
@@ -46,6 +47,21 @@ class SchoolDays:
 
     def is_school_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and any(first <= day <= final for first, final in self.terms)
+
+    def days_between(self, first: dt.date, last: dt.date) -> Iterator[dt.date]:
+        """The school days from ``first`` to ``last`` inclusive, in order (each once, however terms overlap)."""
+        day = first
+        for start, end in self.terms:  # sorted by start
+            day = max(day, start)
+            while day <= min(end, last):
+                if day.weekday() < 5:
+                    yield day
+                day += ONE_DAY
+            if day > last:
+                return
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def planned_dates(
@@ -64,16 +80,7 @@ def planned_dates(
     last = min(d for d in (end, until) if d is not None) if (end or until) else None
     if last is None or not weekdays:
         return []
-    calendar = SchoolDays.of(terms)
-    # Only the terms that overlap the run matter: checking the others for every day would be wasted work.
-    calendar = SchoolDays(tuple((a, b) for a, b in calendar.terms if a <= last and b >= start))
-    dates = []
-    day = start
-    while day <= last:
-        if day.weekday() in weekdays and calendar.is_school_day(day):
-            dates.append(day)
-        day += dt.timedelta(days=1)
-    return dates
+    return [day for day in SchoolDays.of(terms).days_between(start, last) if day.weekday() in weekdays]
 
 
 def stay_dates(

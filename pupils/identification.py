@@ -182,7 +182,9 @@ def identify(results: pd.DataFrame, *, since: object = None) -> pd.DataFrame:
 
     flags = [BELOW_EXPECTED, SLOW_PROGRESS, GAP_WIDENED, MORE_ABLE_SLIPPING]
     out = out[out[flags].any(axis=1)].copy()
-    out["reasons"] = [[flag for flag in flags if row[flag]] for _index, row in out[flags].iterrows()]
+    out["reasons"] = [
+        [flag for flag, raised in zip(flags, row, strict=True) if raised] for row in out[flags].to_numpy(dtype=bool)
+    ]
     # A slipping high attainer who is still at or above expected is a "more able" concern; one who has fallen
     # below expected needs support like anyone else.
     out["group"] = "support"
@@ -333,27 +335,22 @@ def disadvantage_gap(
         columns=["year_group", "subject_id", "assessment_id"],
     )
     frame = frame.merge(wanted, on=["year_group", "subject_id", "assessment_id"])
-    rows = []
-    for (year, subject, assessment), group in frame.groupby(["year_group", "subject_id", "assessment_id"]):
-        pp, other = group[group["pp"]], group[~group["pp"]]
-        pct_pp = 100 * pp["at_expected"].mean() if len(pp) else float("nan")
-        pct_other = 100 * other["at_expected"].mean() if len(other) else float("nan")
-        shown_pp, shown_other = whole_percent(pct_pp), whole_percent(pct_other)
-        rows.append(
-            {
-                "year_group": year,
-                "subject_id": subject,
-                "assessment_id": assessment,
-                "n_pp": len(pp),
-                "n_other": len(other),
-                "mean_pp": pp["value"].mean() if len(pp) else float("nan"),
-                "mean_other": other["value"].mean() if len(other) else float("nan"),
-                "gap": (other["value"].mean() - pp["value"].mean()) if len(pp) and len(other) else float("nan"),
-                "pct_expected_pp": pct_pp,
-                "pct_expected_other": pct_other,
-                "pct_pp_shown": shown_pp,
-                "pct_other_shown": shown_other,
-                "gap_pct": float("nan") if shown_pp is None or shown_other is None else shown_other - shown_pp,
-            }
-        )
-    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    keys = ["year_group", "subject_id", "assessment_id"]
+    sides = frame.groupby([*keys, "pp"]).agg(n=("value", "size"), mean=("value", "mean"), at=("at_expected", "mean"))
+    wide = sides.unstack("pp")
+    out = pd.DataFrame(index=wide.index)
+    for column, side in (("pp", True), ("other", False)):
+        present = ("n", side) in wide.columns
+        out[f"n_{column}"] = wide[("n", side)].fillna(0).astype(int) if present else 0
+        out[f"mean_{column}"] = wide[("mean", side)] if present else float("nan")
+        out[f"pct_expected_{column}"] = 100 * wide[("at", side)] if present else float("nan")
+    out["gap"] = out["mean_other"] - out["mean_pp"]
+    out["pct_pp_shown"] = [whole_percent(v) for v in out["pct_expected_pp"]]
+    out["pct_other_shown"] = [whole_percent(v) for v in out["pct_expected_other"]]
+    out["gap_pct"] = [
+        float("nan") if pp is None or other is None else float(other - pp)
+        for pp, other in zip(out["pct_pp_shown"], out["pct_other_shown"], strict=True)
+    ]
+    return out.reset_index()[GAP_COLUMNS]

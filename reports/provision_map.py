@@ -197,12 +197,7 @@ def period_cost(
 ):
     """The cost of an intervention for ``period`` (see THE COST RULE above); returns a ``CostBreakdown``. Pure.
     ``terms`` are the school's term dates (or its ``costing.SchoolDays``)."""
-    if start > period.end or (end is not None and end < period.start):
-        in_period = []
-    else:
-        in_period = costing.planned_dates(
-            days=days, start=max(start, period.start), end=end, terms=terms, until=period.end
-        )
+    in_period = sessions_in_period(days=days, start=start, end=end, terms=terms, period=period)
     whole_run = costing.planned_dates(days=days, start=start, end=end, terms=terms) if end else []
     if end is not None and whole_run:
         share = Decimal(len(in_period)) / Decimal(len(whole_run))
@@ -217,6 +212,13 @@ def period_cost(
         external=(Decimal(external) * share).quantize(PENNY),
         external_by_fee=external_by_fee,
     )
+
+
+def sessions_in_period(*, days: list[int], start: dt.date, end: dt.date | None, terms, period: Period) -> list:
+    """The intervention's sessions planned inside ``period`` (``costing.planned_dates``). Pure."""
+    if start > period.end or (end is not None and end < period.start):
+        return []
+    return costing.planned_dates(days=days, start=max(start, period.start), end=end, terms=terms, until=period.end)
 
 
 def share_cost(total: Decimal, weights: list[int], whole: int) -> list[Decimal]:
@@ -546,16 +548,12 @@ def build_map(
         )
         # The sessions planned inside the period: what the period's staff time costs, and what pupils' stays
         # are counted against.
-        runs[intervention.pk] = (
-            []
-            if intervention.start_date > period.end
-            else costing.planned_dates(
-                days=list(intervention.days or []),
-                start=max(intervention.start_date, period.start),
-                end=intervention.end_date,
-                terms=terms,
-                until=period.end,
-            )
+        runs[intervention.pk] = sessions_in_period(
+            days=list(intervention.days or []),
+            start=intervention.start_date,
+            end=intervention.end_date,
+            terms=terms,
+            period=period,
         )
         costs[intervention.pk] = period_cost(
             days=list(intervention.days or []),
