@@ -283,7 +283,8 @@ def _fitting_interventions(school: School, subject: Subject) -> list[Interventio
 def _format_change(spec: scales.ScaleSpec, change: float) -> str:
     if spec.kind == scales.AGE:
         sign = "+" if change >= 0 else "-"
-        return f"{sign}{abs(round(change)):.0f} months"
+        months = abs(round(change))
+        return f"{sign}{months:.0f} month{'s' if months != 1 else ''}"
     if spec.kind == scales.BANDS:
         return f"{change:+.0f} band{'s' if abs(change) != 1 else ''}"
     return f"{change:+g}"

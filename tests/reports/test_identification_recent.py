@@ -178,7 +178,7 @@ def test_the_gap_page_names_its_assessment_and_lets_the_reader_pick(client, worl
     assert (row["n_pp"], row["n_other"], row["pct_pp"], row["pct_other"], row["gap_pct"]) == (2, 5, 50, 60, 10)
     assert [o["assessment"] for o in row["options"]] == [year2["reading_age"], year2["test"], year2["old"]]
     page = client.get(url).content.decode()
-    assert "Using Autumn 2026 reading test, 23/11/2026 (the default)" in page
+    assert "Using <strong>Autumn 2026 reading test</strong>, 23/11/2026" in page and "the default)" in page
     picked = client.get(url, {row["field"]: year2["reading_age"].pk}).context["rows"][0]
     assert picked["assessment"] == year2["reading_age"] and not picked["is_default"]
     assert (picked["pct_pp"], picked["pct_other"], picked["gap_pct"]) == (100, 100, 0)
