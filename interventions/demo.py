@@ -94,6 +94,7 @@ from .models import (
     Delivery,
     EvidenceStrength,
     ExitReason,
+    ExternalCosting,
     FundingSource,
     Intervention,
     InterventionStaff,
@@ -1380,6 +1381,8 @@ class _SchoolProvision:
             scale=self.scales.get(recipe.scale) if recipe.scale else None,
             resources_cost=Decimal(rng.randint(*recipe.resources)),
             external_cost=Decimal(recipe.external_per_session * len(planned)),
+            # The specialist's invoice is the cost of their time: costed once, by the fee, not also per session.
+            external_costing=ExternalCosting.FEE if recipe.external_per_session else ExternalCosting.SESSION,
             funding_source=FundingSource.HIGH_NEEDS if has_ehc and recipe.wave == Wave.PERSONALISED else recipe.funding,
             notes=notes,
         )

@@ -76,6 +76,13 @@ class EvidenceStrength(models.TextChoices):
     NONE = "none", "Not evaluated"
 
 
+class ExternalCosting(models.TextChoices):
+    """How an intervention's external staff are paid for: one way only, so their time is never costed twice."""
+
+    SESSION = "session", "Per session, at the external hourly rate"
+    FEE = "fee", "By the external fee (their time is in the fee)"
+
+
 class FundingSource(models.TextChoices):
     PUPIL_PREMIUM = "pupil_premium", "Pupil premium"
     SEN_NOTIONAL = "sen_notional", "SEN notional budget"
@@ -255,6 +262,10 @@ class Intervention(models.Model):
     external_cost = models.DecimalField(
         max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
+    external_costing = models.CharField(
+        "external staff paid", max_length=7, choices=ExternalCosting.choices, default=ExternalCosting.SESSION,
+        help_text="Per session at the external hourly rate, or by the external fee: never both.",
+    )  # fmt: skip
     funding_source = models.CharField(max_length=13, choices=FundingSource.choices, default=FundingSource.OTHER)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -281,6 +292,9 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=Q(resources_cost__gte=0) & Q(external_cost__gte=0), name="intervention_costs_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(external_costing__in=_values(ExternalCosting)), name="intervention_external_costing_valid"
+            ),
         ]
         indexes = [
             # Intervention list and provision map: a school's interventions by status and dates.
@@ -293,6 +307,11 @@ class Intervention(models.Model):
     @property
     def sessions_per_week(self) -> int:
         return len(self.days)
+
+    @property
+    def external_by_fee(self) -> bool:
+        """Its external staff are paid by the external fee, not per session (``costing.cost_breakdown``)."""
+        return self.external_costing == ExternalCosting.FEE
 
     @property
     def has_no_end_date(self) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -58,6 +58,12 @@ class School(models.Model):
     highest_year = models.SmallIntegerField(default=6, help_text="Highest year group taught.")
     senco_name = models.CharField("SENCO name", max_length=200, blank=True)
     senco_email = models.EmailField("SENCO email", blank=True)
+    recent_terms = models.PositiveSmallIntegerField(
+        "terms of recent results",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="Who needs support looks at results from this many terms: the current one and those before it.",
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -68,6 +74,7 @@ class School(models.Model):
                 condition=Q(phase__in=[choice.value for choice in Phase]), name="school_phase_valid"
             ),
             models.CheckConstraint(condition=Q(lowest_year__lte=models.F("highest_year")), name="school_year_range"),
+            models.CheckConstraint(condition=Q(recent_terms__gte=1, recent_terms__lte=6), name="school_recent_terms"),
         ]
 
     def __str__(self) -> str:

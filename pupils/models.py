@@ -292,6 +292,38 @@ class Pupil(models.Model):
             raise ValidationError(errors)
 
 
+class PastClass(models.Model):
+    """A class a pupil was in before their current one, recorded when their class changed (on their record or by
+    an MIS import): what lets a past term's map and dashboard place each pupil in the class they were in then.
+    ``since`` is empty when the start is not known (before records began); the name and year group are kept in
+    case the class is later renamed or deleted."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="past_classes")
+    group = models.ForeignKey(
+        TeachingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="class"
+    )
+    name = models.CharField(max_length=40, blank=True, help_text="The class's name then; empty for no class.")
+    year_group = models.SmallIntegerField(choices=YearGroup.choices, null=True, blank=True)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField()
+
+    class Meta:
+        ordering = ["pupil", "until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(since__lte=models.F("until")), name="past_class_dates"
+            ),
+        ]
+        indexes = [
+            # Maps and the dashboard: the classes of a set of pupils, in date order.
+            models.Index(fields=["pupil", "until"], name="past_class_pupil_until_idx"),
+        ]
+
+    def __str__(self) -> str:
+        since = f"{self.since:%d/%m/%Y}" if self.since else "?"
+        return f"{self.pupil} in {self.name or 'no class'} ({since} to {self.until:%d/%m/%Y})"
+
+
 class Guardian(models.Model):
     """A parent or carer. Linked to a user account once they accept an invitation."""
 

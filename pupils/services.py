@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from provision.models import School
@@ -28,6 +29,7 @@ from .models import (
     GroupKind,
     ImportKind,
     ImportStatus,
+    PastClass,
     Pupil,
     SenStatus,
     TeachingGroup,
@@ -75,6 +77,11 @@ class ImportedRow:
     pupil: Pupil
     class_name: str = ""
     changes: list[FieldChange] = field(default_factory=list)
+    previous_class: TeachingGroup | None = None  # the class before this import, when the import changes it
+
+    @property
+    def class_changed(self) -> bool:
+        return any(change.field == "registration_group" for change in self.changes)
 
 
 @dataclass
@@ -300,6 +307,7 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
         creating = pupil is None
         if creating:
             pupil = Pupil(school=school, upn=row.upn)
+        previous_class = pupil.registration_group
         changes = _apply_row(pupil, row, classes)
         problems = _row_problems(pupil, row, parsed.columns)
         if problems:
@@ -307,7 +315,11 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
             continue
         group = pupil.registration_group
         imported = ImportedRow(
-            line=row.line, pupil=pupil, class_name=group.name if group else "", changes=[] if creating else changes
+            line=row.line,
+            pupil=pupil,
+            class_name=group.name if group else "",
+            changes=[] if creating else changes,
+            previous_class=None if creating else previous_class,
         )
         accepted.append(imported)
         if creating:
@@ -324,8 +336,43 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     )
     if not dry_run:
         _write(result, new_classes)
+        past_classes_record(
+            changes=[(row.pupil, row.previous_class) for row in result.updated if row.class_changed],
+            on=timezone.localdate(),
+        )
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
+
+
+def past_classes_record(*, changes: list[tuple[Pupil, TeachingGroup | None]], on: dt.date) -> list[PastClass]:
+    """Record the class each pupil of ``changes`` (pupil, the class they were in) was in until the day before
+    ``on``, when their class changed: what lets past maps place them in the class they were in then. The record
+    starts the day after the pupil's previous record ended (unknown when there is none). Two queries."""
+    if not changes:
+        return []
+    until = on - dt.timedelta(days=1)
+    latest = dict(
+        PastClass.objects.filter(pupil__in=[pupil for pupil, _group in changes])
+        .values("pupil_id")
+        .annotate(last=Max("until"))
+        .values_list("pupil_id", "last")
+    )
+    records = []
+    for pupil, group in changes:
+        ended = latest.get(pupil.pk)
+        if ended is not None and ended >= until:
+            continue  # changed twice in a day: the first class of the day was never really attended
+        records.append(
+            PastClass(
+                pupil=pupil,
+                group=group,
+                name=group.name if group else "",
+                year_group=group.year_group if group else None,
+                since=ended + dt.timedelta(days=1) if ended else None,
+                until=until,
+            )
+        )
+    return PastClass.objects.bulk_create(records, batch_size=BATCH_SIZE)
 
 
 def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:

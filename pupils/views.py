@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from . import reference
 from .forms import PupilFilterForm, PupilForm
 from .models import GuardianInvitation, NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
 from .selectors import get_pupil_for_user
+from .services import past_classes_record
 
 PAGE_SIZE = 50
 
@@ -107,11 +109,15 @@ def pupil_new(request: HttpRequest) -> HttpResponse:
 @role_required(*PUPIL_EDITORS)
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, PUPIL_EDITORS, school=request.school)
+    previous_class = pupil.registration_group
     form = PupilForm(
         request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            if pupil.registration_group_id != (previous_class.pk if previous_class else None):
+                past_classes_record(changes=[(pupil, previous_class)], on=timezone.localdate())
         messages.success(request, f"{pupil.full_name}'s details saved.")
         return redirect(pupil)
     return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})

@@ -307,7 +307,7 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
 def _pupils_sheet(sheet: Worksheet, board: Dashboard) -> None:
     line = _title(sheet, board, "Pupils in provision (distinct pupils; counts under 5 not shown)")
     schools = board.selection.schools
-    titles = {"wave": "Wave", "year": "Year group (now)", "need": "Primary SEN need"}
+    titles = {"wave": "Wave", "year": "Year group (then)" if board.past else "Year group", "need": "Primary SEN need"}
     for key, rows in board.breakdown.items():
         headings = [(titles[key], 34)]
         for school in schools:
@@ -325,6 +325,16 @@ def _pupils_sheet(sheet: Worksheet, board: Dashboard) -> None:
                 values.append(None if hidden or cell["pct"] is None else round(cell["pct"], 1))
             _line(sheet, line, values)
         line += 2
+    for reach in board.wave1:  # wave 1 reaches classes, not named pupils
+        prefix = f"{board.names[reach['school_id']]}: " if len(schools) > 1 else ""
+        covering = (
+            f"{reach['strategies']} whole-class strategies covering {reach['year_count']} of {reach['all_years']} "
+            f"year groups and {reach['classes']} of {reach['all_classes']} classes"
+            if reach["strategies"]
+            else "no whole-class strategies"
+        )
+        _line(sheet, line, [f"{prefix}{WAVE_LABELS[1]}: {covering}"])
+        line += 1
 
 
 def _attention_sheet(sheet: Worksheet, board: Dashboard) -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from interventions.models import Intervention, InterventionStaff, Placement, StaffRate
+from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
 from provision.models import School, Term
 from pupils import scales
@@ -88,6 +88,7 @@ _INTERVENTION_FIELDS = [
     "minutes_per_session",
     "resources_cost",
     "external_cost",
+    "external_costing",
     "scale__min_value",
     "scale__max_value",
     "scale_bands",
@@ -214,7 +215,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
 
     records = []
     for (pk, school_id, programme_id, programme_name, name, subject_id, subject_name, kind, wave, status, start,
-         end, days, minutes, resources, external, low, high, bands) in rows:  # fmt: skip
+         end, days, minutes, resources, external, external_costing, low, high, bands) in rows:  # fmt: skip
         school_terms = terms.get(school_id, [])
         last = end or open_end or (school_terms[-1][1] if school_terms else start)
         cost = period_cost(
@@ -229,6 +230,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
             # Only the terms the run overlaps: the same sessions, found without checking every term each day.
             terms=[(first, final) for first, final in school_terms if first <= last and final >= start],
             period=Period(label="", start=start, end=max(start, last)),
+            external_by_fee=external_costing == ExternalCosting.FEE,
         ).total
         records.append(
             (pk, school_id, programme_id, programme_name or "", name, subject_id, subject_name or "", kind or "",

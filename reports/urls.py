@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("identification/", tracking.identification, name="identification"),
+    path("identification/window/", tracking.identification_window, name="identification_window"),
     path("tracking/", tracking.tracking, name="tracking"),
     path("tracking/gap/", tracking.disadvantage_gap, name="disadvantage_gap"),
     path("pupils/<int:pk>/progress/", tracking.pupil_progress, name="pupil_progress"),

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -277,6 +277,9 @@ class Dashboard:
     thresholds: list[str]
     on_roll: int
     min_pupils: int
+    wave1: list[dict] = field(default_factory=list)  # dashboard.wave1_reach, per school shown
+    started_by: dt.date | None = None  # provision counted is what had started by this day
+    past: bool = False  # the period is over: year groups are those of the period
 
 
 def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.Evaluation | None:
@@ -387,8 +390,8 @@ def _gap_rows(trend: pd.DataFrame, selection: Selection, names: dict[int, str]) 
             "names": row.names,
             "n_pp": int(row.n_pp),
             "n_other": int(row.n_other),
-            "pct_pp": _pct(row.pct_pp),
-            "pct_other": _pct(row.pct_other),
+            "pct_pp": "-" if pd.isna(row.pct_pp_shown) else f"{int(row.pct_pp_shown)}%",
+            "pct_other": "-" if pd.isna(row.pct_other_shown) else f"{int(row.pct_other_shown)}%",
             "gap": _signed(row.gap_pct),
             "in_period": row.taken_on.date() >= selection.periods[row.school_id].start,
         }
@@ -485,7 +488,7 @@ def build(selection: Selection, *, with_charts: bool = True, for_governors: bool
     }
 
     # 2. The disadvantage gap.
-    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments)
+    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments, half_term_of=gap.half_term_of)
 
     # 3. Impact, ranked; too little data listed below; groups without pupils yet only counted.
     rows = [_impact_row(selection, names, row) for row in impact.to_dict("records")]
@@ -532,6 +535,9 @@ def build(selection: Selection, *, with_charts: bool = True, for_governors: bool
         thresholds=evaluation.thresholds_text(thresholds),
         on_roll=int(frames.roll["pupils"].sum()),
         min_pupils=int(thresholds.min_pupils),
+        wave1=dashboard.wave1_reach(frames.interventions, frames.classes, school_ids),
+        started_by=min(selection.end, selection.today),
+        past=selection.end < selection.today,
     )
     if with_charts:
         empty = charts.NO_GAP

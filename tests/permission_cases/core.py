@@ -17,6 +17,8 @@ CASES: dict[str, Case] = {
     "provision:academic_year_new": Case(allowed=only("admin", "leader")),
     "provision:term_edit": Case(allowed=only("admin", "leader"), args="term"),
     "reports:identification": Case(allowed=only("senco", "leader", "other_senco")),
+    # Posted with no data: back to the list with a message (each school's own setting).
+    "reports:identification_window": Case(allowed=only("senco", "leader", "other_senco"), ok=302, method="post"),
     "reports:disadvantage_gap": Case(allowed=only("senco", "leader", "other_senco")),
     "reports:tracking": Case(allowed=only("senco", "leader", "teacher", "other_senco")),
     "reports:pupil_progress": Case(allowed=STAFF, args="pupil", overrides={"other_senco": 404}),

@@ -17,7 +17,7 @@ def _interventions(rows: list[dict]) -> pd.DataFrame:
     base = {
         "school_id": 1, "programme_name": "", "wave": 2, "status": "running", "subject_id": None,
         "start_date": D(2026, 9, 14), "end_date": D(2026, 12, 11), "overdue": False, "present_count": 0,
-        "marked_count": 0, "last_session_on": None,
+        "marked_count": 0, "last_session_on": None, "year_groups": [],
     }  # fmt: skip
     return pd.DataFrame([{**base, **row} for row in rows], columns=dashboard.INTERVENTION_COLUMNS)
 
@@ -52,7 +52,8 @@ def test_breakdown_counts_distinct_pupils_by_wave_year_and_need():
     )
     tables = dashboard.provision_breakdown(placements, interventions, ROLL[ROLL["school_id"] == 1], [1])
     waves = tables["wave"].set_index("key")
-    assert waves.loc[1, "pupils"] == 0 and waves.loc[2, "pupils"] == 2 and waves.loc[3, "pupils"] == 2
+    assert list(waves.index) == [2, 3]  # wave 1 has no places: its reach is counted in classes (wave1_reach)
+    assert waves.loc[2, "pupils"] == 2 and waves.loc[3, "pupils"] == 2
     assert waves.loc[2, "base"] == 15 and waves.loc[2, "pct"] == pytest.approx(100 * 2 / 15)
     assert waves.loc[2, "label"] == "Wave 2: small-group catch-up"
     years = tables["year"].set_index("key")
@@ -78,8 +79,28 @@ def test_breakdown_side_by_side_has_a_cell_per_school_even_when_empty():
 
 def test_breakdown_of_nothing():
     tables = dashboard.provision_breakdown(_placements([]), _interventions([]), ROLL.iloc[0:0], [1])
-    assert tables["wave"]["pupils"].tolist() == [0, 0, 0]
+    assert tables["wave"]["pupils"].tolist() == [0, 0]
     assert tables["wave"]["pct"].isna().all()
+
+
+def test_wave_1_reach_is_year_groups_and_classes_covered():
+    interventions = _interventions(
+        [
+            {"intervention_id": 1, "name": "Visual timetables", "wave": 1, "year_groups": [3, 4]},
+            {"intervention_id": 2, "name": "Pre-teaching", "wave": 1, "year_groups": [4]},
+            {"intervention_id": 3, "name": "A group", "wave": 2, "year_groups": [5]},
+            {"intervention_id": 4, "name": "Zones", "wave": 1, "school_id": 2, "year_groups": []},
+        ]
+    )
+    classes = pd.DataFrame(
+        [(1, 10, 3), (1, 11, 4), (1, 12, 4), (1, 13, 5), (2, 20, 7), (2, 21, 8)], columns=dashboard.CLASS_COLUMNS
+    )
+    oak, elm = dashboard.wave1_reach(interventions, classes, [1, 2])
+    assert (oak["strategies"], oak["years"], oak["year_count"], oak["all_years"]) == (2, ["Year 3", "Year 4"], 2, 3)
+    assert (oak["classes"], oak["all_classes"]) == (3, 4)  # 3's one class and 4's two; not Year 5's
+    # A strategy with no year groups is for the whole school.
+    assert (elm["years"], elm["year_count"], elm["classes"], elm["all_classes"]) == (["Whole school"], 2, 2, 2)
+    assert dashboard.wave1_reach(interventions.iloc[0:0], classes, [1])[0]["strategies"] == 0
 
 
 def test_suppress_small_counts():
@@ -131,7 +152,8 @@ def test_gap_trend_per_assessment_point_weighted_across_year_groups():
     autumn, spring = trend.iloc[0], trend.iloc[1]
     assert (autumn["n_pp"], autumn["n_other"]) == (3, 4)
     assert autumn["pct_pp"] == pytest.approx(100 / 3) and autumn["pct_other"] == pytest.approx(75)
-    assert autumn["gap_pct"] == pytest.approx(75 - 100 / 3)
+    # The gap is the difference of the percentages as shown, 75% - 33% = 42 points (not 41.67).
+    assert (autumn["pct_pp_shown"], autumn["pct_other_shown"], autumn["gap_pct"]) == (33, 75, 42)
     assert autumn["names"] == "Autumn reading, Autumn reading Y4"
     assert (spring["n_pp"], spring["pct_pp"], spring["pct_other"]) == (2, 50, 100)
 

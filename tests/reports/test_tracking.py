@@ -39,9 +39,13 @@ def test_identification_lists_reasons_and_separates_more_able(client, world, rea
     response = client.get(reverse("reports:identification"))
     rows = response.context["rows"]
     assert [r["pupil"] for r in rows] == [a]
-    assert rows[0]["latest_value"] == "84" and rows[0]["change"] == "-12"
-    assert "Below the expected standard" in rows[0]["reasons"]
-    assert "Progress below what the school expects" in rows[0]["reasons"]
+    [finding] = rows[0]["findings"]
+    assert finding["value"] == "84" and finding["change"] == "-12" and finding["assessment"] == reading["spring"]
+    assert finding["reasons"] == [
+        "Below the expected standard on Spring reading (01/02/2027): 84, expected 85",
+        "Progress below what the school expects on Spring reading (01/02/2027): -12 since Autumn reading (05/10/2026)",
+        "Gap to the year group's median widened on Spring reading (01/02/2027), since Autumn reading (05/10/2026)",
+    ]
     assert response.context["tabs"] == [(reading["autumn"].subject, 1)]
     page = response.content.decode()
     assert a.last_name in page and c.last_name not in page
