@@ -217,6 +217,10 @@ class Pupil(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("pupils:detail", args=[self.pk])
 
+    def get_additional_data(self) -> dict:
+        """What the audit log files this row's entries under (provision.audit)."""
+        return {"school": self.school_id, "pupil": self.pk}
+
     @property
     def first_name(self) -> str:
         return self.preferred_first_name or self.legal_first_name
@@ -312,6 +316,9 @@ class Guardian(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
 
 class Relationship(models.TextChoices):
     MOTHER = "mother", "Mother"
@@ -346,6 +353,9 @@ class PupilGuardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.guardian.school_id, "pupil": self.pupil_id}
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -637,3 +647,6 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} - {self.assessment}: {self.typed}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.assessment.school_id, "pupil": self.pupil_id}

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from provision import audit
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
@@ -324,8 +326,45 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     )
     if not dry_run:
         _write(result, new_classes)
+        _audit_import(school=school, result=result, by=by)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
+
+
+def _audit_import(*, school: School, result: ImportResult, by) -> None:
+    """One entry for the import with its counts, and one per pupil it created or changed (old -> new), in one
+    insert: the pupil's history shows what the MIS changed, the school's log shows the import."""
+    entries = [
+        audit.entry(
+            action=audit.Action.CREATE,
+            model=DataImport,
+            object_repr=result.filename,
+            school_id=school.pk,
+            actor=by,
+            event=audit.EVENT_IMPORT,
+            kind="pupils",
+            counts={
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+                "rejected": len(result.rejected_lines),
+            },
+        )
+    ]
+    for action, rows in ((audit.Action.CREATE, result.created), (audit.Action.UPDATE, result.updated)):
+        for row in rows:
+            entries.append(
+                audit.entry(
+                    action=action,
+                    obj=row.pupil,
+                    school_id=school.pk,
+                    pupil_id=row.pupil.pk,
+                    changes={change.field: [change.old, change.new] for change in row.changes},
+                    actor=by,
+                    note=f"from the MIS import {result.filename}",
+                )
+            )
+    audit.write(entries)
 
 
 def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
@@ -347,7 +386,8 @@ def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
             if result.updated:
                 Pupil.objects.bulk_update([row.pupil for row in result.updated], update_fields, batch_size=BATCH_SIZE)
     except DatabaseError:
-        _write_row_by_row(result, new_classes, update_fields)
+        with disable_auditlog():  # the import logs each pupil it wrote itself (_audit_import)
+            _write_row_by_row(result, new_classes, update_fields)
 
 
 @contextmanager
