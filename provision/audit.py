@@ -282,9 +282,8 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[type, str], str]:
         if model is None or not isinstance(log.changes, dict):
             continue
         for field_name, values in log.changes.items():
-            try:
-                field = model._meta.get_field(field_name)
-            except FieldDoesNotExist:
+            field = _concrete_field(model, field_name)
+            if field is None:
                 continue
             if field.many_to_one or field.one_to_one:
                 for value in values if isinstance(values, list) else []:
@@ -304,11 +303,17 @@ def _name_of(obj) -> str:
     return str(obj)
 
 
-def _field_words(model, field_name: str, values, names) -> tuple[str, str, str]:
+def _concrete_field(model, name: str):
+    """The model's own field called ``name`` (not a reverse relation of the same name), or None."""
     try:
-        field = model._meta.get_field(field_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        field = None
+        return None
+    return field if field.concrete or field.many_to_many else None
+
+
+def _field_words(model, field_name: str, values, names) -> tuple[str, str, str]:
+    field = _concrete_field(model, field_name)
     label = str(getattr(field, "verbose_name", field_name.replace("_", " ")))
     label = label[:1].upper() + label[1:]
     if isinstance(values, dict) and values.get("type") == "m2m":

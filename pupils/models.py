@@ -120,8 +120,9 @@ class PupilQuerySet(models.QuerySet):
         return self.exclude(sen_status=SenStatus.NONE)
 
     def for_pupil_list(self, school: School) -> PupilQuerySet:
-        """The pupil list screen: one query for the page's rows, with their class."""
-        return self.filter(school=school).select_related("registration_group")
+        """The pupil list screen: one query for the page's rows, with their class (anonymised records are only
+        figures now, not pupils anyone looks up)."""
+        return self.filter(school=school, erased_on__isnull=True).select_related("registration_group")
 
     def for_sen_register(self, school: School) -> PupilQuerySet:
         return (
@@ -172,6 +173,10 @@ class Pupil(models.Model):
     sen_review_due = models.DateField("SEN review due", null=True, blank=True)
     admitted_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    erased_on = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="Set when the record was anonymised at the end of its retention period: only figures remain.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from auditlog.context import disable_auditlog
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from .models import (
     DataImport,
     Gender,
     GroupKind,
+    Guardian,
     ImportKind,
     ImportStatus,
     Pupil,
@@ -570,3 +572,57 @@ def import_record_cancel(*, record: DataImport) -> DataImport:
     locked.save(update_fields=["status", "content"])
     record.refresh_from_db()
     return locked
+
+
+# --- Deleting a pupil ------------------------------------------------------------------------------------------
+
+
+def guardians_release(*, guardian_ids: list[int], by) -> int:
+    """Delete the guardians among ``guardian_ids`` who are no longer linked to any pupil, with their invitations,
+    and the parent accounts left with no child and no staff role; each removal is in the audit log. Returns how
+    many guardians went."""
+    orphans = list(Guardian.objects.filter(pk__in=guardian_ids, pupil_links__isnull=True))
+    if not orphans:
+        return 0
+    user_ids = {g.user_id for g in orphans if g.user_id}
+    audit.write(
+        [
+            audit.entry(
+                action=audit.Action.DELETE,
+                model=Guardian,
+                object_id=g.pk,
+                object_repr="Parent or carer no longer linked to any pupil",
+                school_id=g.school_id,
+                actor=by,
+            )
+            for g in orphans
+        ]
+    )
+    with disable_auditlog():
+        Guardian.objects.filter(pk__in=[g.pk for g in orphans]).delete()
+        # A parent's account with no child left anywhere and no staff role holds only their email: remove it.
+        get_user_model().objects.filter(
+            pk__in=user_ids, guardianships__isnull=True, memberships__isnull=True, is_staff=False, is_superuser=False
+        ).delete()
+    return len(orphans)
+
+
+@transaction.atomic
+def pupil_delete(*, pupil: Pupil, by, reason: str = "") -> None:
+    """Delete a pupil and everything recorded about them (results, places in interventions, attendance, plans),
+    and the parents and carers linked to no other pupil. For a record made in error or a pupil who never
+    joined; a pupil whose retention period has passed is anonymised instead (``interventions.erasure``), which
+    keeps the school's impact figures."""
+    guardian_ids = list(pupil.guardian_links.values_list("guardian_id", flat=True))
+    audit.record(
+        action=audit.Action.DELETE,
+        obj=pupil,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        actor=by,
+        event=audit.EVENT_DELETE,
+        note=reason,
+    )
+    with disable_auditlog():  # one entry for the pupil, not one per result and attendance mark
+        pupil.delete()
+    guardians_release(guardian_ids=guardian_ids, by=by)
