@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -139,10 +139,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
+        use_https = self.request.is_secure()
+        domain = None
         if settings.SITE_URL:
             parts = urlsplit(settings.SITE_URL)
-            self.domain_override = parts.netloc
-            self.use_https = parts.scheme == "https"
-        else:
-            self.use_https = self.request.is_secure()
-        return super().form_valid(form)
+            domain, use_https = parts.netloc, parts.scheme == "https"
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
