@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
@@ -75,6 +76,15 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request: HttpRequest) -> int | None:
         return None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The library leaves its context variable set after the request; anything later on the same thread
+        # (another request's code outside it, a test, a task) would be logged as this user. Put it back.
+        token = auditlog_value.set({})
+        try:
+            return super().__call__(request)
+        finally:
+            auditlog_value.reset(token)
 
 
 def is_staff_user(request: HttpRequest) -> bool:

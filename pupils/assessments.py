@@ -110,7 +110,10 @@ def results_save(
     if to_delete:
         with disable_auditlog():  # logged below with the rest of the grid, in one insert
             Result.objects.filter(pk__in=to_delete).delete()
-    _audit_grid(to_create, to_update, [r for r in existing.values() if r.pk in set(to_delete)], previous, by_id, by)
+    from .services import sqlite_real_parameter_limit  # services imports this module
+
+    with sqlite_real_parameter_limit():  # one insert for the log, however big the class
+        _audit_grid(to_create, to_update, [r for r in existing.values() if r.pk in set(to_delete)], previous, by_id, by)
     outcome.saved = len(to_create) + len(to_update)
     outcome.deleted = len(to_delete)
     return outcome

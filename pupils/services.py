@@ -328,7 +328,8 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     )
     if not dry_run:
         _write(result, new_classes)
-        _audit_import(school=school, result=result, by=by)
+        with sqlite_real_parameter_limit():  # one insert for the log, however long the file
+            _audit_import(school=school, result=result, by=by)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
 
