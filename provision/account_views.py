@@ -59,7 +59,7 @@ def _qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as a QR code, an SVG drawn here (nothing is fetched from elsewhere)."""
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, title="Two-factor set-up code"
+        buffer, kind="svg", scale=5, border=2, xmldecl=False, omitsize=True, title="Two-factor set-up code"
     )
     return buffer.getvalue().decode()
 

@@ -67,6 +67,10 @@ EVENT_WORDS = {
 }
 
 
+# Fields whose changes say nothing to a reader: the row's own id and the school it belongs to.
+HIDDEN_FIELDS = {"id", "school"}
+
+
 def additional_data(*, school_id: int | None, pupil_id: int | None = None, **extra) -> dict:
     data = {"school": school_id}
     if pupil_id is not None:
@@ -246,7 +250,13 @@ def describe(entries: Iterable[LogEntry], school: School) -> list[HistoryLine]:
         changes = []
         if model is not None and isinstance(log.changes, dict):
             for field_name, values in log.changes.items():
+                if field_name in HIDDEN_FIELDS or (model is not None and _concrete_field(model, field_name) is None):
+                    continue  # the row's own id, its school, and reverse relations the library lists on creation
                 label, old, new = _field_words(model, field_name, values, names)
+                if log.action == Action.CREATE:
+                    if new == "(blank)":
+                        continue  # a new record: only what was filled in, with nothing before it
+                    old = ""
                 changes.append((label, old, new))
         note = _note(event, data, log)
         who = (log.actor.get_full_name() or log.actor.get_username()) if log.actor else "the system"
@@ -327,7 +337,7 @@ def _field_words(model, field_name: str, values, names) -> tuple[str, str, str]:
 
 
 def _value_words(field, value, names) -> str:
-    if value is None or value == "" or value == "None":
+    if value is None or value == "" or value == "None" or value == []:
         return "(blank)"
     if field is None:
         return str(value)
