@@ -308,6 +308,10 @@ class Intervention(models.Model):
     def sessions_per_week(self) -> int:
         return len(self.days)
 
+    def get_additional_data(self) -> dict:
+        """What the audit log files this row's entries under (provision.audit)."""
+        return {"school": self.school_id}
+
     @property
     def external_by_fee(self) -> bool:
         """Its external staff are paid by the external fee, not per session (``costing.cost_breakdown``)."""
@@ -362,6 +366,9 @@ class InterventionStaff(models.Model):
     def __str__(self) -> str:
         who = self.user.get_full_name() or self.user.username if self.user_id else self.external_name
         return f"{who} ({self.get_role_display()})"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id}
 
 
 # --- Placements ----------------------------------------------------------------------------------------
@@ -456,6 +463,9 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.pupil} in {self.intervention}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id, "pupil": self.pupil_id}
+
     @property
     def is_active(self) -> bool:
         return self.exit_date is None
@@ -523,6 +533,9 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.intervention} on {self.date:%d/%m/%Y}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id}
+
 
 class AbsenceReason(models.TextChoices):
     ABSENT_FROM_SCHOOL = "school_absence", "Absent from school"
@@ -550,6 +563,9 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement.pupil} {'present' if self.present else 'absent'} {self.session.date:%d/%m/%Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.session.intervention.school_id, "pupil": self.placement.pupil_id}
 
 
 # --- SEN support plans -----------------------------------------------------------------------------------
@@ -585,6 +601,9 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Support plan for {self.pupil} from {self.start_date:%d/%m/%Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id, "pupil": self.pupil_id}
 
     def clean(self) -> None:
         if self.review_date and self.start_date and self.review_date < self.start_date:
@@ -624,3 +643,6 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} on {self.date:%d/%m/%Y} for {self.plan.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.plan.pupil.school_id, "pupil": self.plan.pupil_id}

@@ -120,8 +120,9 @@ class PupilQuerySet(models.QuerySet):
         return self.exclude(sen_status=SenStatus.NONE)
 
     def for_pupil_list(self, school: School) -> PupilQuerySet:
-        """The pupil list screen: one query for the page's rows, with their class."""
-        return self.filter(school=school).select_related("registration_group")
+        """The pupil list screen: one query for the page's rows, with their class (anonymised records are only
+        figures now, not pupils anyone looks up)."""
+        return self.filter(school=school, erased_on__isnull=True).select_related("registration_group")
 
     def for_sen_register(self, school: School) -> PupilQuerySet:
         return (
@@ -172,6 +173,10 @@ class Pupil(models.Model):
     sen_review_due = models.DateField("SEN review due", null=True, blank=True)
     admitted_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    erased_on = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="Set when the record was anonymised at the end of its retention period: only figures remain.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,6 +221,10 @@ class Pupil(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pupils:detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        """What the audit log files this row's entries under (provision.audit)."""
+        return {"school": self.school_id, "pupil": self.pk}
 
     @property
     def first_name(self) -> str:
@@ -344,6 +353,9 @@ class Guardian(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
 
 class Relationship(models.TextChoices):
     MOTHER = "mother", "Mother"
@@ -378,6 +390,9 @@ class PupilGuardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.guardian.school_id, "pupil": self.pupil_id}
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -669,3 +684,6 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} - {self.assessment}: {self.typed}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.assessment.school_id, "pupil": self.pupil_id}

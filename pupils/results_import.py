@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from provision import audit
 from provision.models import School
 
 from .models import Assessment, DataImport, ImportKind, Pupil, Result
@@ -210,6 +211,23 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     _fill_samples(result, parsed, created_sample, updated_sample)
     if to_write and not dry_run:
         _write(to_write, by_id=getattr(by, "pk", None))
+    if not dry_run:
+        # One entry for the whole import (a file may hold 100,000 results): its counts, not each result.
+        audit.record(
+            action=audit.Action.CREATE,
+            model=DataImport,
+            object_repr=parsed.filename,
+            school_id=school.pk,
+            actor=by,
+            event=audit.EVENT_IMPORT,
+            kind="results",
+            counts={
+                "created": result.created_count,
+                "updated": result.updated_count,
+                "unchanged": result.unchanged_count,
+                "rejected": result.rejected_count,
+            },
+        )
     return result
 
 

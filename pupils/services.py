@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from provision import audit
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
@@ -27,6 +30,7 @@ from .models import (
     DataImport,
     Gender,
     GroupKind,
+    Guardian,
     ImportKind,
     ImportStatus,
     PastClass,
@@ -340,6 +344,8 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
             changes=[(row.pupil, row.previous_class) for row in result.updated if row.class_changed],
             on=timezone.localdate(),
         )
+        with sqlite_real_parameter_limit():  # one insert for the log, however long the file
+            _audit_import(school=school, result=result, by=by)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
 
@@ -375,6 +381,42 @@ def past_classes_record(*, changes: list[tuple[Pupil, TeachingGroup | None]], on
     return PastClass.objects.bulk_create(records, batch_size=BATCH_SIZE)
 
 
+def _audit_import(*, school: School, result: ImportResult, by) -> None:
+    """One entry for the import with its counts, and one per pupil it created or changed (old -> new), in one
+    insert: the pupil's history shows what the MIS changed, the school's log shows the import."""
+    entries = [
+        audit.entry(
+            action=audit.Action.CREATE,
+            model=DataImport,
+            object_repr=result.filename,
+            school_id=school.pk,
+            actor=by,
+            event=audit.EVENT_IMPORT,
+            kind="pupils",
+            counts={
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+                "rejected": len(result.rejected_lines),
+            },
+        )
+    ]
+    for action, rows in ((audit.Action.CREATE, result.created), (audit.Action.UPDATE, result.updated)):
+        for row in rows:
+            entries.append(
+                audit.entry(
+                    action=action,
+                    obj=row.pupil,
+                    school_id=school.pk,
+                    pupil_id=row.pupil.pk,
+                    changes={change.field: [change.old, change.new] for change in row.changes},
+                    actor=by,
+                    note=f"from the MIS import {result.filename}",
+                )
+            )
+    audit.write(entries)
+
+
 def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
     """Save the result's new classes, new pupils and changed pupils in bulk.
 
@@ -394,7 +436,8 @@ def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
             if result.updated:
                 Pupil.objects.bulk_update([row.pupil for row in result.updated], update_fields, batch_size=BATCH_SIZE)
     except DatabaseError:
-        _write_row_by_row(result, new_classes, update_fields)
+        with disable_auditlog():  # the import logs each pupil it wrote itself (_audit_import)
+            _write_row_by_row(result, new_classes, update_fields)
 
 
 @contextmanager
@@ -577,3 +620,57 @@ def import_record_cancel(*, record: DataImport) -> DataImport:
     locked.save(update_fields=["status", "content"])
     record.refresh_from_db()
     return locked
+
+
+# --- Deleting a pupil ------------------------------------------------------------------------------------------
+
+
+def guardians_release(*, guardian_ids: list[int], by) -> int:
+    """Delete the guardians among ``guardian_ids`` who are no longer linked to any pupil, with their invitations,
+    and the parent accounts left with no child and no staff role; each removal is in the audit log. Returns how
+    many guardians went."""
+    orphans = list(Guardian.objects.filter(pk__in=guardian_ids, pupil_links__isnull=True))
+    if not orphans:
+        return 0
+    user_ids = {g.user_id for g in orphans if g.user_id}
+    audit.write(
+        [
+            audit.entry(
+                action=audit.Action.DELETE,
+                model=Guardian,
+                object_id=g.pk,
+                object_repr="Parent or carer no longer linked to any pupil",
+                school_id=g.school_id,
+                actor=by,
+            )
+            for g in orphans
+        ]
+    )
+    with disable_auditlog():
+        Guardian.objects.filter(pk__in=[g.pk for g in orphans]).delete()
+        # A parent's account with no child left anywhere and no staff role holds only their email: remove it.
+        get_user_model().objects.filter(
+            pk__in=user_ids, guardianships__isnull=True, memberships__isnull=True, is_staff=False, is_superuser=False
+        ).delete()
+    return len(orphans)
+
+
+@transaction.atomic
+def pupil_delete(*, pupil: Pupil, by, reason: str = "") -> None:
+    """Delete a pupil and everything recorded about them (results, places in interventions, attendance, plans),
+    and the parents and carers linked to no other pupil. For a record made in error or a pupil who never
+    joined; a pupil whose retention period has passed is anonymised instead (``interventions.erasure``), which
+    keeps the school's impact figures."""
+    guardian_ids = list(pupil.guardian_links.values_list("guardian_id", flat=True))
+    audit.record(
+        action=audit.Action.DELETE,
+        obj=pupil,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        actor=by,
+        event=audit.EVENT_DELETE,
+        note=reason,
+    )
+    with disable_auditlog():  # one entry for the pupil, not one per result and attendance mark
+        pupil.delete()
+    guardians_release(guardian_ids=guardian_ids, by=by)

@@ -20,8 +20,8 @@ from interventions.models import Area, Intervention, Placement, Status, Wave
 from provision.access import (
     IDENTIFICATION_VIEWERS,
     INTERVENTION_EDITORS,
-    PUPIL_VIEWERS,
     TRACKING_VIEWERS,
+    can_see_results,
     role_required,
 )
 from provision.models import Role, School, Term
@@ -378,10 +378,14 @@ def tracking(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*PUPIL_VIEWERS)
+@role_required(*TRACKING_VIEWERS)
 def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """One pupil's results over time, a chart and a table per subject."""
-    pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
+    """One pupil's results over time, a chart and a table per subject. The tracking rule (``can_see_results``):
+    the SENCO and leaders see any pupil of their school, a teacher the pupils of their own classes (another
+    class's pupil is a 404, as a pupil of another school is)."""
+    pupil = get_pupil_for_user(request, pk, TRACKING_VIEWERS)
+    if not can_see_results(request, pupil):
+        raise Http404("No such pupil")
     results = list(
         Result.objects.filter(pupil=pupil)
         .select_related("assessment__subject", "assessment__scale")

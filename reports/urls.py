@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracking, views, views_dashboard, views_exports, views_impact, views_maps, views_offer
+from . import tracking, views, views_dashboard, views_exports, views_impact, views_maps, views_offer, views_records
 
 app_name = "reports"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("map/", views_maps.provision_map, name="map"),
     path("map/copy-forward/", views_maps.map_copy_forward, name="map_copy_forward"),
     path("pupils/<int:pk>/provision/", views_maps.pupil_map, name="pupil_map"),
+    path("pupils/<int:pk>/export.zip", views_records.pupil_data_export, name="pupil_data_export"),
+    path("records/retention/", views_records.retention, name="retention"),
+    path("records/retention/<int:pk>/erase/", views_records.retention_erase, name="retention_erase"),
     path("maps/export.xlsx", views_exports.map_xlsx, name="map_xlsx"),
     path("maps/export.csv", views_exports.map_csv, name="map_csv"),
     path("maps/export.pdf", views_exports.map_pdf, name="map_pdf"),

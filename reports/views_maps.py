@@ -23,9 +23,10 @@ from django.views.decorators.http import require_POST
 
 from interventions.models import Area, Intervention, InterventionStaff, Placement, StaffRate, Status, SupportPlan
 from interventions.selectors import dosage_for, placements_with_dosage, pupil_cost_shares, stays_of, whole_run_cost
-from provision.access import INTERVENTION_EDITORS, PUPIL_VIEWERS, role_required
+from provision import audit
+from provision.access import INTERVENTION_EDITORS, PLAN_VIEWERS, PUPIL_VIEWERS, role_required
 from provision.models import School, Term
-from pupils.models import NeedArea, SenStatus, Subject
+from pupils.models import NeedArea, Pupil, SenStatus, Subject
 from pupils.reference import AREA_LABELS
 from pupils.selectors import get_pupil_for_user
 
@@ -239,9 +240,22 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
     """Every provision a pupil has had, term by term, with dosage, their share of the cost, entry and exit results
     and outcome, beside their active SEN support plan. A constant number of queries."""
     pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS, school=request.school)
-    today = timezone.localdate()
-    show_costs = shows_costs(request.role)
-    terms = _terms(request.school)
+    context = pupil_map_context(
+        pupil,
+        school=request.school,
+        show_costs=shows_costs(request.role),
+        show_plan=request.role in PLAN_VIEWERS,
+        today=timezone.localdate(),
+    )
+    if context["plan"] is not None:
+        audit.log_view(request, pupil=pupil, what="Individual provision map (support plan)")
+    return render(request, "reports/pupil_map.html", context)
+
+
+def pupil_map_context(pupil: Pupil, *, school: School, show_costs: bool, show_plan: bool, today: dt.date) -> dict:
+    """What a pupil's individual provision map shows (the page and the data-protection export). The support plan's
+    needs and outcomes only for roles that may read plans (``show_plan``): the others see that a plan exists."""
+    terms = _terms(school)
     ranges = [(t.start_date, t.end_date) for t in terms]
     placements = list(
         placements_with_dosage(Placement.objects.filter(pupil=pupil))
@@ -249,7 +263,7 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("intervention__staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("-entry_date", "intervention__name")
     )
-    rates = {r.role: r.hourly_rate for r in StaffRate.objects.filter(school=request.school)} if show_costs else {}
+    rates = {r.role: r.hourly_rate for r in StaffRate.objects.filter(school=school)} if show_costs else {}
     stays = stays_of({p.intervention_id for p in placements}) if show_costs else {}
     rows, total = [], Decimal("0")
     for placement in placements:
@@ -277,18 +291,17 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     plan = SupportPlan.objects.filter(pupil=pupil, is_active=True).order_by("-start_date").first()
-    plan_needs = [(AREA_LABELS.get(area, area), text) for area, text in (plan.needs or {}).items()] if plan else []
-    return render(
-        request,
-        "reports/pupil_map.html",
-        {
-            "pupil": pupil,
-            "rows": rows,
-            "show_costs": show_costs,
-            "total_cost": total,
-            "plan": plan,
-            "plan_needs": plan_needs,
-            "sen_label": dict(SenStatus.choices).get(pupil.sen_status, ""),
-            "today": today,
-        },
+    plan_needs = (
+        [(AREA_LABELS.get(area, area), text) for area, text in (plan.needs or {}).items()] if plan and show_plan else []
     )
+    return {
+        "pupil": pupil,
+        "rows": rows,
+        "show_costs": show_costs,
+        "total_cost": total,
+        "plan": plan,
+        "show_plan": show_plan,
+        "plan_needs": plan_needs,
+        "sen_label": dict(SenStatus.choices).get(pupil.sen_status, ""),
+        "today": today,
+    }

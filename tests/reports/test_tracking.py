@@ -142,7 +142,7 @@ def test_pupil_progress_draws_an_svg_chart_per_scale(client, world, reading):
                          expected=None, high=None, drop_concern=None)  # fmt: skip
     test = f.AssessmentFactory(school=world.school, scale=age, subject=reading["autumn"].subject, taken_on=SPRING)
     Result.objects.create(pupil=pupil, assessment=test, value=86, typed="7:02")
-    client.force_login(world.users["ta"])
+    client.force_login(world.users["teacher"])  # the pupil's class teacher
     response = client.get(reverse("reports:pupil_progress", args=[pupil.pk]))
     sections = response.context["sections"]
     assert len(sections) == 2
@@ -164,3 +164,22 @@ def test_disadvantage_gap_page(client, world, reading):
     assert row["mean_pp"] == "84.0" and row["mean_other"] == "105.0"
     assert row["gap_text"] == "+21.0"
     assert (row["pct_pp"], row["pct_other"], row["gap_pct"]) == (0, 100, 100)
+
+
+@pytest.mark.django_db
+def test_pupil_progress_follows_the_tracking_rule(client, world):
+    """Results history: the SENCO and leaders any pupil, a teacher their own classes, TAs and the admin none."""
+    mine, other_class = world.pupils[0], f.PupilFactory(school=world.school, year_group=3)
+    for actor, pupil, expected in [
+        ("senco", other_class, 200),
+        ("leader", other_class, 200),
+        ("teacher", mine, 200),
+        ("teacher", other_class, 404),
+        ("ta", mine, 403),
+        ("admin", mine, 403),
+    ]:
+        client.force_login(world.users[actor])
+        assert client.get(reverse("reports:pupil_progress", args=[pupil.pk])).status_code == expected, actor
+    client.force_login(world.users["teacher"])
+    profile = client.get(reverse("pupils:detail", args=[other_class.pk])).content.decode()
+    assert reverse("reports:pupil_progress", args=[other_class.pk]) not in profile
