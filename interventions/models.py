@@ -646,3 +646,16 @@ class PlanReview(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"school": self.plan.pupil.school_id, "pupil": self.plan.pupil_id}
+
+
+# --- Progress checks --------------------------------------------------------------------------------------
+# They live in their own feature package (interventions/progress/); imported here so that Django registers them
+# with this app.
+from .progress.models import (  # noqa: E402, F401
+    CheckChange,
+    CheckGoal,
+    CheckReview,
+    CheckScore,
+    ProgressCheck,
+    ScoreSource,
+)

@@ -55,6 +55,10 @@ MODEL_LABELS = {
     "placement": "Place in an intervention",
     "session": "Session",
     "attendance": "Attendance",
+    "progresscheck": "Progress check",
+    "checkgoal": "Progress check target",
+    "checkscore": "Progress check score",
+    "checkreview": "Progress decision acted on",
     "dataimport": "Import",
 }
 ACTION_WORDS = {Action.CREATE: "added", Action.UPDATE: "changed", Action.DELETE: "removed", Action.ACCESS: "viewed"}

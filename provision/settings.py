@@ -320,6 +320,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "interventions.placement", "exclude_fields": ["created_at"]},
     {"model": "interventions.session", "exclude_fields": ["logged_at"]},
     "interventions.attendance",
+    # Progress checks (interventions.progress): the group's check, each pupil's target, scores (written in bulk, so
+    # logged by the service too) and the decisions acknowledged with what was changed.
+    {"model": "interventions.progresscheck", "exclude_fields": ["created_at", "updated_at"]},
+    {"model": "interventions.checkgoal", "exclude_fields": ["updated_at"]},
+    {"model": "interventions.checkscore", "exclude_fields": ["recorded_at"]},
+    {"model": "interventions.checkreview", "exclude_fields": ["recorded_at"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False

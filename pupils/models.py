@@ -466,6 +466,7 @@ class ImportStatus(models.TextChoices):
 class ImportKind(models.TextChoices):
     PUPILS = "pupils", "Pupils"
     RESULTS = "results", "Assessment results"
+    CHECKS = "checks", "Progress check scores"  # read and applied by interventions.progress
 
 
 class DataImport(models.Model):
