@@ -178,6 +178,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     record = _import_for_request(request, pk)
     if record.kind == ImportKind.RESULTS:
         return _results_preview(request, record)
+    if record.kind == ImportKind.CHECKS:
+        # Files of progress check scores are read by the interventions app, which has their own preview.
+        return redirect("interventions:checks_import_preview", pk=record.pk)
     if request.method == "POST":
         return _confirm_or_cancel(
             request, record, apply=import_record_apply, noun="rows", upload="pupils:import_upload"

@@ -239,7 +239,12 @@ def _decode(content: bytes) -> str:
     the last resort for the few bytes 1252 leaves undefined.
     """
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a UTF-16 mark on a cut-short or damaged file
+            raise FileProblem(
+                "This file says it is UTF-16 text but cannot be read as it: save it again as CSV"
+            ) from exc
     if b"\x00" in content[:4096]:
         raise FileProblem("This file has binary data in it: it is not a CSV or text export")
     for encoding in ("utf-8-sig", "cp1252"):
