@@ -9,11 +9,13 @@ Josh reading"), so support is called by its programme or by what it helps with; 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from interventions.models import Placement, Status
+from interventions.progress.selectors import PlaceProgress
 
 from . import charts, wording
 
@@ -49,6 +51,7 @@ class SupportItem:
     outcome: str = ""
     rating: str = ""
     chart: Chart | None = None
+    progress: str = ""  # the weekly progress checks: on track or not yet (interventions.progress)
 
 
 @dataclass
@@ -63,15 +66,21 @@ def _is_current(placement: Placement) -> bool:
 
 
 def child_support(
-    placements: list[Placement], *, name: str, today: dt.date, charts_wanted: bool = True
+    placements: list[Placement],
+    *,
+    name: str,
+    today: dt.date,
+    charts_wanted: bool = True,
+    progress: Mapping[int, PlaceProgress] | None = None,
 ) -> ChildSupport:
-    """The child's current support (soonest ending first) and finished support (most recent first)."""
+    """The child's current support (soonest ending first) and finished support (most recent first). ``progress``
+    (placement id -> its progress checks) adds "on track" or "not yet" to current support."""
     current = [p for p in placements if _is_current(p)]
     finished = [p for p in placements if not _is_current(p) and p.intervention.status != Status.PLANNED]
     current.sort(key=lambda p: (p.intervention.end_date or dt.date.max, p.entry_date))
     finished.sort(key=lambda p: _finished_on(p), reverse=True)
     return ChildSupport(
-        now=[_current_item(p, name=name, today=today) for p in current],
+        now=[_current_item(p, name=name, today=today, progress=(progress or {}).get(p.pk)) for p in current],
         finished=[_finished_item(p, name=name, charts_wanted=charts_wanted) for p in finished[:FINISHED_SHOWN]],
         finished_total=len(finished),
     )
@@ -129,8 +138,17 @@ def _aim(placement: Placement, measured) -> str:
     return placement.target.strip()
 
 
-def _current_item(placement: Placement, *, name: str, today: dt.date) -> SupportItem:
+def _current_item(placement: Placement, *, name: str, today: dt.date, progress: PlaceProgress | None) -> SupportItem:
     item = _common(placement)
+    if progress is not None and progress.scores:
+        review = progress.last_review
+        item.progress = wording.progress_words(
+            name,
+            progress.decision.value,
+            check=progress.check.name[:1].lower() + progress.check.name[1:],
+            by=placement.intervention.end_date,
+            changed_on=review.changed_on if review else None,
+        )
     intervention = placement.intervention
     starts = max(placement.entry_date, intervention.start_date)
     if starts > today:

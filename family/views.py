@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from interventions.progress.selectors import progress_for
 from pupils.invitations import (
     AccountExists,
     InvitationError,
@@ -49,7 +50,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.get_child_for_parent(request.user, pk)
     child.year_words = wording.year_words(child.year_group)
     today = timezone.localdate()
-    support = child_support(selectors.placements_for_child(child), name=child.first_name, today=today)
+    placements = selectors.placements_for_child(child)
+    support = child_support(placements, name=child.first_name, today=today, progress=progress_for(placements))
     offer = selectors.latest_offers([child.school]).get(child.school_id)
     return render(
         request,

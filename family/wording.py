@@ -303,6 +303,38 @@ def attendance_words(name: str, attended: int, held: int, *, finished: bool) -> 
     )
 
 
+def progress_words(name: str, decision: str, *, check: str, by: dt.date | None, changed_on: dt.date | None) -> str:
+    """The weekly progress checks in plain words (interventions.progress.rules.Decision): "on track" or "not yet
+    on track"; too early to say; nothing when the school has set no target to aim for."""
+    values = {"name": name, "check": check}
+    if decision in ("on_track", "raise_goal"):
+        if by is not None:
+            text = _("%(name)s is on track to reach the target by %(date)s in the weekly check (%(check)s).") % {
+                **values,
+                "date": date_words(by),
+            }
+        else:
+            text = _("%(name)s is on track in the weekly check (%(check)s).") % values
+    elif decision == "off_track":
+        text = (
+            _("%(name)s is not yet on track in the weekly check (%(check)s): the school is looking at what to change.")
+            % values
+        )
+    elif decision == "too_few":
+        text = (
+            _("It is too early to say whether %(name)s is on track: the school checks progress every week or so.")
+            % values
+        )
+    else:
+        return ""
+    if changed_on is not None:
+        text += " " + _("The school changed how it helps %(name)s on %(date)s.") % {
+            "name": name,
+            "date": date_words(changed_on),
+        }
+    return text
+
+
 def sen_words(status: str, name: str) -> str:
     """The SEN status (pupils.models.SenStatus) explained, never as its code."""
     if status == "K":

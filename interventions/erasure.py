@@ -4,9 +4,9 @@ The school sets how long records are kept (``School.retention_years`` from the d
 date). Once that has passed for a pupil who has left, ``pupil_erase`` removes everything that identifies them or
 speaks about them in words: names, UPN, exact date of birth, class, parents and carers (and their accounts, when
 no other child is linked), support plans and reviews, the targets, notes and own words on their places in
-interventions, and the audit log's copies of all of that. What remains is a row of figures: year group, gender,
-the SEN status and need type, the flags, results as numbers, places in interventions with their dates, entry and
-exit values and attendance. So the school's impact evaluation, provision maps of past terms and the dashboard
+interventions and on the changes recorded after their progress checks, and the audit log's copies of all of that.
+What remains is a row of figures: year group, gender, the SEN status and need type, the flags, results as numbers,
+places in interventions with their dates, entry and exit values, attendance and progress check scores. So the school's impact evaluation, provision maps of past terms and the dashboard
 keep the same counts and gains, with nobody named.
 """
 
@@ -25,7 +25,7 @@ from provision.models import School
 from pupils.models import Guardian, Pupil
 from pupils.services import guardians_release
 
-from .models import Placement, SupportPlan
+from .models import CheckReview, Placement, SupportPlan
 
 ERASED_NAME = "Erased"
 
@@ -57,6 +57,7 @@ def pupil_erase(*, pupil: Pupil, by, today: dt.date) -> None:
         pupil.guardian_links.all().delete()
         SupportPlan.objects.filter(pupil=pupil).delete()  # with its reviews
         Placement.objects.filter(pupil=pupil).update(target="", pupil_target="", notes="")
+        CheckReview.objects.filter(placement__pupil=pupil).update(note="")  # what was changed, in words
         pupil.legal_first_name, pupil.legal_last_name = ERASED_NAME, f"pupil {pupil.pk}"
         pupil.preferred_first_name = pupil.preferred_last_name = ""
         pupil.upn = f"X{pupil.pk:012d}"[:13]

@@ -80,6 +80,7 @@ from .models import (
     Training,
     Wave,
 )
+from .progress.views import group_section
 from .selectors import (
     DOSAGE_HELD,
     DOSAGE_PLANNED,
@@ -127,7 +128,7 @@ def _visible(request: HttpRequest):
 def _get_intervention(request: HttpRequest, pk: int) -> Intervention:
     interventions = (
         _visible(request)
-        .select_related("programme", "lead", "subject", "scale")
+        .select_related("programme", "lead", "subject", "scale", "progress_check")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")), "scale__bands")
     )
     try:
@@ -418,10 +419,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Sessions are logged by whoever runs the group, or the SENCO (as the session pages decide).
     runs_it = intervention.lead_id == request.user.pk or any(m.user_id == request.user.pk for m in staff)
     can_log = request.role == Role.SENCO or (request.role in SESSION_LOGGERS and runs_it)
+    # Progress checks (interventions.progress): the group's check, who is off track, each pupil's chart.
+    progress = group_section(request, intervention, placements) if intervention.wave != Wave.QUALITY_FIRST else {}
     return render(
         request,
         "interventions/intervention_detail.html",
         {
+            **progress,
             "intervention": intervention,
             "schedule": schedule_text(intervention.days, intervention.minutes_per_session, intervention.start_time),
             "year_groups": [YearGroup(y).label for y in intervention.year_groups if y in YearGroup.values],

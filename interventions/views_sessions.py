@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,10 @@ from provision.models import Role
 from . import costing
 from . import sessions as logs
 from .forms_sessions import REASON_CHOICES, AttendanceRow, SessionForm, posted_attendance
-from .models import AbsenceReason, Attendance, Intervention, Placement, Session, Weekday
+from .models import AbsenceReason, Attendance, Intervention, Placement, ScoreSource, Session, Weekday
+from .progress import services as checks
+from .progress import session as check_boxes
+from .progress.selectors import check_of
 from .selectors import dosage_for, placements_with_dosage, term_ranges
 
 # Who may log only the groups they run; the SENCO may log any group of the school.
@@ -36,7 +40,8 @@ def _intervention_for(request: HttpRequest, pk: int, roles: Iterable[str], *, ow
     any_group = [m.school_id for m in request.memberships if m.role in allowed and m.role not in own]
     own_group = [m.school_id for m in request.memberships if m.role in allowed and m.role in own]
     visible = Q(school_id__in=any_group) | (Q(school_id__in=own_group) & logs.run_by_q(request.user))
-    return get_object_or_404(Intervention.objects.filter(visible).select_related("school"), pk=pk)
+    # The group's progress check comes in the same query (the session log's score boxes).
+    return get_object_or_404(Intervention.objects.filter(visible).select_related("school", "progress_check"), pk=pk)
 
 
 def _role_at(request: HttpRequest, school_id: int) -> str | None:
@@ -162,28 +167,47 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
     problems: dict[int, str] = {}
     target = page_date
     placements: list[Placement] | None = None  # loaded only to show the page: a good post just saves
+    check = check_of(intervention)  # the optional score box per pupil, when the group has a progress check
+    scores: list[checks.ScoreEntry] = []
+    score_problems: dict[int, str] = {}
 
     if request.method == "POST":
         marks = posted_attendance(request.POST)
         if form.is_valid():
             target = form.cleaned_data["date"]
             is_new = _is_new(intervention, target, page_date=page_date, existing=existing)
+            scores = check_boxes.posted(request.POST, target, page_day=page_date) if check else []
+            saved = None
             try:
-                session = logs.session_log(
-                    intervention=intervention,
-                    date=target,
-                    minutes=form.cleaned_data["minutes"],
-                    focus=form.cleaned_data["focus"],
-                    notes=form.cleaned_data["notes"],
-                    steps=form.steps(),
-                    attendance=marks,
-                    by=request.user,
-                    today=today,
-                )
+                with transaction.atomic():  # the session and its scores together, or neither
+                    session = logs.session_log(
+                        intervention=intervention,
+                        date=target,
+                        minutes=form.cleaned_data["minutes"],
+                        focus=form.cleaned_data["focus"],
+                        notes=form.cleaned_data["notes"],
+                        steps=form.steps(),
+                        attendance=marks,
+                        by=request.user,
+                        today=today,
+                    )
+                    if scores:
+                        saved = checks.scores_record(
+                            intervention=intervention, entries=scores, source=ScoreSource.SESSION, by=request.user,
+                            today=today,
+                        )  # fmt: skip
             except ValidationError as exc:
-                problems = _apply_errors(form, exc)
+                score_problems, rest = check_boxes.split_errors(exc.message_dict)
+                problems = _apply_errors(form, ValidationError(rest)) if rest else {}
+                if rest and scores:
+                    # The session failed before its scores were looked at: check them on their own too.
+                    placements = _group_placements(intervention)
+                    score_problems = check_boxes.problems(check, scores, marks, placements)
             else:
-                messages.success(request, _logged_message(intervention, session, marks, is_new=is_new))
+                message = _logged_message(intervention, session, marks, is_new=is_new)
+                if saved is not None and saved.changed:
+                    message += f" {saved.created + saved.updated} check score{'s' if saved.created + saved.updated != 1 else ''} saved."
+                messages.success(request, message)
                 return redirect("interventions:today")
         else:
             # Show every problem at once: the attendance and the date are checked even when another field is wrong.
@@ -194,6 +218,9 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error("date", problem)
             placements = _group_placements(intervention)
             problems = logs.attendance_problems(placements=placements, date=target, attendance=marks)
+            if check:
+                scores = check_boxes.posted(request.POST, target, page_day=page_date)
+                score_problems = check_boxes.problems(check, scores, marks, placements)
 
     if placements is None:
         placements = _group_placements(intervention)
@@ -201,6 +228,10 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
     unmarked = (None, "") if existing or request.method == "POST" else (True, "")
     terms = term_ranges(intervention.school)
     rows = _register(placements, target, marks=marks, unmarked=unmarked, problems=problems, terms=terms, today=today)
+    if check:
+        check_boxes.attach(
+            rows, stored=check_boxes.stored_on(intervention, target), entries=scores, errors=score_problems
+        )
     # Whatever is left concerns pupils not on the page (not in the group that day): it goes in the summary only.
     error_summary = [
         *form.non_field_errors(),
@@ -212,6 +243,8 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         *(row.error for row in rows if row.error),
         *problems.values(),
+        *(row.score.error for row in rows if check and row.score.error),
+        *(error for pk, error in score_problems.items() if pk not in {row.placement.pk for row in rows}),
     ]
     if request.method == "GET" and not existing:
         warnings = logs.date_problems(intervention=intervention, date=page_date, today=today, is_new=True)
@@ -232,6 +265,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": warnings,
             "reasons": REASON_CHOICES,
             "usual_day": target.weekday() in (intervention.days or []),
+            "check": check,
         },
     )
 

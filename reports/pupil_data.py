@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from interventions import plans as plan_rules
-from interventions.models import Attendance, Placement, SupportPlan
+from interventions.models import Attendance, CheckGoal, CheckReview, CheckScore, Placement, SupportPlan
 from provision import audit
 from provision.models import School
 from pupils.models import GuardianInvitation, Pupil, PupilGuardian, Result
@@ -227,6 +227,45 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for a in marks.order_by("session__date", "session__intervention__name")
         ],
     )
+    scores = CheckScore.objects.filter(placement__pupil=p).select_related("placement__intervention__progress_check")
+    files["progress_checks.csv"] = _csv(
+        ["Intervention", "Check", "Unit", "Date", "Score", "Recorded from"],
+        [
+            [
+                x.placement.intervention.name,
+                x.placement.intervention.progress_check.name,
+                x.placement.intervention.progress_check.unit,
+                x.date,
+                x.typed,
+                x.get_source_display(),
+            ]
+            for x in scores.order_by("placement__intervention__name", "date")
+        ],
+    )
+    goals = CheckGoal.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    reviews = CheckReview.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    files["progress_decisions.csv"] = _csv(
+        ["Intervention", "What", "Date", "Decision", "What was changed", "In words", "Old target", "New target"],
+        [
+            *(
+                [g.placement.intervention.name, "Baseline and target", "", "", "", "", g.entry_value, g.target_value]
+                for g in goals.order_by("placement__entry_date")
+            ),
+            *(
+                [
+                    r.placement.intervention.name,
+                    "Decision acted on",
+                    r.changed_on,
+                    r.decision,
+                    r.get_change_display(),
+                    r.note,
+                    r.old_target,
+                    r.new_target,
+                ]  # fmt: skip
+                for r in reviews.order_by("changed_on", "pk")
+            ),
+        ],
+    )
     plans = list(
         SupportPlan.objects.filter(pupil=p).prefetch_related("reviews", "interventions").order_by("start_date")
     )
@@ -338,6 +377,8 @@ parent_invitations.csv       invitations sent to parents and carers to see their
 assessment_results.csv       every assessment result, as typed and as a number on its scale
 interventions.csv            every intervention (support group) the pupil joined, with targets and outcome
 attendance.csv               attendance at each session of those interventions
+progress_checks.csv          scores on the weekly progress checks in those interventions
+progress_decisions.csv       targets on those checks, and the decisions acted on, with what was changed
 support_plans.csv            SEN support plans; plan_reviews.csv: their assess-plan-do-review records
 history_of_changes.csv       every change to these records, who made it and when, and who viewed or exported them
 support_plan_*.pdf           each support plan as printed

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from interventions.progress.selectors import off_track_at
+from provision.models import Role
 from pupils.models import Pupil, SenStatus
 from pupils.selectors import children_of
 
@@ -35,4 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("registration_group")
         .order_by("sen_review_due")[:8]
     )
-    return render(request, "reports/home.html", {"totals": totals, "reviews_due": reviews_due, "today": today})
+    # The SENCO's early warning: pupils whose progress checks say "change something now" (interventions.progress).
+    off_track = off_track_at(request.school) if request.role == Role.SENCO else []
+    return render(
+        request,
+        "reports/home.html",
+        {"totals": totals, "reviews_due": reviews_due, "today": today, "off_track": off_track},
+    )

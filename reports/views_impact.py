@@ -23,7 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from interventions.models import Intervention, Programme
+from interventions.models import Intervention, Placement, Programme
+from interventions.progress.selectors import group_progress
 from provision.access import IMPACT_VIEWERS, role_required
 from provision.models import School, Term
 from pupils import scales
@@ -374,7 +375,9 @@ def _pupil_rows(frame: pd.DataFrame, spec: scales.ScaleSpec | None, pupils: dict
 def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     """One group's impact: each pupil, the group's figures, the comparison, the verdict and why."""
     intervention = get_object_or_404(
-        Intervention.objects.select_related("programme", "subject", "scale", "school").prefetch_related("scale__bands"),
+        Intervention.objects.select_related(
+            "programme", "subject", "scale", "school", "progress_check"
+        ).prefetch_related("scale__bands"),
         pk=pk,
         school=request.school,
     )
@@ -414,6 +417,13 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
             )
     if group:
         _assessments([group], intervention.school)
+    # While it ran: who was off track on the progress checks at some point, and what the group changed.
+    checks = group_progress(
+        intervention,
+        Placement.objects.filter(intervention=intervention)
+        .select_related("pupil")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "entry_date"),
+    )
     return render(
         request,
         "reports/impact_intervention.html",
@@ -426,6 +436,7 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
             "is_age": bool(spec and spec.kind == scales.AGE),
             "thresholds": evaluation.thresholds_text(evaluation.THRESHOLDS),
             "show_costs": show_costs,
+            "checks": checks,
         },
     )
 

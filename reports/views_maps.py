@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions.models import Area, Intervention, InterventionStaff, Placement, StaffRate, Status, SupportPlan
+from interventions.progress.rules import THRESHOLDS
+from interventions.progress.selectors import progress_for
 from interventions.selectors import dosage_for, placements_with_dosage, pupil_cost_shares, stays_of, whole_run_cost
 from provision import audit
 from provision.access import INTERVENTION_EDITORS, PLAN_VIEWERS, PUPIL_VIEWERS, role_required
@@ -249,6 +251,12 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if context["plan"] is not None:
         audit.log_view(request, pupil=pupil, what="Individual provision map (support plan)")
+    # Each place's progress checks, newest first: the small chart and the decision (interventions.progress).
+    progress = progress_for([row["placement"] for row in context["rows"]])
+    context["progress_places"] = [
+        progress[row["placement"].pk] for row in context["rows"] if row["placement"].pk in progress
+    ]
+    context["thresholds"] = THRESHOLDS
     return render(request, "reports/pupil_map.html", context)
 
 

@@ -1,0 +1,382 @@
+"""Pages for progress checks: setting up a group's check and targets, the group's grid of scores, acknowledging a
+decision, and importing scores from a file (upload, preview, confirm).
+
+Who may do what: the SENCO sets up checks and targets and acknowledges decisions (``INTERVENTION_EDITORS``);
+scores are recorded by whoever runs the group, or the SENCO (as sessions are logged); files of scores are imported
+by the SENCO and the school admin (``IMPORTERS``). Anything outside that is a 404 or 403, as elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
+from provision.models import Role
+from pupils.import_views import ImportUploadForm
+from pupils.models import DataImport, ImportKind, ImportStatus
+from pupils.services import ImportClosed, import_record_cancel, import_record_create
+
+from .. import sessions as logs
+from ..models import Attendance, Intervention, Placement
+from . import importing, rules, services
+from .forms import CheckForm, ReviewForm, posted_goals, posted_scores
+from .models import CheckChange, CheckScore, ScoreSource
+from .selectors import check_of, group_progress, progress_for
+
+# How many earlier days of checks the grid shows beside the day being recorded.
+GRID_DAYS = 6
+
+
+def _group_for_editor(request: HttpRequest, pk: int) -> Intervention:
+    return get_object_or_404(Intervention.objects.filter(school=request.school).select_related("school"), pk=pk)
+
+
+def _group_for_recorder(request: HttpRequest, pk: int) -> Intervention:
+    """A group the user may record scores for: any of the school's for the SENCO, else one they run (404)."""
+    groups = Intervention.objects.filter(school=request.school)
+    if request.role != Role.SENCO:
+        groups = groups.filter(logs.run_by_q(request.user))
+    return get_object_or_404(groups.select_related("school"), pk=pk)
+
+
+def _placements(intervention: Intervention) -> list[Placement]:
+    placements = list(
+        Placement.objects.filter(intervention=intervention)
+        .select_related("pupil", "pupil__registration_group")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "entry_date")
+    )
+    for placement in placements:
+        placement.intervention = intervention
+    return placements
+
+
+def _group_url(intervention: Intervention) -> str:
+    return reverse("interventions:detail", args=[intervention.pk]) + "#progress"
+
+
+# --- Setting up the check and the targets ------------------------------------------------------------------------
+
+
+@role_required(*INTERVENTION_EDITORS)
+def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the group's check (what, unit, which way is better, its range) and give each pupil a target on it,
+    and a baseline when one was measured before the first check. Saved together, or not at all."""
+    intervention = _group_for_editor(request, pk)
+    check = check_of(intervention)
+    placements = _placements(intervention)
+    progress = progress_for(placements)
+    form = CheckForm(request.POST or None, initial=CheckForm.initial_for(check))
+    problems: dict[int, str] = {}
+    goals_typed: dict[int, tuple[str, str]] = {}
+    if request.method == "POST":
+        goals, problems = posted_goals(request.POST)
+        goals_typed = {
+            p.pk: (request.POST.get(f"entry-{p.pk}", ""), request.POST.get(f"target-{p.pk}", "")) for p in placements
+        }
+        if form.is_valid() and not problems:
+            try:
+                with transaction.atomic():
+                    services.check_define(intervention=intervention, by=request.user, **form.service_kwargs())
+                    services.goals_save(intervention=intervention, goals=goals, by=request.user)
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    if key.startswith(services.SCORE_ERROR):
+                        problems[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(errors)
+                    else:
+                        for error in errors:
+                            form.add_error(key if key in form.fields else None, error)
+            else:
+                messages.success(request, f"{intervention.name}: progress check and targets saved.")
+                return redirect(_group_url(intervention))
+    rows = []
+    for placement in placements:
+        goal = progress[placement.pk].goal if placement.pk in progress else None
+        entry, target = goals_typed.get(
+            placement.pk,
+            (rules.number(goal.entry_value, 3) if goal and goal.entry_value is not None else "",
+             rules.number(goal.target_value, 3) if goal and goal.target_value is not None else ""),
+        )  # fmt: skip
+        rows.append({"placement": placement, "entry": entry, "target": target, "error": problems.get(placement.pk, "")})
+    return render(
+        request,
+        "interventions/progress/setup.html",
+        {"intervention": intervention, "form": form, "check": check, "rows": rows, "thresholds": rules.THRESHOLDS},
+    )
+
+
+# --- The group's grid of scores ------------------------------------------------------------------------------------
+
+
+def _parse_day(raw: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _grid_days(intervention: Intervention, new_day: dt.date) -> list[dt.date]:
+    """The day being recorded and the nearest days with scores before and after it, newest first (two queries)."""
+    scored = CheckScore.objects.filter(placement__intervention=intervention).values_list("date", flat=True).distinct()
+    earlier = scored.filter(date__lt=new_day).order_by("-date")[:GRID_DAYS]
+    later = scored.filter(date__gt=new_day).order_by("date")[:GRID_DAYS]
+    return sorted({*earlier, new_day, *later}, reverse=True)
+
+
+@role_required(*SESSION_LOGGERS)
+def checks_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """A small grid: the group's pupils down the side, the day being recorded (``?date=``, today by default) and
+    the latest earlier days of checks across. Every box can be typed in, corrected or cleared; a box someone else
+    changed since the page was opened is refused with their score rather than overwritten."""
+    intervention = _group_for_recorder(request, pk)
+    check = check_of(intervention)
+    if check is None:
+        if request.role in INTERVENTION_EDITORS:
+            messages.info(request, "Set up the group's progress check first.")
+            return redirect("interventions:checks_setup", intervention.pk)
+        raise Http404("This group has no progress check")
+    today = timezone.localdate()
+    new_day = min(_parse_day(request.GET.get("date"), today), today)
+    errors: dict[int, str] = {}
+    posted: dict[tuple[int, dt.date], str] = {}
+    if request.method == "POST":
+        entries = posted_scores(request.POST)
+        posted = {(e.placement_id, e.date): e.typed for e in entries}
+        try:
+            saved = services.scores_record(
+                intervention=intervention, entries=entries, source=ScoreSource.GRID, by=request.user, today=today
+            )
+        except ValidationError as exc:
+            for key, problems in exc.message_dict.items():
+                if key.startswith(services.SCORE_ERROR):
+                    errors[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(problems)
+                else:
+                    messages.error(request, " ".join(problems))
+        else:
+            messages.success(request, _saved_message(intervention, saved))
+            return redirect(_group_url(intervention))
+    placements = _placements(intervention)
+    days = _grid_days(intervention, new_day)
+    stored = {
+        (s.placement_id, s.date): s.typed
+        for s in CheckScore.objects.filter(placement__intervention=intervention, date__in=days)
+    }
+    absent = set(
+        Attendance.objects.filter(
+            session__intervention=intervention, session__date__in=days, present=False
+        ).values_list("placement_id", "session__date")
+    )
+    rows = []
+    for placement in placements:
+        if not any(logs.is_active_on(placement, day) for day in days):
+            continue
+        cells = []
+        for day in days:
+            key = (placement.pk, day)
+            cells.append(
+                {
+                    "day": day,
+                    "name": f"score-{placement.pk}-{day.isoformat()}",
+                    "was_name": f"was-{placement.pk}-{day.isoformat()}",
+                    "in_group": logs.is_active_on(placement, day),
+                    "absent": key in absent,
+                    "was": stored.get(key, ""),
+                    "value": posted.get(key, stored.get(key, "")),
+                }
+            )
+        rows.append({"placement": placement, "cells": cells, "error": errors.pop(placement.pk, "")})
+    return render(
+        request,
+        "interventions/progress/record.html",
+        {
+            "intervention": intervention,
+            "check": check,
+            "days": days,
+            "new_day": new_day,
+            "today": today,
+            "rows": rows,
+            "error_summary": [row["error"] for row in rows if row["error"]] + list(errors.values()),
+        },
+    )
+
+
+def _saved_message(intervention: Intervention, saved: services.ScoresSaved) -> str:
+    if not saved.changed:
+        return f"{intervention.name}: no scores changed."
+    parts = [
+        f"{n} {word}"
+        for n, word in ((saved.created, "new"), (saved.updated, "corrected"), (saved.deleted, "cleared"))
+        if n
+    ]
+    return f"{intervention.name}: scores saved ({', '.join(parts)})."
+
+
+# --- Acknowledging a decision ------------------------------------------------------------------------------------
+
+
+@role_required(*INTERVENTION_EDITORS)
+def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge an off-track (or raise-the-goal) decision with what was changed, kept in the pupil's record."""
+    placement = get_object_or_404(
+        Placement.objects.filter(intervention__school=request.school).select_related(
+            "pupil", "pupil__registration_group", "intervention"
+        ),
+        pk=pk,
+    )
+    progress = progress_for([placement]).get(placement.pk)
+    if progress is None:
+        raise Http404("This group has no progress check")
+    today = timezone.localdate()
+    suggested = CheckChange.GOAL if progress.decision == rules.Decision.RAISE_GOAL else None
+    form = ReviewForm(request.POST or None, initial={"changed_on": today, "change": suggested})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record(
+                progress=progress,
+                change=form.cleaned_data["change"],
+                note=form.cleaned_data["note"],
+                changed_on=form.cleaned_data["changed_on"],
+                new_target=form.cleaned_data["new_target"],
+                by=request.user,
+                today=today,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(key if key in form.fields else None, error)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{placement.pupil.full_name}: the change is recorded. Checks after "
+                f"{form.cleaned_data['changed_on']:%d/%m/%Y} are judged afresh.",
+            )
+            return redirect(_group_url(placement.intervention))
+    return render(
+        request,
+        "interventions/progress/review.html",
+        {"placement": placement, "progress": progress, "form": form, "thresholds": rules.THRESHOLDS},
+    )
+
+
+# --- Importing a file of scores ---------------------------------------------------------------------------------
+
+
+def _recent_imports(request: HttpRequest) -> Iterable[DataImport]:
+    return (
+        DataImport.objects.filter(school=request.school, kind=ImportKind.CHECKS)
+        .defer("content")
+        .select_related("uploaded_by")[:10]
+    )
+
+
+@role_required(*IMPORTERS)
+def checks_import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX file of scores (UPN, Intervention, Date, Score); the next page previews it."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = "File of scores"
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = import_record_create(
+            school=request.school,
+            by=request.user,
+            filename=Path(upload.name).name,
+            content=upload.read(),
+            kind=ImportKind.CHECKS,
+        )
+        return redirect("interventions:checks_import_preview", pk=record.pk)
+    groups = (
+        Intervention.objects.filter(school=request.school, progress_check__isnull=False)
+        .filter(Q(status__in=["running", "completed", "stopped"]))
+        .select_related("progress_check")
+        .order_by("-start_date", "name")[:50]
+    )
+    return render(
+        request,
+        "interventions/progress/import_upload.html",
+        {
+            "form": form,
+            "columns": importing.recognised_columns(),
+            "groups": groups,
+            "recent": _recent_imports(request),
+        },
+    )
+
+
+@role_required(*IMPORTERS)
+def checks_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the held file would do (read again each time); confirm writes it all, or nothing when any row is
+    rejected; cancel drops it."""
+    record = (
+        DataImport.objects.filter(pk=pk, school=request.school, kind=ImportKind.CHECKS)
+        .select_related("school", "uploaded_by")
+        .first()
+    )
+    if record is None:
+        raise Http404("No such import")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "confirm":
+            try:
+                result = services.checks_record_apply(record=record, by=request.user)
+            except ImportClosed as exc:
+                messages.error(request, f"{exc} Nothing was changed.")
+            else:
+                if result.written:
+                    messages.success(request, f"{record.filename} imported: {result.summary()}.")
+                else:
+                    messages.error(
+                        request, f"{record.filename} was not imported: nothing was changed. Fix the rows below."
+                    )
+            return redirect("interventions:checks_import_preview", pk=record.pk)
+        if action == "cancel":
+            try:
+                import_record_cancel(record=record)
+            except ImportClosed as exc:
+                messages.error(request, str(exc))
+                return redirect("interventions:checks_import_preview", pk=record.pk)
+            messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
+            return redirect("interventions:checks_import")
+        return HttpResponseBadRequest("Choose confirm or cancel.")
+    result = services.checks_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
+    return render(
+        request,
+        "interventions/progress/import_preview.html",
+        {
+            "record": record,
+            "result": result,
+            "can_apply": result is not None and not result.file_errors and not result.errors and result.row_count,
+            "columns_found": [(importing.LABELS[name], header) for name, header in result.columns.items()]
+            if result
+            else [],
+        },
+    )
+
+
+def group_section(request: HttpRequest, intervention: Intervention, placements: list[Placement]) -> dict:
+    """What the group's page shows about progress checks (four queries): for ``intervention_detail``."""
+    progress = group_progress(intervention, placements)
+    runs_it = intervention.lead_id == request.user.pk or any(
+        member.user_id == request.user.pk for member in intervention.staff.all()
+    )
+    return {
+        "progress": progress,
+        "can_setup": request.role in INTERVENTION_EDITORS,
+        "can_record": progress.check is not None
+        and (request.role == Role.SENCO or (request.role in SESSION_LOGGERS and runs_it)),
+        "can_import": request.role in IMPORTERS,
+        "can_review": request.role in INTERVENTION_EDITORS,
+        "thresholds": rules.THRESHOLDS,
+    }
