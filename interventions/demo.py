@@ -111,6 +111,7 @@ from .models import (
     Training,
     Wave,
 )
+from .progress.demo import CheckSummary, checks_create, checks_delete
 
 BATCH_SIZE = 2000
 UPDATE_BATCH_SIZE = 500
@@ -789,6 +790,7 @@ class InterventionSummary:
     reviews: int = 0
     raised_results: int = 0
     designs: dict[int, str] = field(default_factory=dict)
+    progress: CheckSummary = field(default_factory=CheckSummary)  # progress checks (interventions.progress.demo)
 
     @property
     def total(self) -> int:
@@ -806,7 +808,8 @@ class InterventionSummary:
             f"{self.total:,} interventions ({waves}; {statuses}), {self.placements:,} placements, "
             f"{self.sessions:,} sessions logged with {self.attendance:,} attendance marks, {self.plans:,} support "
             f"plans with {self.reviews:,} reviews; {self.raised_results:,} later results raised for the groups "
-            "designed to work."
+            f"designed to work; {self.progress.checks} groups with a weekly progress check ({self.progress.scores:,} "
+            "scores)."
         )
 
 
@@ -1814,6 +1817,14 @@ def interventions_create(*, frame: DemoFrame, roll: RollSummary, today: dt.date)
         builder.wave_1()
         builder.save()
         builder.support_plans()
+        if key == PRIMARY:
+            summary.progress = checks_create(
+                school=builder.school,
+                seed=frame.seed,
+                today=today,
+                senco=builder.senco,
+                favoured=[pupil.pk for pupil in roll.parent_children],
+            )
     return summary
 
 
@@ -1822,6 +1833,7 @@ def interventions_delete(*, schools: list[School]) -> None:
     """Delete these schools' provision: attendance, sessions, placements, support plans, interventions,
     training, staff rates and their own programmes, leaf tables first so that no delete has to walk a cascade
     (and a school's own programme is no longer protected by interventions that use it)."""
+    checks_delete(schools=schools)
     Attendance.objects.filter(session__intervention__school__in=schools).delete()
     Session.objects.filter(intervention__school__in=schools).delete()
     PlanReview.objects.filter(plan__pupil__school__in=schools).delete()
