@@ -115,8 +115,13 @@ class PlaceProgress:
         return rows
 
     @property
+    def is_current(self) -> bool:
+        """Still in a group that is still running (or about to): a decision can still be acted on."""
+        return self.placement.is_active and self.placement.intervention.status in (Status.PLANNED, Status.RUNNING)
+
+    @property
     def can_acknowledge(self) -> bool:
-        return self.decision in (rules.Decision.OFF_TRACK, rules.Decision.RAISE_GOAL) and self.placement.is_active
+        return self.decision in (rules.Decision.OFF_TRACK, rules.Decision.RAISE_GOAL) and self.is_current
 
 
 def progress_for(
@@ -186,7 +191,8 @@ class GroupProgress:
 
     @property
     def off_track(self) -> list[PlaceProgress]:
-        return [p for p in self.places if p.decision == rules.Decision.OFF_TRACK]
+        """Pupils still in the running group whose checks say "change something now"."""
+        return [p for p in self.places if p.decision == rules.Decision.OFF_TRACK and p.is_current]
 
     @property
     def counts(self) -> Counter:

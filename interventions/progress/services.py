@@ -505,6 +505,8 @@ def review_record(
     errors: dict[str, list[str]] = {}
     if judgement.decision not in (rules.Decision.OFF_TRACK, rules.Decision.RAISE_GOAL):
         raise ValidationError(f"There is no decision to act on: the checks say {judgement.label.lower()}.")
+    if not progress.is_current:
+        raise ValidationError("There is no decision to act on: the pupil has left the group, or it has ended.")
     if change not in CheckChange.values:
         errors["change"] = ["Choose what was changed."]
     if not note.strip():

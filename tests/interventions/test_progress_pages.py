@@ -543,3 +543,16 @@ def test_the_session_log_with_score_boxes_queries_do_not_grow(client, world, dja
         data[f"check-{placement.pk}"], data[f"check-was-{placement.pk}"] = "12", ""
     response = client.post(url, data)
     assert response.status_code == 302 and CheckScore.objects.count() == pupils
+
+
+def test_a_pupil_who_left_or_a_finished_group_is_not_listed_to_act_on(client, world, group):
+    client.force_login(world.users["senco"])
+    Placement.objects.filter(pk=group.ava.pk).update(exit_date=TODAY, exit_reason="moved")
+    page = client.get(reverse("interventions:detail", args=[group.pk])).content.decode()
+    assert "Change something now" not in page and "Off track" in page  # the card stays, the call to act goes
+    assert "change something now" not in client.get(reverse("reports:home")).content.decode()
+    response = client.post(
+        reverse("interventions:checks_review", args=[group.ava.pk]),
+        {"change": "dosage", "note": "x", "changed_on": TODAY.isoformat()},
+    )
+    assert "has left the group" in response.content.decode() and not CheckReview.objects.exists()
