@@ -15,7 +15,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,15 +103,19 @@ def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
         goal = progress[placement.pk].goal if placement.pk in progress else None
         entry, target = goals_typed.get(
             placement.pk,
-            (rules.number(goal.entry_value, 3) if goal and goal.entry_value is not None else "",
-             rules.number(goal.target_value, 3) if goal and goal.target_value is not None else ""),
-        )  # fmt: skip
+            (_box(goal.entry_value) if goal else "", _box(goal.target_value) if goal else ""),
+        )
         rows.append({"placement": placement, "entry": entry, "target": target, "error": problems.get(placement.pk, "")})
     return render(
         request,
         "interventions/progress/setup.html",
         {"intervention": intervention, "form": form, "check": check, "rows": rows, "thresholds": rules.THRESHOLDS},
     )
+
+
+def _box(value: float | None) -> str:
+    """A stored number as it goes back into a box: 12, 12.5 (a plain minus sign, which a browser can post back)."""
+    return "" if value is None else f"{value:g}"
 
 
 # --- The group's grid of scores ------------------------------------------------------------------------------------
@@ -299,7 +302,6 @@ def checks_import_upload(request: HttpRequest) -> HttpResponse:
         return redirect("interventions:checks_import_preview", pk=record.pk)
     groups = (
         Intervention.objects.filter(school=request.school, progress_check__isnull=False)
-        .filter(Q(status__in=["running", "completed", "stopped"]))
         .select_related("progress_check")
         .order_by("-start_date", "name")[:50]
     )

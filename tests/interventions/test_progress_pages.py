@@ -108,6 +108,8 @@ def test_the_senco_sets_up_a_check_and_targets(client, world):
 def test_setup_refuses_bad_values_and_keeps_what_was_typed(client, world, group):
     client.force_login(world.users["senco"])
     url = reverse("interventions:checks_setup", args=[group.pk])
+    page = client.get(url).content.decode()
+    assert f'name="target-{group.ava.pk}" value="32"' in page and 'value="200"' in page  # what is stored, to edit
     data = {"name": "Words", "unit": "words", "direction": "higher", "min_value": "0", "max_value": "200"}
     response = client.post(url, {**data, f"target-{group.ava.pk}": "lots", f"entry-{group.ben.pk}": "999"})
     page = response.content.decode()
