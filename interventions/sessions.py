@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from provision.figures import figures_changed
+
 from .models import AbsenceReason, Attendance, Intervention, InterventionStaff, Placement, Session, Status
 
 STEPS: tuple[str, ...] = ("remember", "model", "try", "apply", "secure", "review")
@@ -221,4 +223,6 @@ def _attendance_write(
 def session_delete(*, session: Session, by) -> None:
     """Remove a session logged in error, with its attendance (``by`` is who asked, for when sessions keep an
     audit trail)."""
+    school_id = Intervention.objects.filter(pk=session.intervention_id).values_list("school_id", flat=True).first()
     session.delete()
+    figures_changed(school_id)  # attendance goes with it, unsignalled (reports.invalidation)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from provision.figures import figures_changed
 from provision.models import Role, School
 
 from . import scales
@@ -106,6 +107,8 @@ def results_save(
     Result.objects.bulk_update(to_update, ["value", "typed", "entered_by", "updated_at"])
     if to_delete:
         Result.objects.filter(pk__in=to_delete).delete()
+    if to_create or to_update or to_delete:
+        figures_changed(assessments[0].school_id)  # bulk writes send no signals (reports.invalidation)
     outcome.saved = len(to_create) + len(to_update)
     outcome.deleted = len(to_delete)
     return outcome

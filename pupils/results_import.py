@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from provision.figures import figures_changed
 from provision.models import School
 
 from .models import Assessment, DataImport, ImportKind, Pupil, Result
@@ -210,6 +211,7 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     _fill_samples(result, parsed, created_sample, updated_sample)
     if to_write and not dry_run:
         _write(to_write, by_id=getattr(by, "pk", None))
+        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
     return result
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from provision.figures import figures_changed
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
@@ -324,6 +325,7 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     )
     if not dry_run:
         _write(result, new_classes)
+        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
 

@@ -1,0 +1,122 @@
+"""Cached figures: the results of heavy reads (the dashboard, impact evaluation, who needs support), kept in the
+cache per school and thrown away when what they were computed from changes.
+
+    board = figures.cached("dashboard", schools=[school], key=(period, subject), compute=lambda: build(...))
+
+A cached value's key holds each school's :class:`~provision.models.FiguresVersion` token (one query for all the
+schools), so a new token makes every figure of that school stale at once; stale entries are never read again
+and expire with the cache's timeout. ``figures_changed(school_id)`` gives new tokens once the current
+transaction commits (so a page computing meanwhile cannot cache old data under the new token). Which writes
+call it is said in one place, ``reports.invalidation``.
+
+The cache is Redis when ``REDIS_URL`` is set (shared by every worker and server) and local memory otherwise.
+Keys also carry ``FIGURES_SCHEMA``: bump it when the shape of a cached value changes, so that servers running
+the new code never read values pickled by the old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import FiguresVersion, School
+
+T = TypeVar("T")
+FIGURES_SCHEMA = 1
+
+
+def _ids(schools: Iterable[School | int] | School | int) -> list[int]:
+    if isinstance(schools, School | int):
+        schools = [schools]
+    return sorted({school if isinstance(school, int) else school.pk for school in schools})
+
+
+def school_tokens(schools: Iterable[School | int] | School | int) -> dict[int, str]:
+    """Each school's current figures token (one query; a school seen for the first time gets one)."""
+    ids = _ids(schools)
+    tokens = dict(FiguresVersion.objects.filter(school_id__in=ids).values_list("school_id", "token"))
+    missing = [pk for pk in ids if pk not in tokens]
+    if missing:
+        now = timezone.now()
+        rows = [FiguresVersion(school_id=pk, token=secrets.token_hex(16), changed_at=now) for pk in missing]
+        try:
+            with transaction.atomic():
+                FiguresVersion.objects.bulk_create(rows, ignore_conflicts=True)
+        except IntegrityError:  # the school itself is gone (deleted meanwhile): nothing to cache for it
+            pass
+        tokens.update(FiguresVersion.objects.filter(school_id__in=missing).values_list("school_id", "token"))
+        for pk in missing:
+            tokens.setdefault(pk, "gone")
+    return tokens
+
+
+def cache_key(name: str, schools: Iterable[School | int] | School | int, key: object = ()) -> str:
+    """The cache key of figure ``name`` for ``schools`` as their data stands now, and ``key`` (its filters)."""
+    tokens = school_tokens(schools)
+    text = repr((FIGURES_SCHEMA, name, sorted(tokens.items()), key))
+    return f"figures:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def cached(
+    name: str,
+    *,
+    schools: Iterable[School | int] | School | int,
+    key: object = (),
+    compute: Callable[[], T],
+    timeout: int | None = None,
+) -> T:
+    """``compute()``, or what it gave last time for the same schools, data and ``key``.
+
+    ``key`` must say everything else the value depends on (period, filters, today's date when it matters) and
+    have a stable ``repr``. The value must pickle (Redis) or not be changed by its readers (local memory).
+    """
+    full_key = cache_key(name, schools, key)
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout if timeout is not None else settings.CACHE_TIMEOUT)
+    return value
+
+
+def figures_changed(*school_ids: int | None) -> None:
+    """Mark the figures of these schools stale once the current transaction commits (at once outside one).
+
+    Several changes in one transaction (or savepoint) give one new token per school: the pending ids ride on
+    one on-commit callback, which Django drops, with them, if that savepoint rolls back.
+    """
+    ids = {pk for pk in school_ids if pk is not None}
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump(ids)
+        return
+    here = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Bump) and savepoints == here:
+            callback.ids |= ids
+            return
+    transaction.on_commit(_Bump(ids))
+
+
+class _Bump:
+    """An on-commit callback giving new tokens to the schools collected in ``ids``."""
+
+    def __init__(self, ids: set[int]) -> None:
+        self.ids = set(ids)
+
+    def __call__(self) -> None:
+        _bump(self.ids)
+
+
+def _bump(ids: set[int]) -> None:
+    now = timezone.now()
+    for pk in sorted(ids):
+        FiguresVersion.objects.filter(school_id=pk).update(token=secrets.token_hex(16), changed_at=now)
