@@ -6,8 +6,9 @@ cache per school and thrown away when what they were computed from changes.
 A cached value's key holds each school's :class:`~provision.models.FiguresVersion` token (one query for all the
 schools), so a new token makes every figure of that school stale at once; stale entries are never read again
 and expire with the cache's timeout. ``figures_changed(school_id)`` gives new tokens once the current
-transaction commits (so a page computing meanwhile cannot cache old data under the new token). Which writes
-call it is said in one place, ``reports.invalidation``.
+transaction commits (so a page computing meanwhile cannot cache old data under the new token); until then the
+transaction that made the change computes those schools' figures afresh and caches none, so it always sees its
+own writes. Which writes call it is said in one place, ``reports.invalidation``.
 
 The cache is Redis when ``REDIS_URL`` is set (shared by every worker and server) and local memory otherwise.
 Keys also carry ``FIGURES_SCHEMA``: bump it when the shape of a cached value changes, so that servers running
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
 from typing import TypeVar
 
 from django.conf import settings
@@ -77,6 +79,9 @@ def cached(
     ``key`` must say everything else the value depends on (period, filters, today's date when it matters) and
     have a stable ``repr``. The value must pickle (Redis) or not be changed by its readers (local memory).
     """
+    if uncommitted_changes() & set(_ids(schools)):
+        # This transaction changed their data and has not committed: its figures are its own, not for the cache.
+        return compute()
     full_key = cache_key(name, schools, key)
     value = cache.get(full_key)
     if value is None:
@@ -100,10 +105,22 @@ def figures_changed(*school_ids: int | None) -> None:
         return
     here = set(connection.savepoint_ids)
     for savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _Bump) and savepoints == here:
+        if isinstance(callback, _Bump) and not callback.done and savepoints == here:
             callback.ids |= ids
             return
     transaction.on_commit(_Bump(ids))
+
+
+def uncommitted_changes() -> set[int]:
+    """The schools whose data the current transaction has changed and not yet committed."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return set()
+    changed: set[int] = set()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Bump) and not callback.done:
+            changed |= callback.ids
+    return changed
 
 
 class _Bump:
@@ -111,8 +128,10 @@ class _Bump:
 
     def __init__(self, ids: set[int]) -> None:
         self.ids = set(ids)
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         _bump(self.ids)
 
 
@@ -120,3 +139,28 @@ def _bump(ids: set[int]) -> None:
     now = timezone.now()
     for pk in sorted(ids):
         FiguresVersion.objects.filter(school_id=pk).update(token=secrets.token_hex(16), changed_at=now)
+
+
+def cached_figures(
+    name: str,
+    *,
+    schools: Callable[..., Iterable[School | int] | School | int],
+    key: Callable[..., object],
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorate a selector so that its value is :func:`cached` per school: ``schools(*args, **kwargs)`` names the
+    schools whose data it reads and ``key(*args, **kwargs)`` everything else it depends on. The undecorated
+    function stays reachable as ``.uncached``. Arguments that are one-pass iterators are made lists first, so
+    that the key and the call see the same values."""
+
+    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        @wraps(func)
+        def wrapper(*args, **kwargs) -> T:
+            kwargs = {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
+            return cached(
+                name, schools=schools(*args, **kwargs), key=key(*args, **kwargs), compute=lambda: func(*args, **kwargs)
+            )
+
+        wrapper.uncached = func  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -180,7 +180,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # and columns read from a file, and for an .xlsx (a zip of XML) the size it unpacks to and how far it may be
 # compressed, checked before anything is unpacked, so that a zip bomb is refused at once.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
-IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 # Files up to this size are read inside the upload request; larger ones by a background task with a progress

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from provision.figures import cached_figures
 from provision.models import School
+from pupils import identification
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Assessment, Pupil, Result
 
@@ -61,3 +66,43 @@ def assessments_by_id(school: School) -> dict[int, Assessment]:
         .select_related("subject", "scale")
         .prefetch_related("scale__bands")
     }
+
+
+@dataclass(frozen=True)
+class PupilFlags:
+    """The tracking pages' pupil filters: pupil premium, EAL, SEN (True/False, None for any), gender and year."""
+
+    pupil_premium: bool | None = None
+    eal: bool | None = None
+    sen: bool | None = None
+    gender: str | None = None
+    year_group: int | None = None
+
+    def apply(self, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+        if self.pupil_premium is not None:
+            pupils = pupils.filter(pupil_premium=self.pupil_premium)
+        if self.eal is not None:
+            pupils = pupils.filter(eal=self.eal)
+        if self.sen is True:
+            pupils = pupils.with_sen()
+        elif self.sen is False:
+            pupils = pupils.filter(sen_status="N")
+        if self.gender:
+            pupils = pupils.filter(gender=self.gender)
+        if self.year_group is not None:
+            pupils = pupils.filter(year_group=self.year_group)
+        return pupils
+
+
+# Cached per school until its results or pupils change (provision.figures); today's date is in the key because
+# who is on roll is read against it.
+@cached_figures(
+    "identification",
+    schools=lambda school, flags: school,
+    key=lambda school, flags: (flags, timezone.localdate()),
+)
+def flagged_pupils(school: School, flags: PupilFlags) -> pd.DataFrame:
+    """``pupils.identification.identify`` over the results of the school's pupils on roll that match ``flags``:
+    one row per pupil and subject with a reason for concern."""
+    pupils = flags.apply(Pupil.objects.filter(school=school).on_roll())
+    return identification.identify(results_frame(school=school, pupils=pupils))

@@ -28,25 +28,26 @@ from pupils.reference import age_in_months
 from pupils.selectors import get_pupil_for_user
 
 from . import charts
-from .selectors import assessments_by_id, results_frame
+from .selectors import PupilFlags, assessments_by_id, flagged_pupils, results_frame
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
 ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
 
-def _flag_filters(request: HttpRequest, pupils):
+def _flags(request: HttpRequest, year_group: int | None = None) -> PupilFlags:
     """Pupil premium, SEN, EAL and gender filters shared by the tracking pages."""
-    for param, field in (("pp", "pupil_premium"), ("eal", "eal")):
-        if request.GET.get(param) in YES_NO:
-            pupils = pupils.filter(**{field: YES_NO[request.GET[param]]})
-    if request.GET.get("sen") == "yes":
-        pupils = pupils.with_sen()
-    elif request.GET.get("sen") == "no":
-        pupils = pupils.filter(sen_status="N")
-    if request.GET.get("gender") in Gender.values:
-        pupils = pupils.filter(gender=request.GET["gender"])
-    return pupils
+    return PupilFlags(
+        pupil_premium=YES_NO.get(request.GET.get("pp", "")),
+        eal=YES_NO.get(request.GET.get("eal", "")),
+        sen=YES_NO.get(request.GET.get("sen", "")),
+        gender=request.GET.get("gender") if request.GET.get("gender") in Gender.values else None,
+        year_group=year_group,
+    )
+
+
+def _flag_filters(request: HttpRequest, pupils):
+    return _flags(request).apply(pupils)
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -81,10 +82,7 @@ def identification(request: HttpRequest) -> HttpResponse:
     subjects = list(Subject.objects.filter(school=school))
     year = _int_param(request, "year")
     group = request.GET.get("group") if request.GET.get("group") in ("support", "more_able") else "support"
-    pupils = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
-    if year is not None:
-        pupils = pupils.filter(year_group=year)
-    flagged = ident.identify(results_frame(school=school, pupils=pupils))
+    flagged = flagged_pupils(school, _flags(request, year))
     flagged = flagged[flagged["group"] == group]
     counts = flagged["subject_id"].value_counts().to_dict()
     subject_id = _int_param(request, "subject")

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from provision import figures
 from provision.access import IMPACT_VIEWERS, role_required, schools_for
 from provision.models import AcademicYear, School, Term
 from pupils.models import Subject
@@ -90,6 +91,25 @@ class Selection:
     def dated(self) -> list[tuple[str, Period]]:
         """(school name, its dates) for each school shown."""
         return [(school.name, self.periods[school.pk]) for school in self.schools]
+
+    def figures_key(self) -> tuple:
+        """Everything besides the schools' data that the dashboard's figures depend on (the cache key)."""
+        return (
+            self.anchor.pk,
+            [s.pk for s in self.schools],
+            self.side_by_side,
+            self.term.pk if self.term else None,
+            self.year.pk,
+            self.label,
+            sorted((pk, p.start, p.end) for pk, p in self.periods.items()),
+            self.subject,
+            sorted(self.subject_ids.items()),
+            self.gap_subject,
+            sorted(self.gap_subject_ids.items()),
+            self.show_costs,
+            self.today,
+            sorted(self.quiet_since.items()),
+        )
 
     @property
     def query(self) -> str:
@@ -435,6 +455,19 @@ CHART_TITLES = {"wave": "Pupils in provision by wave", "year": "By year group", 
 
 
 def build(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
+    """:func:`compute`, cached per school until the data it reads changes (``provision.figures``): a repeat visit
+    costs the cache read and the template. The board keeps the reader's own selection (its menus are theirs)."""
+    board = figures.cached(
+        "dashboard",
+        schools=selection.schools,
+        key=(selection.figures_key(), with_charts, for_governors),
+        compute=lambda: compute(selection, with_charts=with_charts, for_governors=for_governors),
+    )
+    board.selection = selection
+    return board
+
+
+def compute(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
     """Everything the dashboard and the governors' report show, for the selection: the selectors' frames, the
     evaluation, ``reports.dashboard``'s arithmetic, then rows and charts ready to show. ``for_governors`` leaves
     out of the gap chart the assessment points where either group has fewer than 5 pupils (a percentage of 3
