@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -107,13 +108,19 @@ def pupil_new(request: HttpRequest) -> HttpResponse:
 @role_required(*PUPIL_EDITORS)
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, PUPIL_EDITORS, school=request.school)
-    form = PupilForm(
-        request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{pupil.full_name}'s details saved.")
-        return redirect(pupil)
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked and read afresh: the form compares what it was opened with against the pupil as saved now
+            # (provision.concurrency), and nobody can save between that check and this save.
+            Pupil.objects.select_for_update().filter(pk=pupil.pk).exists()
+            pupil.refresh_from_db()
+        form = PupilForm(
+            request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, f"{pupil.full_name}'s details saved.")
+            return redirect(pupil)
     return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
 
 
