@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware: picks the page language from the browser (see LANGUAGES).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Drops NUL and other control characters from query strings and form fields before any view sees them.
+    "provision.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

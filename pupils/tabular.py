@@ -82,7 +82,12 @@ class CellProblem(Exception):
 
 # --- Headers and cells --------------------------------------------------------------------------------
 
-INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+# Invisible characters, and control characters other than tab and line breaks (no one types them; they break
+# the database, charts and Excel files downstream): dropped from every cell.
+INVISIBLE = dict.fromkeys(
+    [*map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), *range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F],
+    None,
+)
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"})
 # Excel's trick for keeping leading zeros in a CSV: ="0123".
 _EXCEL_TEXT = re.compile(r'^="(.*)"$')

@@ -5,6 +5,8 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        from . import invalidation
+        # The charts' shared matplotlib settings (Agg, and "$" drawn as text) hold for every chart module,
+        # whichever is imported first.
+        from . import charts, invalidation  # noqa: F401
 
         invalidation.connect()
