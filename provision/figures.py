@@ -90,6 +90,13 @@ def cached(
     return value
 
 
+def peek(name: str, *, schools: Iterable[School | int] | School | int, key: object = ()) -> object | None:
+    """The cached value :func:`cached` would return, or None when it would have to compute it."""
+    if uncommitted_changes() & set(_ids(schools)):
+        return None
+    return cache.get(cache_key(name, schools, key))
+
+
 def figures_changed(*school_ids: int | None) -> None:
     """Mark the figures of these schools stale once the current transaction commits (at once outside one).
 

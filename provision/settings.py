@@ -274,6 +274,9 @@ if not TASKS_INLINE and not REDIS_URL:
 TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 30 * 60)
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS}}
 RQ_SHOW_ADMIN_LINK = False
+# A trust's dashboard showing this many schools side by side is worked out by a background task when its figures
+# are not cached yet (with a queue; inline, the request does it).
+DASHBOARD_BACKGROUND_SCHOOLS = env_int("DASHBOARD_BACKGROUND_SCHOOLS", 4)
 
 LOGGING = {
     "version": 1,

@@ -36,10 +36,18 @@ def runs_inline() -> bool:
     return settings.TASKS_INLINE
 
 
-def _queue():
-    import django_rq
+_connections: dict[str, object] = {}
 
-    return django_rq.get_queue("default")
+
+def _queue():
+    """The "default" queue in the Redis of ``REDIS_URL`` (the queue ``manage.py rqworker default`` serves)."""
+    import redis
+    from rq import Queue
+
+    url = settings.REDIS_URL
+    if url not in _connections:
+        _connections[url] = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return Queue("default", connection=_connections[url], default_timeout=settings.TASK_TIMEOUT_SECONDS)
 
 
 def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None, description: str = "", **kwargs) -> bool:
