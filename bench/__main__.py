@@ -58,6 +58,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this measurement (repeatable)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="the Redis the load test's servers share (default: REDIS_URL, else redis://127.0.0.1:6379/0 if it "
+        "answers, else none)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -96,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         call_command("migrate", verbosity=0)
         bench = Bench(pupils=args.pupils, seed=args.seed, school_pupils=args.school_pupils, today=args.today)
+        bench.redis = args.redis
         results = []
         for name in names:
             result = run(bench, MEASUREMENTS[name], args.repeat)

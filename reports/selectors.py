@@ -103,6 +103,16 @@ class PupilFlags:
 )
 def flagged_pupils(school: School, flags: PupilFlags) -> pd.DataFrame:
     """``pupils.identification.identify`` over the results of the school's pupils on roll that match ``flags``:
-    one row per pupil and subject with a reason for concern."""
+    one row per pupil and subject with a reason for concern, with the pupil's ``year_group`` and ``sort_name``
+    (surname, forename) so that a page of the list can be ordered without loading every pupil on it."""
     pupils = flags.apply(Pupil.objects.filter(school=school).on_roll())
-    return identification.identify(results_frame(school=school, pupils=pupils))
+    flagged = identification.identify(results_frame(school=school, pupils=pupils))
+    names = {
+        p.pk: (p.year_group, p.sorting_name.casefold())
+        for p in pupils.only(
+            "pk", "year_group", "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name"
+        )  # fmt: skip
+    }
+    flagged["year_group"] = [names.get(pk, (0, ""))[0] for pk in flagged["pupil_id"]]
+    flagged["sort_name"] = [names.get(pk, (0, ""))[1] for pk in flagged["pupil_id"]]
+    return flagged

@@ -88,15 +88,15 @@ def identification(request: HttpRequest) -> HttpResponse:
     subject_id = _int_param(request, "subject")
     if subject_id not in {s.pk for s in subjects}:
         subject_id = next((s.pk for s in subjects if counts.get(s.pk)), subjects[0].pk if subjects else None)
-    chosen = flagged[flagged["subject_id"] == subject_id]
+    chosen = flagged[flagged["subject_id"] == subject_id].sort_values(["year_group", "sort_name", "pupil_id"])
+    page = Paginator(list(chosen.itertuples(index=False)), IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the page's pupils are loaded (the order came with the cached figures).
     pupil_rows = {
-        p.pk: p for p in Pupil.objects.filter(pk__in=chosen["pupil_id"].tolist()).select_related("registration_group")
+        p.pk: p
+        for p in Pupil.objects.filter(pk__in=[r.pupil_id for r in page.object_list]).select_related(
+            "registration_group"
+        )
     }
-    ordered = sorted(
-        chosen.itertuples(index=False),
-        key=lambda r: (pupil_rows[r.pupil_id].year_group, pupil_rows[r.pupil_id].sorting_name),
-    )
-    page = Paginator(ordered, IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     assessments = assessments_by_id(school)
     rows = []
     for row in page.object_list:
