@@ -153,7 +153,9 @@ def _optional_url(name: str, *args) -> str | None:
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str | None:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+    """``value`` when it is a path on this site ("/pupils/?q=x"); anything else (another site, or a word that
+    ``redirect`` would try to read as a view's name) is None."""
+    if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
     return None
 

@@ -169,3 +169,14 @@ def test_no_input_gives_a_500(world, name, data):
                     upload.seek(0)
             response = client.post(url, body)
         assert response.status_code < 500, f"{actor} {method.upper()} {url} {fields!r:.500}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["provision:switch_school", "interventions:add_from_identification"])
+@pytest.mark.parametrize("next_value", [":", "ab", "reports:home", "//evil.example/", "https://evil.example/"])
+def test_a_next_that_is_not_a_path_here_goes_to_a_safe_page(client, world, name, next_value):
+    """Found by the test above: a "next" without a slash was looked up as a view's name (a 500)."""
+    client.force_login(world.users["senco"])
+    response = client.post(reverse(name), {"next": next_value, "school": world.school.pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/") and not response["Location"].startswith("//")
