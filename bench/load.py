@@ -269,6 +269,12 @@ def run_load(*, accounts: list[dict], left_out: list[str], redis_url: str, secon
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        if redis_url:  # leave the bench's Redis as it was found
+            import redis
+
+            connection = redis.Redis.from_url(redis_url)
+            for key in connection.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*", count=1000):
+                connection.delete(key)
     total = next(row for row in rows if row["Name"] == "Aggregated")
     login = next((row for row in rows if row["Name"] == "login"), None)
     pages = [row for row in rows if row["Name"] not in ("Aggregated",)]

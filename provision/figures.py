@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import TypeVar
@@ -32,6 +33,8 @@ from .models import FiguresVersion, School
 
 T = TypeVar("T")
 FIGURES_SCHEMA = 1
+# Longest a page waits for another process already working out the same figure before working it out itself.
+COMPUTE_LOCK_SECONDS = 30
 
 
 def _ids(schools: Iterable[School | int] | School | int) -> list[int]:
@@ -84,9 +87,26 @@ def cached(
         return compute()
     full_key = cache_key(name, schools, key)
     value = cache.get(full_key)
-    if value is None:
+    if value is not None:
+        return value
+    # One computes, the others wait for it: when a change makes a figure stale, the ten leaders who open the
+    # dashboard in the next second must not all work it out at once (with Redis, across every server).
+    lock = f"{full_key}:computing"
+    if not cache.add(lock, 1, COMPUTE_LOCK_SECONDS):
+        waited = 0.0
+        while waited < COMPUTE_LOCK_SECONDS:
+            time.sleep(0.05)
+            waited += 0.05
+            value = cache.get(full_key)
+            if value is not None:
+                return value
+            if cache.get(lock) is None:  # the one computing gave up (or died): compute it here
+                break
+    try:
         value = compute()
         cache.set(full_key, value, timeout if timeout is not None else settings.CACHE_TIMEOUT)
+    finally:
+        cache.delete(lock)
     return value
 
 

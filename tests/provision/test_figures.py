@@ -146,3 +146,24 @@ def test_dashboard_repeat_visit_reads_the_cache_and_a_new_placement_shows(client
     f.PlacementFactory(intervention=placed["intervention"], pupil=world.pupils[1])
     committed()
     assert client.get(url).context["board"].headline["pupils"] == 2
+
+
+@pytest.mark.django_db
+def test_while_one_process_works_a_figure_out_the_others_wait_for_it(world, committed, monkeypatch):
+    committed()
+    key = figures.cache_key("slow", world.school, ())
+    cache.add(f"{key}:computing", 1, 30)  # another process is working it out
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            cache.set(key, "theirs")  # ... and finishes
+
+    monkeypatch.setattr(figures.time, "sleep", sleep)
+    assert figures.cached("slow", schools=world.school, compute=lambda: "mine") == "theirs"
+    # If the one computing gives up (its lock goes), the page works it out itself.
+    cache.delete(key)
+    cache.delete(f"{key}:computing")
+    assert figures.cached("slow", schools=world.school, compute=lambda: "mine") == "mine"
+    assert cache.get(f"{key}:computing") is None
