@@ -58,14 +58,13 @@ def results_frame(
     return frame[RESULT_COLUMNS]
 
 
-def assessments_by_id(school: School) -> dict[int, Assessment]:
-    """The school's assessments with subject, scale and bands, keyed by id (two queries)."""
-    return {
-        a.pk: a
-        for a in Assessment.objects.filter(school=school)
-        .select_related("subject", "scale")
-        .prefetch_related("scale__bands")
-    }
+def assessments_by_id(school: School, ids: set[int] | None = None) -> dict[int, Assessment]:
+    """The school's assessments (or those of them in ``ids``) with subject, scale and bands, keyed by id (two
+    queries)."""
+    assessments = Assessment.objects.filter(school=school)
+    if ids is not None:
+        assessments = assessments.filter(pk__in=ids)
+    return {a.pk: a for a in assessments.select_related("subject", "scale").prefetch_related("scale__bands")}
 
 
 @dataclass(frozen=True)

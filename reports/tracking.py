@@ -97,7 +97,7 @@ def identification(request: HttpRequest) -> HttpResponse:
             "registration_group"
         )
     }
-    assessments = assessments_by_id(school)
+    assessments = assessments_by_id(school, ids={row.latest_assessment_id for row in page.object_list})
     rows = []
     for row in page.object_list:
         latest = assessments[row.latest_assessment_id]
