@@ -12,6 +12,8 @@ locust's statistics, not from the bench's own timer):
 2. gunicorn (``GUNICORN_WORKERS`` x ``GUNICORN_THREADS``, gthread) on a free port of 127.0.0.1, with
    ``REDIS_URL`` set to the bench's Redis (``--redis``, default ``REDIS_URL`` or redis://127.0.0.1:6379/0 when
    it answers): the shared cache, sessions in cached_db. Without Redis it runs with the local memory cache.
+   Every account then opens each of its pages once through the server, untimed: the cached figures and charts
+   are warm, as they are through a school day (they are worked out again only when their data changes).
 3. locust, headless: ``LOAD_USERS`` users started ``LOAD_SPAWN_RATE`` a second, each signing in through the login
    form, then opening a page every 1-3 seconds, for ``LOAD_SECONDS``. Its CSV statistics give requests a
    second, the 50th, 95th and 99th percentiles over every request (sign-ins included) and the errors.
@@ -35,10 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LOAD_USERS = 50
-LOAD_SPAWN_RATE = 5
+LOAD_SPAWN_RATE = 2  # staff arriving over 25 seconds, not all signing in at the same moment
 LOAD_SECONDS = 60
 GUNICORN_WORKERS = 4
-GUNICORN_THREADS = 4
+GUNICORN_THREADS = 2
+PUPILS_PER_TEACHER = 2  # pupils of their own class whose progress a teacher opens
 # How many accounts of each role the 50 simulated staff use.
 LOAD_MIX = {"senco": 3, "leader": 7, "teacher": 32, "ta": 8}
 
@@ -94,8 +97,10 @@ def load_plan(school, summary) -> tuple[list[dict], list[str]]:
 
     users = get_user_model()
     members = {role: [] for role in LOAD_MIX}
+    # Staff of this school only (a trust leader's current school may be another one).
+    elsewhere = set(Membership.objects.exclude(school=school).values_list("user_id", flat=True))
     for membership in Membership.objects.filter(school=school).select_related("user").order_by("user__username"):
-        if membership.role in members:
+        if membership.role in members and membership.user_id not in elsewhere:
             members[membership.role].append(membership.user)
     password = make_password(DEMO_PASSWORD)
     for role, wanted in LOAD_MIX.items():
@@ -114,6 +119,12 @@ def load_plan(school, summary) -> tuple[list[dict], list[str]]:
     classes = {user_id: pk for pk, user_id in TeachingGroup.objects.filter(school=school).values_list("pk", "teachers")}
     runs = {row.user_id: row.intervention_id for row in InterventionStaff.objects.filter(intervention__in=running)}
 
+    class_pupils: dict[int, list[int]] = {}
+    for pk, group in (
+        Pupil.objects.filter(school=school).on_roll().order_by("pk").values_list("pk", "registration_group")
+    ):
+        class_pupils.setdefault(group, []).append(pk)
+
     def pages(role: str, user, n: int) -> list[tuple[str, str, int]]:
         pupil = pupils[n % len(pupils)]
         group = running[n % len(running)] if running else None
@@ -121,12 +132,16 @@ def load_plan(school, summary) -> tuple[list[dict], list[str]]:
                   ("pupil", reverse("pupils:detail", args=[pupil]), 3)]  # fmt: skip
         if role == Role.TEACHER:
             own = classes.get(user.pk)
-            return common + [
-                ("results grid", reverse("pupils:results_grid") + (f"?group={own}" if own else ""), 3),
-                ("tracking", reverse("reports:tracking"), 2),
-                ("pupil progress", reverse("reports:pupil_progress", args=[pupil]), 2),
-                ("SEN register", reverse("pupils:sen_register"), 1),
-            ]
+            mine = class_pupils.get(own, [pupil])[:PUPILS_PER_TEACHER]
+            return (
+                common
+                + [
+                    ("results grid", reverse("pupils:results_grid") + (f"?group={own}" if own else ""), 3),
+                    ("tracking", reverse("reports:tracking"), 2),
+                    ("SEN register", reverse("pupils:sen_register"), 1),
+                ]
+                + [("pupil progress", reverse("reports:pupil_progress", args=[pk]), 1) for pk in mine]
+            )
         if role == Role.TA:
             own = runs.get(user.pk, group)
             extra = [("session log", reverse("interventions:session_log", args=[own]), 2)] if own else []
@@ -180,6 +195,31 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
+def _warm(host: str, accounts: list[dict], password: str) -> None:
+    """Each account signs in and opens each of its pages once (four at a time), untimed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    def visit(account: dict) -> None:
+        with requests.Session() as session:
+            session.get(f"{host}/accounts/login/", timeout=120)
+            session.post(
+                f"{host}/accounts/login/",
+                {
+                    "username": account["username"],
+                    "password": password,
+                    "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+                },  # fmt: skip
+                timeout=120,
+            )
+            for page in account["pages"]:
+                session.get(f"{host}{page['url']}", timeout=120)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(visit, accounts))
+
+
 def run_load(*, accounts: list[dict], left_out: list[str], redis_url: str, seconds: int = LOAD_SECONDS) -> LoadResult:
     """Start gunicorn, run locust against it, stop both; return locust's figures."""
     from provision.demo import DEMO_PASSWORD
@@ -230,6 +270,7 @@ def run_load(*, accounts: list[dict], left_out: list[str], redis_url: str, secon
     )
     try:
         _wait_for(f"{host}/accounts/login/", server)
+        _warm(host, accounts, DEMO_PASSWORD)
         prefix = work / "locust"
         subprocess.run(
             [

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 import pandas as pd
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -72,6 +74,22 @@ def _band(value: float, expected: float | None, high: float | None) -> str:
     if expected is None:
         return "none"
     return "below" if value < expected else "expected"
+
+
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _progress_chart(spec: scales.ScaleSpec, **inputs) -> str:
+    """``charts.progress_chart(**inputs)``, from the cache when the same chart was drawn before. A chart is a
+    function of its inputs (and the scale, which formats its axis), so new results are a new key and nothing
+    stale is ever shown; drawing is most of the progress page's time."""
+    described = {name: value for name, value in inputs.items() if name != "value_format"}
+    key = "progress-chart:" + hashlib.sha256(repr((sorted(described.items()), spec)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = charts.progress_chart(**inputs)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
 
 
 @role_required(*IDENTIFICATION_VIEWERS)
@@ -302,7 +320,8 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
                         "band": _band(r.value, exp, scale.high),
                     }
                 )
-            chart = charts.progress_chart(
+            chart = _progress_chart(
+                spec,
                 title=f"{subject} - {scale.name}",
                 dates=[r.assessment.taken_on for r in scale_results],
                 values=[r.value for r in scale_results],
