@@ -77,3 +77,34 @@ def test_control_characters_never_reach_the_database_charts_or_exports(client, w
     assert Intervention.objects.get(pk=group.pk).name == "Catch-up group"
     assert client.get(reverse("reports:impact_report_xlsx")).status_code == 200
     assert client.get(reverse("pupils:list"), {"q": "\x00"}).status_code == 200
+
+
+def test_a_pupils_progress_charts_are_drawn_once_until_their_results_change(client, world, hostile, monkeypatch):
+    from django.core.cache import cache
+
+    from pupils.models import Result
+    from reports import charts
+
+    cache.clear()
+    drawn = []
+    real = charts.progress_chart
+
+    def counting(**inputs):
+        drawn.append(inputs["title"])
+        return real(**inputs)
+
+    monkeypatch.setattr(charts, "progress_chart", counting)
+    client.force_login(world.users["senco"])
+    pupil = hostile["year3"][6]
+    url = reverse("reports:pupil_progress", args=[pupil.pk])
+    first = client.get(url).context["sections"]
+    assert drawn
+    count = len(drawn)
+    again = client.get(url).context["sections"]
+    assert len(drawn) == count  # from the cache
+    assert [s["chart"] for s in again] == [s["chart"] for s in first]
+    result = Result.objects.filter(pupil=pupil).order_by("assessment__taken_on").first()
+    result.value += 3
+    result.save()
+    client.get(url)
+    assert len(drawn) == count + 1  # only the chart whose results changed is drawn again
