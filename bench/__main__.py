@@ -31,10 +31,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "temporary SQLite file), time each measurement and print its median, query count, runs and what "
             "was measured. Two sizes are used: seed_demo and pupil_list run on a trust of --pupils pupils "
             "(a 210-pupil primary and a secondary with the rest); identification_list, impact_school, "
-            "import_results and the provision maps are targets for one school, so for them the trust is reseeded "
-            "(untimed) with a secondary of --school-pupils pupils, whose SENCO they run as. Measurements run in "
-            "the order bench.measurements registers them (seed_demo, pupil_list, identification_list, "
-            "impact_school, import_results, provision_map, provision_map_pdf), whatever order --only gives."
+            "import_results, the provision maps, the repeat visits, import_limits and load are targets for one "
+            "school, so for them the trust is reseeded (untimed) with a secondary of --school-pupils pupils, whose "
+            "SENCO they run as. Measurements run in the order bench.measurements registers them, whatever order "
+            "--only gives. load needs PostgreSQL and starts gunicorn and locust (see bench/load.py)."
         ),
     )
     parser.add_argument(
