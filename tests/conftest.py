@@ -56,3 +56,18 @@ def committed():
                 callback()
 
     return run
+
+
+@pytest.fixture
+def scratch(django_db_blocker):
+    """A scratch database beside the test database (PostgreSQL when the suite runs on it, else a SQLite file),
+    for tests whose other processes must see committed rows; its URL. Dropped afterwards."""
+    import os
+
+    from bench.database import scratch_database
+    from tests.test_faults import suite_database_url
+
+    with django_db_blocker.unblock():
+        database = scratch_database(suite_database_url(), suffix=f"scratch{os.getpid()}")
+    yield database.url
+    database.drop()

@@ -6,6 +6,7 @@
 - ``kill-applying ID``: applies the held import and kills its own process (SIGKILL, as the kernel's out-of-memory
   killer or ``kill -9`` would) once every result has been written but before the transaction commits.
 - ``apply ID``: applies the held import normally.
+- ``staff``: migrate; a school with a SENCO, ``senco`` / ``two-servers-pass`` (tests/test_two_servers.py).
 """
 
 from __future__ import annotations
@@ -68,6 +69,19 @@ def _apply(import_id: int) -> dict:
     return {"summary": result.summary() if result else None}
 
 
+def _staff() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from provision.models import Membership, Role, School
+
+    call_command("migrate", verbosity=0)
+    school = School.objects.create(urn="999002", name="Two Servers School", lowest_year=7, highest_year=11)
+    user = get_user_model().objects.create_user(username="senco", password="two-servers-pass")
+    Membership.objects.create(user=user, school=school, role=Role.SENCO)
+    return {"user": user.pk}
+
+
 def main() -> None:
     import django
 
@@ -80,6 +94,8 @@ def main() -> None:
         report = _kill_applying(int(sys.argv[2]))
     elif step == "apply":
         report = _apply(int(sys.argv[2]))
+    elif step == "staff":
+        report = _staff()
     else:
         raise SystemExit(f"unknown step {step}")
     print(json.dumps(report))

@@ -40,7 +40,7 @@ def _step(url: str, *args: str, expect_killed: bool = False) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _suite_database_url() -> str | None:
+def suite_database_url() -> str | None:
     """A PostgreSQL URL for the server the suite runs on (its scratch databases go beside the test database)."""
     if connection.vendor != "postgresql":
         return None
@@ -65,14 +65,6 @@ def _query(url: str, sql: str) -> list[tuple]:
     ) as db, db.cursor() as cursor:  # fmt: skip
         cursor.execute(sql)
         return cursor.fetchall()
-
-
-@pytest.fixture
-def scratch(django_db_blocker):
-    with django_db_blocker.unblock():
-        database = scratch_database(_suite_database_url(), suffix=f"faults{os.getpid()}")
-    yield database.url
-    database.drop()
 
 
 @pytest.mark.django_db
@@ -108,7 +100,7 @@ def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.django_db
 def test_pg_dump_and_pg_restore_bring_every_row_back(django_db_blocker):
-    source_url = _suite_database_url()
+    source_url = suite_database_url()
     if source_url is None:
         pytest.skip("pg_dump and pg_restore are PostgreSQL's: this runs when the suite runs on PostgreSQL")
     with django_db_blocker.unblock():
