@@ -49,9 +49,9 @@ def two_servers(scratch):
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    if requests.get(f"{address}/accounts/login/", timeout=2).status_code == 200:
+                    if requests.get(f"{address}/accounts/login/", timeout=10).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or still loading
                     pass
                 assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.3)
