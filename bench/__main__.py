@@ -75,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provision.settings")
+    # A throwaway database on this machine: any key will do (DEBUG stays off: it would slow every query).
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        os.environ["DJANGO_SECRET_KEY"] = "bench-" + "x" * 40
     scratch = scratch_database(os.environ.get("DATABASE_URL"))
     os.environ["DATABASE_URL"] = scratch.url
     django_ready = False

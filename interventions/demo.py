@@ -21,19 +21,18 @@ are raised here, inside the scale, with ``typed`` rewritten as ``scales.display`
 * **Effective**: reading catch-up (Inference training), phonics catch-up at both schools (the primary's own; Read
   Write Inc. Fresh Start at the secondary), the primary's maths catch-up (Numicon Intervention Programme),
   precision teaching (Precision Teaching; wave 3, reading age) and the secondary's GCSE maths small-group tuition
-  (its own). Realistic, not dramatic: each group's true effect is drawn between ``EFFECT_SIZES`` (about 0.55 to
-  1.15 of the spread of similar pupils' ordinary progress, ``EFFECT_UNITS``: 2 to 3 standardised points, 1 to 2
-  months of reading age, a grade up for one pupil in three or four), and each pupil's extra gain from a normal
-  distribution around it with a standard deviation of ``PUPIL_SPREAD`` of the mean, so some pupils gain nothing.
-  A single group of five or six is then often "too little data" (its interval is about ±0.9 wide); some reach
-  "strong"; the programme pooled over its groups is "strong" or "some". The gain lasts: every later result in
-  the subject is raised too.
+  (its own). Realistic, not dramatic: each group's true effect is drawn between ``EFFECT_SIZES`` (0.25 to 0.55
+  standard deviations of attainment, ``EFFECT_UNITS``: 4 to 8 standardised points, 4 to 8 months of reading age,
+  a grade up for about half the pupils), and each pupil's extra gain from a normal distribution around it with a
+  standard deviation of ``PUPIL_SPREAD`` of the mean, so some pupils gain nothing. A single group of four to six
+  is then often "too little data", "promising" or "inconclusive"; some reach "some" or "strong"; the programme
+  pooled over its groups is firmer. The gain lasts: every later result in the subject is raised too.
 * **Effective at exit, not sustained**: the primary's Year 5 times-tables booster and the secondary's English
   revision group (both their own): only the exit test week is raised; the next term is back on the old trend.
 * **Not effective**: the home-grown spelling boosters and writing booster, the primary's Year 6 arithmetic booster
   and the secondary's form-time maths catch-up. Their pupils' results move only by a true effect near zero
-  (``EFFECT_SIZES``), so they gain no more than similar pupils without the intervention, and few meet their targets: pooled over its groups, the
-  secondary's maths catch-up shows "no clear impact". The primary runs its spelling booster for the same
+  (``EFFECT_SIZES``), so they gain no more than similar pupils without the intervention, and few meet their
+  targets: pooled over its groups, the secondary's maths catch-up shows "no clear impact". The primary runs its spelling booster for the same
   pupils twice, so a few of them are pupils to rethink.
 * **Harmful**: the secondary's maths withdrawal group (one group, last term): pupils taken out of maths lessons
   for worksheets with a TA fell further behind than similar pupils ("negative").
@@ -95,6 +94,7 @@ from .models import (
     Delivery,
     EvidenceStrength,
     ExitReason,
+    ExternalCosting,
     FundingSource,
     Intervention,
     InterventionStaff,
@@ -129,17 +129,19 @@ SECONDARY_GROUPS_CAP = 100
 ENTRY_WINDOW_DAYS = 200  # an entry result older than this is no baseline
 EXIT_WINDOW_DAYS = 70  # nor is an exit result this long after the pupil left the group
 
-# Designed effects, as a true effect size in each group drawn from the design's range: a programme's groups
-# differ (staff, timetable, pupils). Each pupil's extra gain is drawn around the group's effect with a spread
-# of PUPIL_SPREAD times it, so some pupils gain little or nothing and a few lose ground.
-# Not effective is near zero either way (about half a standardised point), harmful clearly below it.
-EFFECT_SIZES = {EFFECTIVE: (0.55, 1.15), FADES: (0.5, 1.0), INEFFECTIVE: (-0.3, 0.1), HARMFUL: (-2.2, -1.9)}
-PUPIL_SPREAD = 0.6
-# One unit of effect on each scale: about the spread of similar pupils' ordinary progress from one test week
-# to the next in the demo's results (standardised points, KS2 points, months of reading or spelling age).
-EFFECT_UNITS = {STANDARDISED: 3.0, KS2: 2.0, READING_AGE: 2.0, SPELLING_AGE: 2.0}
-# Teacher bands and predicted grades move in whole steps: one unit of effect is this chance of a step.
-STEP_CHANCE = {TEACHER: 0.3, GCSE: 0.45}
+# Designed effects, as a true effect size in standard deviations of attainment (the scale of the EEF Toolkit and of
+# reports.evaluation) drawn in each group from the design's range: a programme's groups differ (staff, timetable,
+# pupils). Each pupil's extra gain is drawn around the group's effect with a spread of PUPIL_SPREAD times it (at
+# least 0.2), so some pupils gain little or nothing and a few lose ground. Not effective is near zero either way,
+# harmful clearly below it.
+EFFECT_SIZES = {EFFECTIVE: (0.25, 0.55), FADES: (0.2, 0.45), INEFFECTIVE: (0.0, 0.0), HARMFUL: (-0.55, -0.4)}
+PUPIL_SPREAD = 0.5
+# One unit of effect on each scale: about the SD of attainment across a year group in the demo's results
+# (standardised points, KS2 points, months of reading or spelling age).
+EFFECT_UNITS = {STANDARDISED: 15.0, KS2: 6.5, READING_AGE: 15.0, SPELLING_AGE: 15.0}
+# Teacher bands and predicted grades move in whole steps: one unit of effect (one SD: about half a band, 1.7
+# grades) is this chance of a step, capped at 95%.
+STEP_CHANCE = {TEACHER: 0.55, GCSE: 1.7}
 
 # Illustrative hourly costs with on-costs (what a school might use for costing, not pay advice).
 STAFF_RATES = {
@@ -204,14 +206,14 @@ def _recipes(*recipes: Recipe) -> dict[str, Recipe]:
 
 PRIMARY_RECIPES = _recipes(
     Recipe(
-        "reading_catch_up", "Reading catch-up", Area.READING, Wave.CATCH_UP, EFFECTIVE, (2, 3, 4, 5), (3, 5), 3, 30,
+        "reading_catch_up", "Reading catch-up", Area.READING, Wave.CATCH_UP, EFFECTIVE, (2, 3, 4, 5), (4, 6), 3, 30,
         (7, 10), subject=READING, scale=READING_AGE, hints=("reciprocal", "inference"),
         need_area="CL", resources=(60, 160),
         criteria="Reading age six months or more below chronological age at the last test, or slow progress.",
         summary="Daily-style reading lessons in a small group: rereading, a new book, word work and writing.",
     ),
     Recipe(
-        "phonics_catch_up", "Phonics catch-up", Area.PHONICS, Wave.CATCH_UP, EFFECTIVE, (1, 2), (3, 6), 4, 20,
+        "phonics_catch_up", "Phonics catch-up", Area.PHONICS, Wave.CATCH_UP, EFFECTIVE, (1, 2), (4, 6), 4, 20,
         (6, 9), subject=READING, scale=STANDARDISED, hints=("phonic", "sound"), need_area="CL", resources=(20, 80),
         criteria="Below the expected standard in reading; gaps in phase 3 and 4 phonics.",
         summary="Short, pacy sessions revisiting the sounds the class has been taught.",
@@ -304,14 +306,14 @@ PRIMARY_RECIPES = _recipes(
 
 SECONDARY_RECIPES = _recipes(
     Recipe(
-        "reading_catch_up", "Reading catch-up", Area.READING, Wave.CATCH_UP, EFFECTIVE, (7, 8, 9), (3, 6), 3, 30,
+        "reading_catch_up", "Reading catch-up", Area.READING, Wave.CATCH_UP, EFFECTIVE, (7, 8, 9), (4, 6), 3, 30,
         (7, 10), subject=READING, scale=READING_AGE, hints=("reciprocal", "inference"),
         need_area="CL", resources=(60, 150),
         criteria="Reading age more than a year below chronological age, or slow progress.",
         summary="Guided reading of age-appropriate texts with explicit comprehension strategies.",
     ),
     Recipe(
-        "phonics_ks3", "Phonics for older readers", Area.PHONICS, Wave.CATCH_UP, EFFECTIVE, (7, 8), (3, 5), 4, 30,
+        "phonics_ks3", "Phonics for older readers", Area.PHONICS, Wave.CATCH_UP, EFFECTIVE, (7, 8), (4, 6), 4, 30,
         (6, 9), subject=READING, scale=STANDARDISED, hints=("fresh start", "phonic"), need_area="CL",
         resources=(40, 120), criteria="Reading score below 85; decoding gaps on the phonics screen.",
         summary="Systematic phonics with age-appropriate texts for pupils who cannot yet decode fluently.",
@@ -1379,6 +1381,8 @@ class _SchoolProvision:
             scale=self.scales.get(recipe.scale) if recipe.scale else None,
             resources_cost=Decimal(rng.randint(*recipe.resources)),
             external_cost=Decimal(recipe.external_per_session * len(planned)),
+            # The specialist's invoice is the cost of their time: costed once, by the fee, not also per session.
+            external_costing=ExternalCosting.FEE if recipe.external_per_session else ExternalCosting.SESSION,
             funding_source=FundingSource.HIGH_NEEDS if has_ehc and recipe.wave == Wave.PERSONALISED else recipe.funding,
             notes=notes,
         )
@@ -1448,7 +1452,7 @@ class _SchoolProvision:
         placement.exit_reason = reason
 
         # The designed effect first (each pupil's drawn around the group's), then the exit data.
-        effect = rng.gauss(group.effect, PUPIL_SPREAD * max(abs(group.effect), 0.5))
+        effect = rng.gauss(group.effect, PUPIL_SPREAD * max(abs(group.effect), 0.2))
         responds = effect >= 0.5 * group.effect if group.effect > 0 else False
         works = reason in (ExitReason.COMPLETED, ExitReason.TARGET_MET) and recipe.effect in (EFFECTIVE, FADES)
         if (works or recipe.effect in (INEFFECTIVE, HARMFUL)) and recipe.measured and effect:

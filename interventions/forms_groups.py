@@ -25,6 +25,7 @@ from pupils.models import Pupil, Result, Scale, Subject, YearGroup
 from .models import (
     Area,
     ExitReason,
+    ExternalCosting,
     FundingSource,
     Intervention,
     Outcome,
@@ -171,6 +172,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             "scale",
             "resources_cost",
             "external_cost",
+            "external_costing",
             "funding_source",
             "notes",
         ]
@@ -180,6 +182,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "entry_criteria": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "external_costing": forms.RadioSelect,
         }
         labels = {
             "area": "Subject or area of need",
@@ -188,12 +191,16 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             "scale": "Scale for entry and exit",
             "minutes_per_session": "Minutes a session",
             "resources_cost": "Resources (£)",
-            "external_cost": "External costs (£)",
+            "external_cost": "External fee (£)",
+            "external_costing": "How external staff are paid",
         }
         help_texts = {
             "end_date": "Interventions are time-limited: set when it ends and review it then.",
             "resources_cost": "Books, licences, materials for the whole run.",
-            "external_cost": "Fees not covered by a staff rate (e.g. a specialist's invoice).",
+            "external_cost": "An outside provider's fee or invoice for the whole run (e.g. a therapist's or a "
+            "tuition partner's). Leave at 0 when external staff are costed per session.",
+            "external_costing": "Choose one, so that an external specialist is never costed twice: each session at "
+            "the external hourly rate (from the staff rates), or the fee above, which then covers their time.",
             "capacity": "The most pupils it takes at once.",
         }
 
@@ -217,6 +224,13 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             role = next((s.role for s in self.instance.staff.all() if s.user_id == self.instance.lead_id), None)
             if role:
                 self.initial.setdefault("lead_role", role)
+        # A new intervention makes the choice explicit: nothing is ticked until the SENCO picks one (it is only
+        # asked for when there are external staff or a fee, see ``clean``).
+        self.fields["external_costing"].required = False
+        self.fields["external_costing"].choices = ExternalCosting.choices
+        if not self.instance.pk:
+            self.initial.setdefault("external_costing", None)
+
         if self.instance.pk:
             # The staff lines are edited beside the form (a formset): watched as one value.
             lines = sorted(
@@ -225,6 +239,26 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
                 for s in self.instance.staff.all()
             )
             self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
+
+    def clean_external_costing(self) -> str:
+        return self.cleaned_data.get("external_costing") or ""
+
+    def require_external_costing(self, staff_lines: Sequence[StaffMember]) -> bool:
+        """With external staff on the form or an external fee, say how they are paid. Returns False (with the error
+        beside the field) when the choice is missing; otherwise fills the default for groups that need none."""
+        if not hasattr(self, "cleaned_data"):
+            return False
+        chosen = self.cleaned_data.get("external_costing")
+        external = any(member.role == StaffRole.EXTERNAL for member in staff_lines)
+        if not chosen:
+            if external or (self.cleaned_data.get("external_cost") or 0) > 0:
+                self.add_error(
+                    "external_costing",
+                    "Say how the external staff are paid: per session at the external hourly rate, or by the fee.",
+                )
+                return False
+            self.cleaned_data["external_costing"] = ExternalCosting.SESSION
+        return True
 
     def clean_scale(self) -> Scale | None:
         scale = self.cleaned_data.get("scale")

@@ -76,6 +76,13 @@ class EvidenceStrength(models.TextChoices):
     NONE = "none", "Not evaluated"
 
 
+class ExternalCosting(models.TextChoices):
+    """How an intervention's external staff are paid for: one way only, so their time is never costed twice."""
+
+    SESSION = "session", "Per session, at the external hourly rate"
+    FEE = "fee", "By the external fee (their time is in the fee)"
+
+
 class FundingSource(models.TextChoices):
     PUPIL_PREMIUM = "pupil_premium", "Pupil premium"
     SEN_NOTIONAL = "sen_notional", "SEN notional budget"
@@ -255,6 +262,10 @@ class Intervention(models.Model):
     external_cost = models.DecimalField(
         max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
+    external_costing = models.CharField(
+        "external staff paid", max_length=7, choices=ExternalCosting.choices, default=ExternalCosting.SESSION,
+        help_text="Per session at the external hourly rate, or by the external fee: never both.",
+    )  # fmt: skip
     funding_source = models.CharField(max_length=13, choices=FundingSource.choices, default=FundingSource.OTHER)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -281,6 +292,9 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=Q(resources_cost__gte=0) & Q(external_cost__gte=0), name="intervention_costs_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(external_costing__in=_values(ExternalCosting)), name="intervention_external_costing_valid"
+            ),
         ]
         indexes = [
             # Intervention list and provision map: a school's interventions by status and dates.
@@ -293,6 +307,15 @@ class Intervention(models.Model):
     @property
     def sessions_per_week(self) -> int:
         return len(self.days)
+
+    def get_additional_data(self) -> dict:
+        """What the audit log files this row's entries under (provision.audit)."""
+        return {"school": self.school_id}
+
+    @property
+    def external_by_fee(self) -> bool:
+        """Its external staff are paid by the external fee, not per session (``costing.cost_breakdown``)."""
+        return self.external_costing == ExternalCosting.FEE
 
     @property
     def has_no_end_date(self) -> bool:
@@ -343,6 +366,9 @@ class InterventionStaff(models.Model):
     def __str__(self) -> str:
         who = self.user.get_full_name() or self.user.username if self.user_id else self.external_name
         return f"{who} ({self.get_role_display()})"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id}
 
 
 # --- Placements ----------------------------------------------------------------------------------------
@@ -437,6 +463,9 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.pupil} in {self.intervention}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id, "pupil": self.pupil_id}
+
     @property
     def is_active(self) -> bool:
         return self.exit_date is None
@@ -504,6 +533,9 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.intervention} on {self.date:%d/%m/%Y}"
 
+    def get_additional_data(self) -> dict:
+        return {"school": self.intervention.school_id}
+
 
 class AbsenceReason(models.TextChoices):
     ABSENT_FROM_SCHOOL = "school_absence", "Absent from school"
@@ -531,6 +563,9 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement.pupil} {'present' if self.present else 'absent'} {self.session.date:%d/%m/%Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.session.intervention.school_id, "pupil": self.placement.pupil_id}
 
 
 # --- SEN support plans -----------------------------------------------------------------------------------
@@ -566,6 +601,9 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Support plan for {self.pupil} from {self.start_date:%d/%m/%Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id, "pupil": self.pupil_id}
 
     def clean(self) -> None:
         if self.review_date and self.start_date and self.review_date < self.start_date:
@@ -605,3 +643,6 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} on {self.date:%d/%m/%Y} for {self.plan.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.plan.pupil.school_id, "pupil": self.plan.pupil_id}

@@ -37,6 +37,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from provision import audit
 from provision.models import School
 from pupils import reference
 from pupils.models import NeedArea, Pupil, SenStatus
@@ -297,9 +298,9 @@ def plan_create(
         created_by=by,
     )
     plan.full_clean()
-    replaced = SupportPlan.objects.filter(pupil=pupil, is_active=True).update(
-        is_active=False, updated_at=timezone.now()
-    )
+    replacing = list(SupportPlan.objects.filter(pupil=pupil, is_active=True).values_list("pk", flat=True))
+    replaced = SupportPlan.objects.filter(pk__in=replacing).update(is_active=False, updated_at=timezone.now())
+    _audit_closed(replacing, school_id=pupil.school_id, pupil_ids=dict.fromkeys(replacing, pupil.pk), by=by)
     plan.save()
     plan.interventions.set(chosen)
     logger.info("Support plan %s created for pupil %s by %s (replacing %s)", plan.pk, pupil.pk, by, replaced)
@@ -411,8 +412,29 @@ def plans_close_off_register(*, school: School, by: AbstractBaseUser | None) -> 
     """Close the active plans of the school's pupils who have left the SEN register or the school; the number
     closed. Not called by a view yet: it is the hook for whatever runs after an MIS import changes SEN statuses
     (the SENCO closes plans one at a time from the plan list meanwhile)."""
-    pks = list(open_plans_off_register(school).select_for_update(of=("self",)).values_list("pk", flat=True))
+    rows = dict(open_plans_off_register(school).select_for_update(of=("self",)).values_list("pk", "pupil_id"))
+    pks = list(rows)
     closed = SupportPlan.objects.filter(pk__in=pks).update(is_active=False, updated_at=timezone.now())
+    _audit_closed(pks, school_id=school.pk, pupil_ids=rows, by=by)
     if closed:
         logger.info("%s support plans of pupils off the SEN register closed by %s", closed, by)
     return closed
+
+
+def _audit_closed(pks: list[int], *, school_id: int, pupil_ids: dict[int, int], by) -> None:
+    """Audit entries for plans closed in one update (signals do not see ``QuerySet.update``)."""
+    audit.write(
+        [
+            audit.entry(
+                action=audit.Action.UPDATE,
+                model=SupportPlan,
+                object_id=pk,
+                object_repr="Support plan",
+                school_id=school_id,
+                pupil_id=pupil_ids.get(pk),
+                changes={"is_active": [True, False]},
+                actor=by,
+            )
+            for pk in pks
+        ]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -23,14 +24,21 @@ def term_ranges(school: School) -> list[tuple[dt.date, dt.date]]:
 
 @dataclass(frozen=True)
 class Dosage:
-    """How much of an intervention a pupil has had: sessions attended, of those held while they were in it and
-    of those planned so far and in all, and the minutes received."""
+    """How much of an intervention a pupil has had, defined once and shown the same way on every page:
+
+    * ``attended`` of ``held``: sessions the pupil attended, of the sessions logged on the days they were in the
+      group (from the day they joined to the day they left, or to today);
+    * ``attended`` of ``planned``: of the sessions planned for their stay (``costing.stay_dates``: the group's
+      days in term from the later of joining and its start to the earlier of leaving and its end; a pupil still
+      in a group with no end date, to today);
+    * ``minutes`` received, from the sessions they attended.
+    """
 
     attended: int
     held: int
-    planned_to_date: int
-    planned_total: int
+    planned: int
     minutes: int
+    stay_over: bool = False  # the pupil has left, or the group's end date has passed
 
     @property
     def attendance_percent(self) -> int | None:
@@ -38,7 +46,25 @@ class Dosage:
 
     @property
     def planned_percent(self) -> int | None:
-        return round(100 * self.attended / self.planned_to_date) if self.planned_to_date else None
+        return round(100 * self.attended / self.planned) if self.planned else None
+
+    @property
+    def text(self) -> str:
+        """``"32 of 34 held (94%) · 32 of 42 planned for their stay · 960 min"``: the words every page uses."""
+        held = f"{self.attended} of {self.held} held"
+        if self.attendance_percent is not None:
+            held += f" ({self.attendance_percent}%)"
+        planned = f"{self.attended} of {self.planned} planned for their stay"
+        if self.planned_percent is not None and self.stay_over:
+            planned += f" ({self.planned_percent}%)"
+        return f"{held} · {planned} · {self.minutes} min"
+
+
+DOSAGE_HELD = "Sessions attended of those held (logged) while the pupil was in the group"
+DOSAGE_PLANNED = (
+    "Sessions attended of those planned for the pupil's stay: the group's days in term from the day they joined "
+    "(or it started) to the day they left (or it ends)"
+)
 
 
 def placements_with_dosage(placements: QuerySet[Placement]) -> QuerySet[Placement]:
@@ -62,21 +88,126 @@ def placements_with_dosage(placements: QuerySet[Placement]) -> QuerySet[Placemen
     )
 
 
-def dosage_for(placement: Placement, *, terms: list[tuple[dt.date, dt.date]], today: dt.date) -> Dosage:
+def dosage_for(placement: Placement, *, terms, today: dt.date) -> Dosage:
     """The dosage of a placement annotated by ``placements_with_dosage`` (no query; the placement's
-    intervention must be loaded)."""
+    intervention must be loaded). ``terms`` are the school's term dates (or its ``costing.SchoolDays``)."""
     intervention: Intervention = placement.intervention
-    start = max(placement.entry_date, intervention.start_date)
-    end = placement.exit_date or intervention.end_date
-    to_date = costing.planned_dates(days=intervention.days, start=start, end=end, terms=terms, until=today)
-    total = costing.planned_dates(days=intervention.days, start=start, end=end, terms=terms)
+    planned = costing.stay_dates(
+        days=intervention.days,
+        start=intervention.start_date,
+        end=intervention.end_date,
+        entry=placement.entry_date,
+        exit=placement.exit_date,
+        terms=terms,
+        until=today if placement.exit_date is None and intervention.end_date is None else None,
+    )
+    stay_end = placement.exit_date or intervention.end_date
     return Dosage(
         attended=placement.sessions_attended,
         held=placement.sessions_held,
-        planned_to_date=len(to_date),
-        planned_total=len(total) if end else len(to_date),
+        planned=len(planned),
         minutes=placement.minutes_received,
+        stay_over=stay_end is not None and stay_end < today,
     )
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A pupil's time in a group: what costs are shared by."""
+
+    placement_id: int
+    pupil_id: int
+    entry: dt.date
+    exit: dt.date | None
+
+
+def stays_of(interventions) -> dict[int, list[Stay]]:
+    """Every placement of ``interventions`` (a queryset or ids) as stays, by intervention (one query)."""
+    stays: dict[int, list[Stay]] = {}
+    rows = (
+        Placement.objects.filter(intervention__in=interventions)
+        .order_by("intervention_id", "entry_date", "pk")
+        .values_list("intervention_id", "pk", "pupil_id", "entry_date", "exit_date")
+    )
+    for intervention_id, pk, pupil_id, entry, exit_date in rows:
+        stays.setdefault(intervention_id, []).append(Stay(pk, pupil_id, entry, exit_date))
+    return stays
+
+
+def stay_sessions(
+    intervention: Intervention, stays: list[Stay], *, terms, today: dt.date, until: dt.date | None = None
+) -> dict[int, int]:
+    """placement id -> the sessions planned for that stay (``costing.stay_dates``), not after ``until`` (e.g. a
+    period's end); an open stay in a group with no end date runs to today. No query: the group's planned
+    sessions are listed once and each stay counts its part of them."""
+    if not stays:
+        return {}
+    open_ended = intervention.end_date is None
+    last = None
+    if open_ended:
+        last = max([today, *(stay.exit for stay in stays if stay.exit)])
+        last = min(last, until) if until else last
+    run = costing.planned_dates(
+        days=intervention.days, start=intervention.start_date, end=intervention.end_date, terms=terms, until=last
+    )
+    out = {}
+    for stay in stays:
+        cap = until
+        if stay.exit is None and open_ended:
+            cap = min(d for d in (until, today) if d is not None)
+        out[stay.placement_id] = costing.sessions_in_stay(run, entry=stay.entry, exit=stay.exit, until=cap)
+    return out
+
+
+def whole_run_cost(
+    intervention: Intervention,
+    *,
+    staff,
+    rates: dict[str, Decimal],
+    terms,
+    today: dt.date,
+    stays: list[Stay] | None = None,
+) -> costing.CostBreakdown:
+    """An intervention's cost over its whole run (to today when it has no end date): its planned sessions priced
+    (``costing.cost_breakdown``), with ``pupil_sessions`` from its pupils' stays so that the cost of a full place
+    follows who stayed how long. ``staff`` are its ``InterventionStaff`` rows (or (name, role) pairs). No query."""
+    dates = costing.planned_dates(
+        days=intervention.days,
+        start=intervention.start_date,
+        end=intervention.end_date,
+        terms=terms,
+        until=None if intervention.end_date else today,
+    )
+    lines = [member if isinstance(member, tuple) else (_staff_name(member), member.role) for member in staff]
+    stays = stays or []
+    return costing.cost_breakdown(
+        sessions=len(dates),
+        minutes_per_session=intervention.minutes_per_session,
+        staff=lines,
+        rates=rates,
+        resources=intervention.resources_cost,
+        external=intervention.external_cost,
+        pupils=len({stay.pupil_id for stay in stays}),
+        external_by_fee=intervention.external_by_fee,
+        pupil_sessions=sum(stay_sessions(intervention, stays, terms=terms, today=today).values()),
+    )
+
+
+def pupil_cost_shares(
+    intervention: Intervention, cost: Decimal, stays: list[Stay], *, terms, today: dt.date
+) -> dict[int, Decimal]:
+    """placement id -> its share of ``cost`` (the whole run's), by the sessions planned for each stay
+    (``costing.share_by_sessions``): a pupil who left after 13 of 24 sessions carries 13/24 of a full share."""
+    sessions = stay_sessions(intervention, stays, terms=terms, today=today)
+    ids = list(sessions)
+    shares = costing.share_by_sessions(cost, costing.stay_weights([sessions[i] for i in ids]))
+    return dict(zip(ids, shares, strict=True))
+
+
+def _staff_name(member) -> str:
+    if member.user_id:
+        return member.user.get_full_name() or member.user.get_username()
+    return member.external_name
 
 
 def attendance_rates(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:

@@ -27,6 +27,7 @@ from pupils.models import Pupil, Result
 
 from .models import (
     ExitReason,
+    ExternalCosting,
     Intervention,
     InterventionStaff,
     Placement,
@@ -56,6 +57,7 @@ INTERVENTION_FIELDS: tuple[str, ...] = (
     "scale",
     "resources_cost",
     "external_cost",
+    "external_costing",
     "funding_source",
     "notes",
 )
@@ -172,6 +174,26 @@ def _check_staff(intervention: Intervention, staff: Sequence[StaffMember]) -> No
         errors.append("Give the lead a staff line with the role their time is costed at.")
     if errors:
         raise ValidationError({"staff": errors})
+    _check_external_costing(intervention, staff)
+
+
+def _check_external_costing(intervention: Intervention, staff: Sequence[StaffMember]) -> None:
+    """External staff are costed one way: per session at the external hourly rate, or by the external fee. Both
+    at once would count the same specialist twice (their hours and their invoice)."""
+    external = [member.label for member in staff if member.role == StaffRole.EXTERNAL]
+    per_session = intervention.external_costing == ExternalCosting.SESSION
+    if external and per_session and intervention.external_cost:
+        names = ", ".join(external)
+        raise ValidationError(
+            {
+                "external_costing": (
+                    f"{names} {'is' if len(external) == 1 else 'are'} costed per session at the external hourly "
+                    f"rate and there is also an external fee of £{intervention.external_cost:,.2f}: choose one. "
+                    "Pick 'By the external fee' if the fee pays for their time, or set the fee to 0. Materials "
+                    "and licences go under resources."
+                )
+            }
+        )
 
 
 def _staff_replace(intervention: Intervention, staff: Sequence[StaffMember]) -> None:

@@ -6,14 +6,17 @@ may when the tutor taps Save twice on a slow connection, edits the first log ins
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from provision import audit
 from provision.figures import figures_changed
 
 from .models import AbsenceReason, Attendance, Intervention, InterventionStaff, Placement, Session, Status
@@ -200,6 +203,7 @@ def _attendance_write(
     """Create, update or remove the session's marks to match ``attendance`` (three statements at most)."""
     active = {p.pk for p in placements if is_active_on(p, date)}
     existing = {a.placement_id: a for a in Attendance.objects.filter(session=session)}
+    before = {a.pk: copy.copy(a) for a in existing.values()}
     to_create, to_update = [], []
     for placement_id in active:
         present, reason = attendance[placement_id]
@@ -214,15 +218,39 @@ def _attendance_write(
             to_update.append(mark)
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["present", "absence_reason"])
-    stale = [mark.pk for placement_id, mark in existing.items() if placement_id not in active]
+    stale = [mark for placement_id, mark in existing.items() if placement_id not in active]
     if stale:
-        Attendance.objects.filter(pk__in=stale).delete()
+        with disable_auditlog():  # logged below with the rest of the marks, in one insert
+            Attendance.objects.filter(pk__in=[mark.pk for mark in stale]).delete()
+    pupils = {p.pk: p.pupil_id for p in placements}
+    school_id = session.intervention.school_id
+    fields = ["present", "absence_reason"]
+    audit.write(
+        [
+            audit.entry(
+                action=action,
+                model=Attendance,
+                object_id=mark.pk,
+                object_repr=f"{session.intervention} on {date:%d/%m/%Y}",
+                school_id=school_id,
+                pupil_id=pupils.get(mark.placement_id),
+                changes=audit.changes_of(before.get(mark.pk) if action != audit.Action.CREATE else None, mark, fields)
+                if action != audit.Action.DELETE
+                else audit.changes_of(mark, None, fields),
+            )
+            for action, marks in (
+                (audit.Action.CREATE, to_create),
+                (audit.Action.UPDATE, to_update),
+                (audit.Action.DELETE, stale),
+            )
+            for mark in marks
+        ]
+    )
 
 
 @transaction.atomic
 def session_delete(*, session: Session, by) -> None:
-    """Remove a session logged in error, with its attendance (``by`` is who asked, for when sessions keep an
-    audit trail)."""
+    """Remove a session logged in error, with its attendance (each removal is in the audit log, by ``by``)."""
     school_id = Intervention.objects.filter(pk=session.intervention_id).values_list("school_id", flat=True).first()
     session.delete()
     figures_changed(school_id)  # attendance goes with it, unsignalled (reports.invalidation)

@@ -48,7 +48,7 @@ from provision.models import Role, School
 from pupils import scales
 from pupils.models import Pupil, Subject, YearGroup
 
-from . import costing, services
+from . import services
 from .forms_groups import (
     ENTRY_FIELDS,
     EXAMPLE_RATES,
@@ -81,7 +81,17 @@ from .models import (
     Training,
     Wave,
 )
-from .selectors import dosage_for, placements_with_dosage, term_ranges
+from .selectors import (
+    DOSAGE_HELD,
+    DOSAGE_PLANNED,
+    Stay,
+    dosage_for,
+    placements_with_dosage,
+    pupil_cost_shares,
+    stays_of,
+    term_ranges,
+    whole_run_cost,
+)
 from .training import untrained_staff
 
 # Costs are worked out from what staff are paid, so only the people who hold the budget see them.
@@ -178,28 +188,6 @@ def _staff_name(member: InterventionStaff) -> str:
     if member.user_id:
         return member.user.get_full_name() or member.user.get_username()
     return member.external_name
-
-
-def _cost(
-    intervention: Intervention, *, staff, terms, rates: dict[str, Decimal], pupils: int, today: dt.date
-) -> costing.CostBreakdown:
-    """Planned sessions (over the whole run, or so far for a run with no end date), priced (no query)."""
-    dates = costing.planned_dates(
-        days=intervention.days,
-        start=intervention.start_date,
-        end=intervention.end_date,
-        terms=terms,
-        until=None if intervention.end_date else today,
-    )
-    return costing.cost_breakdown(
-        sessions=len(dates),
-        minutes_per_session=intervention.minutes_per_session,
-        staff=[(_staff_name(member), member.role) for member in staff],
-        rates=rates,
-        resources=intervention.resources_cost,
-        external=intervention.external_cost,
-        pupils=pupils,
-    )
 
 
 def _annotated(interventions, today: dt.date):
@@ -306,25 +294,22 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     show_costs = request.role in COST_VIEWERS
     terms = term_ranges(school) if show_costs else []
     rates = _rates(school) if show_costs else {}
+    stays = stays_of([i.pk for i in page.object_list]) if show_costs else {}
     rows = []
     for intervention in page.object_list:
         staff_rows = list(intervention.staff.all())
+        cost = None
+        if show_costs:
+            cost = whole_run_cost(
+                intervention, staff=staff_rows, rates=rates, terms=terms, today=today, stays=stays.get(intervention.pk)
+            )
         rows.append(
             {
                 "intervention": intervention,
                 "staff": [_staff_name(member) for member in staff_rows],
                 "schedule": schedule_text(intervention.days, intervention.minutes_per_session, intervention.start_time),
                 "flags": _attention(intervention, today),
-                "cost": _cost(
-                    intervention,
-                    staff=staff_rows,
-                    terms=terms,
-                    rates=rates,
-                    pupils=intervention.placed_count,
-                    today=today,
-                )
-                if show_costs
-                else None,  # fmt: skip
+                "cost": cost,
             }
         )
     params = request.GET.copy()
@@ -365,14 +350,6 @@ def _change(spec: scales.ScaleSpec | None, entry: float | None, exit_: float | N
     return f"{change:+g}"
 
 
-def _dosage_text(dosage) -> str:
-    """``"7 of 9 sessions (78%), 210 min"``: attended of planned so far."""
-    if not dosage.planned_to_date:
-        return f"{dosage.attended} sessions, {dosage.minutes} min" if dosage.attended else "Not started"
-    percent = f" ({dosage.planned_percent}%)" if dosage.planned_percent is not None else ""
-    return f"{dosage.attended} of {dosage.planned_to_date} sessions{percent}, {dosage.minutes} min"
-
-
 @role_required(*INTERVENTION_VIEWERS)
 def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one group: details, schedule, staff and training, cost, warnings, its pupils with their
@@ -408,17 +385,18 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "exit_value": _shown(spec, placement.exit_value, placement.exit_typed),
                 "change": _change(spec, placement.entry_value, placement.exit_value),
                 "dosage": dosage,
-                "dosage_text": _dosage_text(dosage),
             }
         )
     active_count = sum(1 for p in placements if p.is_active)
     placed_count = len({p.pupil_id for p in placements})
     show_costs = request.role in COST_VIEWERS
-    cost = (
-        _cost(intervention, staff=staff, terms=terms, rates=_rates(school), pupils=placed_count, today=today)
-        if show_costs
-        else None
-    )
+    cost = None
+    if show_costs:
+        stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
+        cost = whole_run_cost(intervention, staff=staff, rates=_rates(school), terms=terms, today=today, stays=stays)
+        shares = pupil_cost_shares(intervention, cost.total, stays, terms=terms, today=today)
+        for row in rows:
+            row["cost_share"] = shares.get(row["placement"].pk)
     sessions = list(
         Session.objects.filter(intervention=intervention)
         .annotate(present=Count("attendance", filter=Q(attendance__present=True)), marked=Count("attendance"))
@@ -467,6 +445,8 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for line in (cost.staff if cost else [])
             ],
             "show_costs": show_costs,
+            "dosage_held": DOSAGE_HELD,
+            "dosage_planned": DOSAGE_PLANNED,
             "warnings": warnings,
             "sessions": sessions,
             "session_totals": session_totals,
@@ -507,7 +487,12 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
             initial["subject"] = subject.pk
     form = InterventionForm(request.POST or None, school=school, initial=initial)
     formset = staff_formset(request.POST or None, school=school, intervention=None)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and formset.is_valid()
+        and form.require_external_costing(_staff_members(form, formset))
+    ):
         try:
             intervention = services.intervention_create(
                 school=school, fields=form.fields_for_service(), staff=_staff_members(form, formset), by=request.user
@@ -535,7 +520,12 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
             intervention = _locked(Intervention, intervention)
         form = InterventionForm(request.POST or None, instance=intervention, school=request.school)
         formset = staff_formset(request.POST or None, school=request.school, intervention=intervention)
-        if request.method == "POST" and form.is_valid() and formset.is_valid():
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and formset.is_valid()
+            and form.require_external_costing(_staff_members(form, formset))
+        ):
             try:
                 intervention = services.intervention_update(
                     intervention=intervention,

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from provision import audit
 from provision.access import PLAN_EDITORS, PLAN_VIEWERS, role_required
 from pupils import reference
 from pupils.selectors import get_pupil_for_user
@@ -107,6 +108,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = plan.pupil
     voice = plans.split_pupil_views(plan.pupil_views)
     today = timezone.localdate()
+    audit.log_view(request, pupil=pupil, what=f"Support plan from {plan.start_date:%d/%m/%Y}")
     return render(
         request,
         "interventions/plan_detail.html",

@@ -79,3 +79,40 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# --- Data protection (README, "Audit trail" and "Data-protection rights") ---------------------------------------
+# A pupil's history (every change to their record, who made it and when).
+HISTORY_VIEWERS = (Role.SENCO, Role.LEADER)
+# The school's whole audit log as CSV, for a date range.
+AUDIT_LOG_EXPORTERS = (Role.LEADER,)
+# Everything held about one pupil as a zip (a subject access request), and erasing pupils past retention.
+PUPIL_DATA_EXPORTERS = (Role.SENCO, Role.ADMIN)
+PUPIL_ERASERS = (Role.SENCO, Role.ADMIN)
+# Two-factor rules and the records-retention period of the school.
+SCHOOL_SETTINGS_EDITORS = (Role.LEADER, Role.ADMIN)
+# Parents' and carers' phone numbers and email addresses: the roles that contact parents. Teachers see them for
+# pupils in their own classes only (can_see_guardian_contacts).
+GUARDIAN_CONTACT_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
+
+
+def can_see_guardian_contacts(request: HttpRequest, pupil) -> bool:
+    """Whether this user may see the phone numbers and email addresses of ``pupil``'s parents and carers: the
+    SENCO, leaders and the admin of the pupil's school, and the teachers of the pupil's class."""
+    role = next((m.role for m in request.memberships if m.school_id == pupil.school_id), None)
+    if role in GUARDIAN_CONTACT_VIEWERS:
+        return True
+    if role == Role.TEACHER and pupil.registration_group_id is not None:
+        return pupil.registration_group.teachers.filter(pk=request.user.pk).exists()
+    return False
+
+
+def can_see_results(request: HttpRequest, pupil) -> bool:
+    """Results history follows the tracking rule (TRACKING_VIEWERS): the SENCO and leaders see every pupil of
+    their school, a teacher the pupils of their own classes; TAs and the admin none."""
+    role = next((m.role for m in request.memberships if m.school_id == pupil.school_id), None)
+    if role in (Role.SENCO, Role.LEADER):
+        return True
+    if role == Role.TEACHER and pupil.registration_group_id is not None:
+        return pupil.registration_group.teachers.filter(pk=request.user.pk).exists()
+    return False

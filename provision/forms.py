@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import AcademicYear, Term, TermName
+from .models import AcademicYear, School, Term, TermName
 
 
 class AcademicYearForm(forms.Form):
@@ -67,4 +67,28 @@ class TermForm(forms.ModelForm):
             for other in siblings:
                 if start <= other.end_date and other.start_date <= end:
                     raise ValidationError(f"These dates overlap {other}.")
+        return data
+
+
+class SchoolSettingsForm(forms.ModelForm):
+    """The school's security and records-management rules."""
+
+    class Meta:
+        model = School
+        fields = ["two_factor_required", "retention_basis", "retention_years"]
+
+
+class AuditLogForm(forms.Form):
+    """The date range of the school's audit log to download."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError("The end date must be on or after the start date.")
+        if start and end and (end - start).days > 3660:
+            raise forms.ValidationError("Choose at most ten years at a time.")
         return data

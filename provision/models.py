@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -41,6 +41,11 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(pk__in=memberships.values("school_id"))
 
 
+class RetentionBasis(models.TextChoices):
+    BIRTH = "birth", "the pupil's date of birth"
+    LEAVING = "leaving", "the date the pupil left"
+
+
 class School(models.Model):
     """A school, identified nationally by its six-digit URN."""
 
@@ -58,6 +63,25 @@ class School(models.Model):
     highest_year = models.SmallIntegerField(default=6, help_text="Highest year group taught.")
     senco_name = models.CharField("SENCO name", max_length=200, blank=True)
     senco_email = models.EmailField("SENCO email", blank=True)
+    recent_terms = models.PositiveSmallIntegerField(
+        "terms of recent results",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="Who needs support looks at results from this many terms: the current one and those before it.",
+    )
+    two_factor_required = models.BooleanField(
+        "require two-factor sign-in for SENCOs and senior leaders",
+        default=False,
+        help_text="They set up an authenticator app at their next sign-in and type a code each time.",
+    )
+    # Records management: how long a pupil's record (SEN file included) is kept once they have left. Many schools'
+    # schedules keep SEN files until the pupil's 31st birthday, the default here.
+    retention_basis = models.CharField(
+        "keep records counted from", max_length=7, choices=RetentionBasis.choices, default=RetentionBasis.BIRTH
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        "keep records for (years)", default=31, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -68,6 +92,12 @@ class School(models.Model):
                 condition=Q(phase__in=[choice.value for choice in Phase]), name="school_phase_valid"
             ),
             models.CheckConstraint(condition=Q(lowest_year__lte=models.F("highest_year")), name="school_year_range"),
+            models.CheckConstraint(condition=Q(recent_terms__gte=1, recent_terms__lte=6), name="school_recent_terms"),
+            models.CheckConstraint(
+                condition=Q(retention_basis__in=[choice.value for choice in RetentionBasis]),
+                name="school_retention_basis_valid",
+            ),
+            models.CheckConstraint(condition=Q(retention_years__gte=1), name="school_retention_years_positive"),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +106,18 @@ class School(models.Model):
     @property
     def year_groups(self) -> range:
         return range(self.lowest_year, self.highest_year + 1)
+
+    def retention_ends(self, *, date_of_birth: dt.date, left_on: dt.date | None) -> dt.date | None:
+        """The day a pupil's record may be erased: ``retention_years`` after their birth or their leaving date.
+        None while they are on roll (a pupil on roll is never erased)."""
+        if left_on is None:
+            return None
+        start = date_of_birth if self.retention_basis == RetentionBasis.BIRTH else left_on
+        try:
+            end = start.replace(year=start.year + self.retention_years)
+        except ValueError:  # 29 February
+            end = start.replace(year=start.year + self.retention_years, day=28)
+        return max(end, left_on)
 
 
 class AcademicYear(models.Model):
@@ -205,6 +247,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.school.name}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, recorded at sign-in so that "sign out everywhere" can end every one of them
+    (whatever the session store: database or cache)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.started_at:%d/%m/%Y %H:%M}"
 
 
 class FiguresVersion(models.Model):

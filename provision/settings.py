@@ -6,7 +6,9 @@ helpers below; a malformed value stops start-up with ImproperlyConfigured rather
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -49,12 +51,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# The secret key signs sessions, password-reset links and CSRF tokens. The public demo key is used only with
+# DJANGO_DEBUG=true (the demo, development) or under the test runner; anything else refuses to start without a
+# real key, so a production server can never quietly run on a key printed in this file.
+DEMO_SECRET_KEY = "insecure-demo-key-set-DJANGO_SECRET_KEY-in-production"
+RUNNING_TESTS = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if SECRET_KEY == DEMO_SECRET_KEY or (SECRET_KEY and len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string (50 characters; see README)")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
-    # Only for the demo and tests: a deployment sets DJANGO_SECRET_KEY (see README).
-    SECRET_KEY = "insecure-demo-key-set-DJANGO_SECRET_KEY-in-production"
+    if not (DEBUG or RUNNING_TESTS) or env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=true (README, 'Deploying'): "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+    SECRET_KEY = DEMO_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -69,6 +81,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Security and data protection (README, "Accounts and security"): the audit trail, sign-in lockout,
+    # two-factor codes for staff, and the Content-Security-Policy header.
+    "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     # The RQ task queue's worker command (`manage.py rqworker`) and queue settings (RQ_QUEUES below).
     "django_rq",
     "provision",
@@ -80,6 +99,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    "provision.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the page language from the browser (see LANGUAGES).
@@ -89,9 +111,21 @@ MIDDLEWARE = [
     "provision.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session typed a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
+    # Who did it, and from which address, for every audit entry written during the request.
+    "provision.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "provision.middleware.SchoolContextMiddleware",
+    # Staff sessions end after STAFF_IDLE_MINUTES without a request, or when signed out everywhere.
+    "provision.middleware.SessionSecurityMiddleware",
+    # Staff with a two-factor device (or whose school requires one for their role) type a code first.
+    "provision.middleware.TwoFactorMiddleware",
+    # Cache-Control: no-store on every page and export served to a signed-in user.
+    "provision.middleware.NoStoreMiddleware",
+    # Last: turns a locked-out sign-in into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "provision.urls"
@@ -124,6 +158,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id for new and changed passwords; older hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# django-axes first: it counts failed sign-ins (login page and the parents' invitation page) and refuses
+# further attempts while a username or an address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,13 +239,105 @@ IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 # bar (with no Redis, the "background" task runs in the request too).
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 256 * 1024)
 
+# --- HTTPS, cookies and headers ----------------------------------------------------------------------------
+# Production sits behind a TLS-terminating proxy (nginx or Caddy, README "Deploying") and sets
+# DJANGO_SECURE_COOKIES=true, DJANGO_SSL_REDIRECT=true, DJANGO_HSTS_SECONDS=31536000 and
+# DJANGO_PROXY_SSL_HEADER=true; the demo runs on plain http with all of them off.
 SESSION_COOKIE_HTTPONLY = True
-# Production behind HTTPS sets DJANGO_SECURE_COOKIES=true (README); the demo runs on plain http.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Trust the proxy's X-Forwarded-Proto only when told that a proxy sets it (otherwise a client could claim https).
+if env_bool("DJANGO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For: the client address for lockouts and the audit
+# log is read that many hops from the right. 0 (no proxy) uses the connection's address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline script.
+# Inline style *attributes* stay allowed because the server-drawn matplotlib charts (SVG embedded in the page)
+# colour their shapes with them; they cannot run code. The one <style> element matplotlib writes into every SVG
+# is allowed by its hash (provision.security.MATPLOTLIB_SVG_STYLE_HASH, checked by a test).
+from csp.constants import NONE, SELF  # noqa: E402
+
+from provision.security import MATPLOTLIB_SVG_STYLE_HASH  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF, MATPLOTLIB_SVG_STYLE_HASH],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of the app uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+# --- Sessions, sign-in and two-factor -------------------------------------------------------------------------
+# Staff sessions end after this many minutes without a request (parents' after SESSION_COOKIE_AGE).
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 8 * 60)
+if STAFF_IDLE_MINUTES < 5:
+    raise ImproperlyConfigured("STAFF_IDLE_MINUTES must be at least 5")
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE_DAYS", 14) * 24 * 60 * 60
+
+# Lockout (django-axes, database handler: shared by every app server and process without Redis). After
+# AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, further sign-ins for it are refused
+# for AXES_COOLOFF_MINUTES. A school's staff often share one public address, so the limit is not too low.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 3 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 3 and AXES_COOLOFF_MINUTES at least 1")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "provision.security.client_ip"
+AXES_VERBOSE = False
+# Usernames are matched as typed but without case, so "Senco" and "senco" share one count.
+AXES_USERNAME_CALLABLE = "provision.security.axes_username"
+
+# Two-factor codes (django-otp TOTP): the issuer name shown in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Provision")
+
+# --- Audit trail (django-auditlog) ---------------------------------------------------------------------------
+# Every create, update and delete of these models is logged with who, when, from where and old -> new.
+# Bulk writes (imports, the results grid, attendance) are logged by provision.audit. Timestamps are left out.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "pupils.pupil", "exclude_fields": ["created_at", "updated_at"]},
+    "pupils.guardian",
+    "pupils.pupilguardian",
+    {"model": "pupils.result", "exclude_fields": ["updated_at"]},
+    {
+        "model": "interventions.supportplan",
+        "exclude_fields": ["created_at", "updated_at"],
+        "m2m_fields": {"interventions"},
+    },
+    "interventions.planreview",
+    {"model": "interventions.intervention", "exclude_fields": ["created_at", "updated_at"]},
+    "interventions.interventionstaff",
+    {"model": "interventions.placement", "exclude_fields": ["created_at"]},
+    {"model": "interventions.session", "exclude_fields": ["logged_at"]},
+    "interventions.attendance",
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # Outgoing mail (parents' invitations). With EMAIL_HOST set, mail goes out over SMTP; without it (the demo,
 # development) each message is printed on the console. The test runner swaps in the in-memory backend.

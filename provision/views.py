@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,8 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .access import ALL_STAFF, CALENDAR_EDITORS, role_required
-from .forms import AcademicYearForm, TermForm
+from . import audit
+from .access import ALL_STAFF, AUDIT_LOG_EXPORTERS, CALENDAR_EDITORS, SCHOOL_SETTINGS_EDITORS, role_required
+from .forms import AcademicYearForm, AuditLogForm, SchoolSettingsForm, TermForm
 from .middleware import SESSION_SCHOOL_KEY
 from .models import AcademicYear, Term, TermName
 from .services import academic_year_create
@@ -75,3 +78,56 @@ def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{term} dates saved.")
         return redirect("provision:calendar")
     return render(request, "provision/term_form.html", {"form": form, "term": term})
+
+
+@role_required(*SCHOOL_SETTINGS_EDITORS)
+def school_settings(request: HttpRequest) -> HttpResponse:
+    """Two-factor sign-in for SENCOs and leaders, and how long pupils' records are kept."""
+    form = SchoolSettingsForm(request.POST or None, instance=request.school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "School settings saved.")
+        return redirect("provision:school_settings")
+    return render(request, "provision/school_settings.html", {"form": form})
+
+
+AUDIT_CSV_HEADER = ["When", "Who", "Role", "What", "Action", "Changes", "Note", "Pupil record no.", "Address"]
+
+
+@role_required(*AUDIT_LOG_EXPORTERS)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The school's audit log for a date range: a form, and the CSV once dates are given."""
+    today = timezone.localdate()
+    form = AuditLogForm(request.GET or None, initial={"start": today.replace(day=1), "end": today})
+    if not request.GET or not form.is_valid():
+        return render(request, "provision/audit_log.html", {"form": form})
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    entries = list(audit.school_entries(request.school, start, end))
+    lines = audit.describe(entries, request.school)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{request.school.urn}-{start}-to-{end}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(AUDIT_CSV_HEADER)
+    for log, line in zip(entries, lines, strict=True):
+        changes = "; ".join(f"{label}: {old} -> {new}" for label, old, new in line.changes)
+        row = [
+            timezone.localtime(line.when).strftime("%d/%m/%Y %H:%M:%S"),
+            line.who,
+            line.role,
+            line.what,
+            line.action,
+            changes,
+            line.note,
+            (log.additional_data or {}).get("pupil", ""),
+            log.remote_addr or "",
+        ]
+        writer.writerow([_csv_safe(str(value)) for value in row])
+    audit.log_export(
+        request, school=request.school, what=f"Audit log {start:%d/%m/%Y} to {end:%d/%m/%Y}", rows=len(lines)
+    )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -13,6 +13,7 @@ from .models import (
     Subject,
     TeachingGroup,
 )
+from .services import pupil_delete
 
 
 @admin.register(TeachingGroup)
@@ -36,6 +37,15 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["legal_last_name", "legal_first_name", "preferred_first_name", "upn"]
     list_select_related = ["school"]
     inlines = [PupilGuardianInline]
+
+    # Deleting here goes through the service: parents and carers linked to no other pupil go too, and the
+    # deletion is in the audit log.
+    def delete_model(self, request, obj) -> None:
+        pupil_delete(pupil=obj, by=request.user, reason="deleted in the Django admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        for pupil in queryset:
+            pupil_delete(pupil=pupil, by=request.user, reason="deleted in the Django admin")
 
 
 @admin.register(Guardian)

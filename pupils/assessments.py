@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from provision import audit
 from provision.figures import figures_changed
 from provision.models import Role, School
 
@@ -91,6 +93,7 @@ def results_save(
         .filter(pupil_id__in=pupil_ids, assessment_id__in=by_id)
     }
     pupils_by_id = {p.pk: p for p in pupils}
+    previous = {key: (r.typed, r.value) for key, r in existing.items()}
     to_create, to_update, to_delete = [], [], []
     now = timezone.now()
     today = timezone.localdate()
@@ -142,7 +145,12 @@ def results_save(
     Result.objects.bulk_create(to_create)
     Result.objects.bulk_update(to_update, ["value", "typed", "entered_by", "updated_at"])
     if to_delete:
-        Result.objects.filter(pk__in=to_delete).delete()
+        with disable_auditlog():  # logged below with the rest of the grid, in one insert
+            Result.objects.filter(pk__in=to_delete).delete()
+    from .services import sqlite_real_parameter_limit  # services imports this module
+
+    with sqlite_real_parameter_limit():  # one insert for the log, however big the class
+        _audit_grid(to_create, to_update, [r for r in existing.values() if r.pk in set(to_delete)], previous, by_id, by)
     if to_create or to_update or to_delete:
         figures_changed(assessments[0].school_id)  # bulk writes send no signals (reports.invalidation)
     outcome.saved = len(to_create) + len(to_update)
@@ -156,6 +164,38 @@ def _conflict(current: Result | None, typed: str) -> Conflict:
     who = current.entered_by
     name = (who.get_full_name() or who.get_username()) if who is not None else ""
     return Conflict(theirs=current.typed, yours=typed, by=name, at=current.updated_at)
+
+
+def _audit_grid(created, updated, deleted, previous, assessments, by) -> None:
+    """One audit entry per result added, changed or removed from the grid, written in one insert."""
+    entries = []
+    for result, action in [(r, audit.Action.CREATE) for r in created] + [(r, audit.Action.UPDATE) for r in updated]:
+        old_typed, old_value = previous.get((result.pupil_id, result.assessment_id), (None, None))
+        entries.append(
+            audit.entry(
+                action=action,
+                obj=result,
+                object_repr=str(assessments[result.assessment_id]),
+                school_id=assessments[result.assessment_id].school_id,
+                pupil_id=result.pupil_id,
+                changes={"typed": [old_typed, result.typed], "value": [old_value, result.value]},
+                actor=by,
+            )
+        )
+    for result in deleted:
+        entries.append(
+            audit.entry(
+                action=audit.Action.DELETE,
+                model=Result,
+                object_id=result.pk,
+                object_repr=str(assessments[result.assessment_id]),
+                school_id=assessments[result.assessment_id].school_id,
+                pupil_id=result.pupil_id,
+                changes={"typed": [result.typed, None], "value": [result.value, None]},
+                actor=by,
+            )
+        )
+    audit.write(entries)
 
 
 @transaction.atomic

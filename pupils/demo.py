@@ -36,7 +36,7 @@ from provision.models import TermName
 
 from . import reference
 from .invitations import invitation_create
-from .models import Guardian, Pupil, PupilGuardian, Relationship, SenStatus, TeachingGroup
+from .models import Guardian, PastClass, Pupil, PupilGuardian, Relationship, SenStatus, TeachingGroup
 
 # --- How big the schools are --------------------------------------------------------------------------
 
@@ -415,6 +415,33 @@ class _SchoolBuilder:
                 self.family_of[id(pupil)] = family
                 self.pupils.append(pupil)
 
+    def past_classes(self, groups_by_year: dict[int, list[TeachingGroup]]) -> list[PastClass]:
+        """Last year's class of every pupil who was here last year, as an MIS import would have recorded when the
+        classes moved up on 1 September: the class of the year below with the same place in the list (form 8C
+        was 7C), from the start of last year (or the day they joined) to 31 August. Call after saving pupils."""
+        last_start = dt.date(self.start_year - 1, 9, 1)
+        last_end = dt.date(self.start_year, 8, 31)
+        records = []
+        for pupil in self.pupils:
+            if pupil.admitted_on is None or pupil.admitted_on > last_end:
+                continue
+            below = groups_by_year.get(pupil.year_group - 1)
+            current = groups_by_year.get(pupil.year_group, [])
+            if not below or pupil.registration_group not in current:
+                continue
+            group = below[current.index(pupil.registration_group) % len(below)]
+            records.append(
+                PastClass(
+                    pupil=pupil,
+                    group=group,
+                    name=group.name,
+                    year_group=group.year_group,
+                    since=max(pupil.admitted_on, last_start),
+                    until=last_end,
+                )
+            )
+        return records
+
     # Flags and SEN
 
     def assign_flags(self) -> None:
@@ -610,6 +637,7 @@ def pupils_create(*, frame: DemoFrame, plan: RollPlan) -> RollSummary:
         if family is not None:
             parent_family, parent_builder = family, builder
         Pupil.objects.bulk_create(builder.pupils, batch_size=BATCH_SIZE)
+        PastClass.objects.bulk_create(builder.past_classes(groups_by_year), batch_size=BATCH_SIZE)
         guardians, links = builder.build_guardians(family)
         all_guardians += guardians
         all_links += links

@@ -156,3 +156,20 @@ class PupilForm(StaleFormMixin, forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("Another pupil at this school already has this UPN.")
         return upn
+
+
+class PupilDeleteForm(forms.Form):
+    """Deleting a pupil cannot be undone: the user types the pupil's UPN and says why."""
+
+    upn = forms.CharField(label="Type the pupil's UPN to confirm", max_length=20)
+    reason = forms.CharField(label="Why", max_length=200, help_text="For example: entered twice, or never joined.")
+
+    def __init__(self, *args, pupil, **kwargs) -> None:
+        self.pupil = pupil
+        super().__init__(*args, **kwargs)
+
+    def clean_upn(self) -> str:
+        typed = self.cleaned_data["upn"].strip().upper()
+        if typed != self.pupil.upn:
+            raise forms.ValidationError("That is not this pupil's UPN.")
+        return typed

@@ -120,8 +120,9 @@ class PupilQuerySet(models.QuerySet):
         return self.exclude(sen_status=SenStatus.NONE)
 
     def for_pupil_list(self, school: School) -> PupilQuerySet:
-        """The pupil list screen: one query for the page's rows, with their class."""
-        return self.filter(school=school).select_related("registration_group")
+        """The pupil list screen: one query for the page's rows, with their class (anonymised records are only
+        figures now, not pupils anyone looks up)."""
+        return self.filter(school=school, erased_on__isnull=True).select_related("registration_group")
 
     def for_sen_register(self, school: School) -> PupilQuerySet:
         return (
@@ -172,6 +173,10 @@ class Pupil(models.Model):
     sen_review_due = models.DateField("SEN review due", null=True, blank=True)
     admitted_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    erased_on = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="Set when the record was anonymised at the end of its retention period: only figures remain.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,6 +221,10 @@ class Pupil(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pupils:detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        """What the audit log files this row's entries under (provision.audit)."""
+        return {"school": self.school_id, "pupil": self.pk}
 
     @property
     def first_name(self) -> str:
@@ -292,6 +301,38 @@ class Pupil(models.Model):
             raise ValidationError(errors)
 
 
+class PastClass(models.Model):
+    """A class a pupil was in before their current one, recorded when their class changed (on their record or by
+    an MIS import): what lets a past term's map and dashboard place each pupil in the class they were in then.
+    ``since`` is empty when the start is not known (before records began); the name and year group are kept in
+    case the class is later renamed or deleted."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="past_classes")
+    group = models.ForeignKey(
+        TeachingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="class"
+    )
+    name = models.CharField(max_length=40, blank=True, help_text="The class's name then; empty for no class.")
+    year_group = models.SmallIntegerField(choices=YearGroup.choices, null=True, blank=True)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField()
+
+    class Meta:
+        ordering = ["pupil", "until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(since__lte=models.F("until")), name="past_class_dates"
+            ),
+        ]
+        indexes = [
+            # Maps and the dashboard: the classes of a set of pupils, in date order.
+            models.Index(fields=["pupil", "until"], name="past_class_pupil_until_idx"),
+        ]
+
+    def __str__(self) -> str:
+        since = f"{self.since:%d/%m/%Y}" if self.since else "?"
+        return f"{self.pupil} in {self.name or 'no class'} ({since} to {self.until:%d/%m/%Y})"
+
+
 class Guardian(models.Model):
     """A parent or carer. Linked to a user account once they accept an invitation."""
 
@@ -311,6 +352,9 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
 
 
 class Relationship(models.TextChoices):
@@ -346,6 +390,9 @@ class PupilGuardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.guardian.school_id, "pupil": self.pupil_id}
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -663,3 +710,6 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} - {self.assessment}: {self.typed}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.assessment.school_id, "pupil": self.pupil_id}

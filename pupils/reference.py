@@ -131,3 +131,31 @@ def year_group_on(year_group: int, day: dt.date, *, today: dt.date, left_on: dt.
     """
     now = min(left_on, today) if left_on else today
     return year_group - (academic_year_start(now) - academic_year_start(day))
+
+
+# --- Classes over time ---------------------------------------------------------------------------------
+
+
+def class_on(
+    day: dt.date,
+    *,
+    current: object,
+    history: list[tuple[dt.date | None, dt.date, object]],
+    now: dt.date,
+    unknown: object = None,
+) -> object:
+    """The class a pupil was in on ``day``: ``current`` is their class now (or when they left), ``history`` the
+    classes recorded when their class changed, as (since or None, until, class) each, and ``now`` today (or the
+    day they left).
+
+    A recorded class covers its own dates. After the last recorded change the pupil is in ``current``; with no
+    change recorded, ``current`` is taken to hold from the start of the academic year of ``now`` (classes change
+    with the year), and an earlier day gives ``unknown``, as does a day before the first record or in a gap.
+    """
+    for since, until, group in sorted(history, key=lambda row: row[1]):
+        if day <= until:
+            return group if since is None or since <= day else unknown
+    if history:
+        return current  # after the last recorded change
+    year_start = dt.date(academic_year_start(now), 9, 1)
+    return current if day >= year_start else unknown

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from provision import audit
 from provision.figures import figures_changed
 from provision.models import School
 
@@ -222,6 +223,23 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     if to_write and not dry_run:
         _write(to_write, by_id=getattr(by, "pk", None))
         figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
+    if not dry_run:
+        # One entry for the whole import (a file may hold 100,000 results): its counts, not each result.
+        audit.record(
+            action=audit.Action.CREATE,
+            model=DataImport,
+            object_repr=parsed.filename,
+            school_id=school.pk,
+            actor=by,
+            event=audit.EVENT_IMPORT,
+            kind="results",
+            counts={
+                "created": result.created_count,
+                "updated": result.updated_count,
+                "unchanged": result.unchanged_count,
+                "rejected": result.rejected_count,
+            },
+        )
     return result
 
 

@@ -77,6 +77,8 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 def age_to_months(text: str) -> int:
     """``"8:06"`` -> 102. Years and months, months 0 to 11. Also ``8y 6m``."""
+    if not isinstance(text, str):
+        raise ScaleError(f"{text!r} is not an age in years:months, like 8:06")
     value = text.strip()
     match = _AGE.match(value) or _AGE_WORDS.match(value)
     if not match:
@@ -88,10 +90,16 @@ def age_to_months(text: str) -> int:
 
 
 def months_to_age(months: float) -> str:
-    """102 -> ``"8:06"``; fractions of a month are rounded to the nearest month."""
-    whole = int(round(months))
-    sign = "-" if whole < 0 else ""
-    whole = abs(whole)
+    """A number of months as years:months: 102 -> ``"8:06"``.
+
+    Fractions of a month are rounded to the nearest month, halves away from zero (100.5 -> ``"8:05"``, as a
+    teacher rounds; Python's ``round`` would give ``"8:04"``); a negative number of months (a fall in a gain
+    column) keeps its sign: -14 -> ``"-1:02"``. The one copy of this rule: reports import it from here.
+    """
+    if not math.isfinite(months):
+        raise ValueError(f"{months!r} is not a number of months")
+    whole = int(math.floor(abs(months) + 0.5))
+    sign = "-" if months < 0 and whole else ""
     return f"{sign}{whole // 12}:{whole % 12:02d}"
 
 

@@ -15,10 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from provision import audit
 from provision.figures import figures_changed
 from provision.models import School
 
@@ -27,9 +31,11 @@ from .models import (
     DataImport,
     Gender,
     GroupKind,
+    Guardian,
     ImportKind,
     ImportStage,
     ImportStatus,
+    PastClass,
     Pupil,
     SenStatus,
     TeachingGroup,
@@ -78,6 +84,11 @@ class ImportedRow:
     pupil: Pupil
     class_name: str = ""
     changes: list[FieldChange] = field(default_factory=list)
+    previous_class: TeachingGroup | None = None  # the class before this import, when the import changes it
+
+    @property
+    def class_changed(self) -> bool:
+        return any(change.field == "registration_group" for change in self.changes)
 
 
 @dataclass
@@ -303,6 +314,7 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
         creating = pupil is None
         if creating:
             pupil = Pupil(school=school, upn=row.upn)
+        previous_class = pupil.registration_group
         changes = _apply_row(pupil, row, classes)
         problems = _row_problems(pupil, row, parsed.columns)
         if problems:
@@ -310,7 +322,11 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
             continue
         group = pupil.registration_group
         imported = ImportedRow(
-            line=row.line, pupil=pupil, class_name=group.name if group else "", changes=[] if creating else changes
+            line=row.line,
+            pupil=pupil,
+            class_name=group.name if group else "",
+            changes=[] if creating else changes,
+            previous_class=None if creating else previous_class,
         )
         accepted.append(imported)
         if creating:
@@ -327,9 +343,82 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     )
     if not dry_run:
         _write(result, new_classes)
+        past_classes_record(
+            changes=[(row.pupil, row.previous_class) for row in result.updated if row.class_changed],
+            on=timezone.localdate(),
+        )
+        with sqlite_real_parameter_limit():  # one insert for the log, however long the file
+            _audit_import(school=school, result=result, by=by)
         figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
+
+
+def past_classes_record(*, changes: list[tuple[Pupil, TeachingGroup | None]], on: dt.date) -> list[PastClass]:
+    """Record the class each pupil of ``changes`` (pupil, the class they were in) was in until the day before
+    ``on``, when their class changed: what lets past maps place them in the class they were in then. The record
+    starts the day after the pupil's previous record ended (unknown when there is none). Two queries."""
+    if not changes:
+        return []
+    until = on - dt.timedelta(days=1)
+    latest = dict(
+        PastClass.objects.filter(pupil__in=[pupil for pupil, _group in changes])
+        .values("pupil_id")
+        .annotate(last=Max("until"))
+        .values_list("pupil_id", "last")
+    )
+    records = []
+    for pupil, group in changes:
+        ended = latest.get(pupil.pk)
+        if ended is not None and ended >= until:
+            continue  # changed twice in a day: the first class of the day was never really attended
+        records.append(
+            PastClass(
+                pupil=pupil,
+                group=group,
+                name=group.name if group else "",
+                year_group=group.year_group if group else None,
+                since=ended + dt.timedelta(days=1) if ended else None,
+                until=until,
+            )
+        )
+    return PastClass.objects.bulk_create(records, batch_size=BATCH_SIZE)
+
+
+def _audit_import(*, school: School, result: ImportResult, by) -> None:
+    """One entry for the import with its counts, and one per pupil it created or changed (old -> new), in one
+    insert: the pupil's history shows what the MIS changed, the school's log shows the import."""
+    entries = [
+        audit.entry(
+            action=audit.Action.CREATE,
+            model=DataImport,
+            object_repr=result.filename,
+            school_id=school.pk,
+            actor=by,
+            event=audit.EVENT_IMPORT,
+            kind="pupils",
+            counts={
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+                "rejected": len(result.rejected_lines),
+            },
+        )
+    ]
+    for action, rows in ((audit.Action.CREATE, result.created), (audit.Action.UPDATE, result.updated)):
+        for row in rows:
+            entries.append(
+                audit.entry(
+                    action=action,
+                    obj=row.pupil,
+                    school_id=school.pk,
+                    pupil_id=row.pupil.pk,
+                    changes={change.field: [change.old, change.new] for change in row.changes},
+                    actor=by,
+                    note=f"from the MIS import {result.filename}",
+                )
+            )
+    audit.write(entries)
 
 
 def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
@@ -351,7 +440,8 @@ def _write(result: ImportResult, new_classes: list[TeachingGroup]) -> None:
             if result.updated:
                 Pupil.objects.bulk_update([row.pupil for row in result.updated], update_fields, batch_size=BATCH_SIZE)
     except DatabaseError:
-        _write_row_by_row(result, new_classes, update_fields)
+        with disable_auditlog():  # the import logs each pupil it wrote itself (_audit_import)
+            _write_row_by_row(result, new_classes, update_fields)
 
 
 @contextmanager
@@ -547,3 +637,57 @@ def import_record_cancel(*, record: DataImport) -> DataImport:
     locked.save(update_fields=["status", "content", "parsed", "preview", "stage"])
     record.refresh_from_db()
     return locked
+
+
+# --- Deleting a pupil ------------------------------------------------------------------------------------------
+
+
+def guardians_release(*, guardian_ids: list[int], by) -> int:
+    """Delete the guardians among ``guardian_ids`` who are no longer linked to any pupil, with their invitations,
+    and the parent accounts left with no child and no staff role; each removal is in the audit log. Returns how
+    many guardians went."""
+    orphans = list(Guardian.objects.filter(pk__in=guardian_ids, pupil_links__isnull=True))
+    if not orphans:
+        return 0
+    user_ids = {g.user_id for g in orphans if g.user_id}
+    audit.write(
+        [
+            audit.entry(
+                action=audit.Action.DELETE,
+                model=Guardian,
+                object_id=g.pk,
+                object_repr="Parent or carer no longer linked to any pupil",
+                school_id=g.school_id,
+                actor=by,
+            )
+            for g in orphans
+        ]
+    )
+    with disable_auditlog():
+        Guardian.objects.filter(pk__in=[g.pk for g in orphans]).delete()
+        # A parent's account with no child left anywhere and no staff role holds only their email: remove it.
+        get_user_model().objects.filter(
+            pk__in=user_ids, guardianships__isnull=True, memberships__isnull=True, is_staff=False, is_superuser=False
+        ).delete()
+    return len(orphans)
+
+
+@transaction.atomic
+def pupil_delete(*, pupil: Pupil, by, reason: str = "") -> None:
+    """Delete a pupil and everything recorded about them (results, places in interventions, attendance, plans),
+    and the parents and carers linked to no other pupil. For a record made in error or a pupil who never
+    joined; a pupil whose retention period has passed is anonymised instead (``interventions.erasure``), which
+    keeps the school's impact figures."""
+    guardian_ids = list(pupil.guardian_links.values_list("guardian_id", flat=True))
+    audit.record(
+        action=audit.Action.DELETE,
+        obj=pupil,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        actor=by,
+        event=audit.EVENT_DELETE,
+        note=reason,
+    )
+    with disable_auditlog():  # one entry for the pupil, not one per result and attendance mark
+        pupil.delete()
+    guardians_release(guardian_ids=guardian_ids, by=by)

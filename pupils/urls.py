@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.pupil_new, name="new"),
     path("<int:pk>/", views.pupil_detail, name="detail"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
+    path("<int:pk>/history/", views.pupil_history, name="history"),
+    path("<int:pk>/delete/", views.pupil_delete_view, name="delete"),
     path("<int:pk>/guardians/<int:guardian_pk>/invite/", invitation_views.invitation_new, name="invitation_new"),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/withdraw/",

@@ -12,20 +12,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from provision import audit
 from provision.access import (
     GUARDIAN_INVITERS,
+    HISTORY_VIEWERS,
+    PUPIL_DATA_EXPORTERS,
     PUPIL_EDITORS,
+    PUPIL_ERASERS,
     PUPIL_VIEWERS,
     SEN_EDITORS,
     SEN_REGISTER_EXPORTERS,
     SEN_REGISTER_VIEWERS,
+    can_see_guardian_contacts,
+    can_see_results,
     role_required,
 )
 
 from . import reference
-from .forms import PupilFilterForm, PupilForm
+from .forms import PupilDeleteForm, PupilFilterForm, PupilForm
 from .models import GuardianInvitation, NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
 from .selectors import get_pupil_for_user
+from .services import past_classes_record, pupil_delete
 
 PAGE_SIZE = 50
 
@@ -82,14 +89,22 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for link in guardian_links:
             link.invitation = latest.get(link.guardian_id)
             link.invitation_status = link.invitation.status(now) if link.invitation else ""
+    if pupil.has_sen:
+        audit.log_view(request, pupil=pupil, what="Pupil profile (SEN details)")
+    at_school = pupil.school_id == request.school.pk
     return render(
         request,
         "pupils/pupil_detail.html",
         {
             "pupil": pupil,
             "guardian_links": guardian_links,
-            "can_edit": request.role in PUPIL_EDITORS and pupil.school_id == request.school.pk,
+            "can_edit": request.role in PUPIL_EDITORS and at_school,
             "can_invite": can_invite,
+            "can_see_contacts": can_see_guardian_contacts(request, pupil),
+            "can_see_results": can_see_results(request, pupil),
+            "can_see_history": request.role in HISTORY_VIEWERS and at_school,
+            "can_export": request.role in PUPIL_DATA_EXPORTERS and at_school,
+            "can_delete": request.role in PUPIL_ERASERS and at_school,
             "age": pupil.age_on(timezone.localdate()),
         },
     )
@@ -114,11 +129,14 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # (provision.concurrency), and nobody can save between that check and this save.
             Pupil.objects.select_for_update().filter(pk=pupil.pk).exists()
             pupil.refresh_from_db()
+        previous_class = pupil.registration_group
         form = PupilForm(
             request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
         )
         if request.method == "POST" and form.is_valid():
             form.save()
+            if pupil.registration_group_id != (previous_class.pk if previous_class else None):
+                past_classes_record(changes=[(pupil, previous_class)], on=timezone.localdate())
             messages.success(request, f"{pupil.full_name}'s details saved.")
             return redirect(pupil)
     return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
@@ -221,6 +239,8 @@ def sen_register_csv(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 (accented names) correctly only with a BOM
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    pupils = list(pupils)
+    audit.log_export(request, school=request.school, what="SEN register (CSV)", rows=len(pupils))
     for pupil in pupils:
         writer.writerow(
             [
@@ -247,3 +267,40 @@ def sen_register_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+# --- A pupil's records: history and deletion --------------------------------------------------------------------
+
+HISTORY_PAGE_SIZE = 100
+
+
+@role_required(*HISTORY_VIEWERS)
+def pupil_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to the pupil's record and what hangs off it (needs, parents and carers, support plans,
+    interventions, attendance, results), and who viewed or exported it: who, their role, when, old -> new."""
+    pupil = get_pupil_for_user(request, pk, HISTORY_VIEWERS, school=request.school)
+    page = Paginator(audit.pupil_entries(pupil), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pupils/pupil_history.html",
+        {"pupil": pupil, "page": page, "lines": audit.describe(page.object_list, request.school)},
+    )
+
+
+@role_required(*PUPIL_ERASERS)
+def pupil_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a pupil entered in error (or who never joined), after a confirmation naming what goes with them."""
+    pupil = get_pupil_for_user(request, pk, PUPIL_ERASERS, school=request.school)
+    form = PupilDeleteForm(request.POST or None, pupil=pupil)
+    if request.method == "POST" and form.is_valid():
+        name = pupil.full_name
+        pupil_delete(pupil=pupil, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{name} and everything recorded about them has been deleted.")
+        return redirect("pupils:list")
+    counts = {
+        "results": pupil.results.count(),
+        "placements": pupil.placements.count(),
+        "plans": pupil.support_plans.count(),
+        "guardians": pupil.guardian_links.count(),
+    }
+    return render(request, "pupils/pupil_delete.html", {"pupil": pupil, "form": form, "counts": counts})

@@ -33,6 +33,8 @@ from .charts import GRID, INK, OKABE_ITO
 VERDICT_STYLES: dict[str, tuple[str, str, str]] = {
     "strong": ("Strong evidence of impact", OKABE_ITO[2], "^"),
     "some": ("Some impact", OKABE_ITO[5], "o"),
+    "promising": ("Promising, not yet clear", OKABE_ITO[4], "D"),
+    "inconclusive": ("Inconclusive", "#555555", "P"),
     "none": ("No clear impact", OKABE_ITO[1], "s"),
     "negative": ("Negative", OKABE_ITO[3], "v"),
     "too_little": ("Too little data", "#777777", "X"),
@@ -250,7 +252,7 @@ class EffectRow:
     effect: float
     low: float | None
     high: float | None
-    kind: str  # "g" (against a comparison group) or "d_z" (before-after only)
+    kind: str  # "g": against similar pupils, adjusted, on the SD of attainment (the only kind drawn today)
     verdict: str  # a key of VERDICT_STYLES
     verdict_label: str
     url: str = ""
@@ -276,8 +278,8 @@ def _finite(*values: float | None) -> bool:
 
 def forest_chart(*, title: str, panels: Sequence[EffectPanel]) -> str:
     """A forest plot: one line per intervention, its effect size as a marker with its 95% CI as a bar, ranked
-    largest first; filled circles for Hedges' g against a comparison group, hollow diamonds for before-after
-    d_z. The verdict is written at the right of each line, and the marker's colour repeats it. Names link to
+    largest first; filled circles for Hedges' g against similar pupils (adjusted for where they started, on the
+    SD of attainment), hollow diamonds for any other kind of effect passed in. The verdict is written at the right of each line, and the marker's colour repeats it. Names link to
     the intervention's impact page. One panel per school, sharing the effect axis. At most MAX_FOREST_ROWS
     lines a panel: the largest and smallest effects, the rest in the table."""
     multi = len(panels) > 1
@@ -347,17 +349,20 @@ def forest_chart(*, title: str, panels: Sequence[EffectPanel]) -> str:
         if index < len(panels) - 1:
             axes.tick_params(labelbottom=False)
         else:
-            axes.set_xlabel("Effect size with 95% confidence interval (0 = no difference)")
+            axes.set_xlabel("Effect size g with 95% confidence interval (0 = no difference; 0.2 = about 3 months)")
     legend = [
         Line2D([], [], marker="o", linestyle="", color="#555555", markeredgecolor=INK, markersize=7,
-               label="Hedges' g against similar pupils"),
-        Line2D([], [], marker="D", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
-               markeredgewidth=1.8, markersize=6.5, label="Before-after d_z (no comparison; weaker)"),
+               label="Hedges' g against similar pupils, adjusted for where they started"),
     ]  # fmt: skip
+    if any(row.kind != "g" for panel in panels for row in panel.rows):
+        legend.append(
+            Line2D([], [], marker="D", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
+                   markeredgewidth=1.8, markersize=6.5, label="Another kind of effect (weaker evidence)")
+        )  # fmt: skip
     figure.legend(handles=legend, loc="lower left", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.01, 0.0))
     _title(figure, title)
     parts = [
-        f"{row.label}: {row.effect:.2f} ({'g' if row.kind == 'g' else 'd_z'}), {row.verdict_label}"
+        f"{row.label}: {'g' if row.kind == 'g' else 'effect'} {row.effect:.2f}, {row.verdict_label}"
         for panel in panels
         for row in panel.rows
     ]
@@ -369,7 +374,7 @@ class CostPoint:
     label: str
     cost_per_pupil: float
     effect: float
-    kind: str  # "g" or "d_z"
+    kind: str  # "g" (see EffectRow)
     verdict: str
 
 
@@ -415,20 +420,22 @@ def cost_impact_chart(*, title: str, panels: Sequence[tuple[str, list[CostPoint]
         axes.set_xlabel("Cost per pupil (£)")
         axes.xaxis.set_major_formatter(lambda v, _pos: f"£{v:,.0f}")
         axes.set_xlim(left=0)
-    axes_list[0].set_ylabel("Effect size")
+    axes_list[0].set_ylabel("Effect size g")
     handles = [
         Line2D([], [], marker=VERDICT_STYLES[key][2], linestyle="", color=VERDICT_STYLES[key][1],
                markeredgecolor=INK, markeredgewidth=0.5, markersize=7, label=VERDICT_STYLES[key][0])
         for key in VERDICT_STYLES if key in seen
-    ] + [
-        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
-               markeredgewidth=1.6, markersize=7, label="Hollow: before-after only"),
     ]  # fmt: skip
+    if any(p.kind != "g" for _school, points in panels for p in points):
+        handles.append(
+            Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
+                   markeredgewidth=1.6, markersize=7, label="Hollow: another kind of effect")
+        )  # fmt: skip
     figure.legend(handles=handles, loc="center left", frameon=False, fontsize=8,
                   bbox_to_anchor=(1 - (right - 0.15) / width, (AXIS + plot_height / 2) / height))  # fmt: skip
     _title(figure, title)
     parts = [
-        f"{p.label}: £{p.cost_per_pupil:,.0f} a pupil, effect {p.effect:.2f}, "
+        f"{p.label}: £{p.cost_per_pupil:,.0f} a pupil, g {p.effect:.2f}, "
         f"{VERDICT_STYLES.get(p.verdict, VERDICT_STYLES['none'])[0]}"
         for _school, points in panels
         for p in points

@@ -5,11 +5,15 @@ school's period and subject; the evaluation (``reports.evaluation``) supplies th
 arithmetic over those frames, so that one school or ten cost the same handful of queries and the rules can be
 tested with worked numbers:
 
-* **pupils in provision**: distinct pupils with a placement overlapping the period, by wave, by year group (now)
-  and by primary SEN need, with the share of the roll (of the whole roll, of the year group's roll, of the pupils
-  with that need);
+* **pupils in provision**: distinct pupils with a place in provision that had started by the end of the period
+  (or by today, while the period runs), by wave (2 and 3: wave 1 strategies have no places), by the year group
+  they were in during the period and by primary SEN need, with the share of the roll as it was in the period (of
+  the whole roll, of the year group's roll, of the pupils with that need);
+* **wave 1 reach**: the whole-class strategies running in the period and the year groups and classes they cover;
 * **the disadvantage gap trend**: the percentage of pupil premium and of other pupils at or above the expected
-  standard at each assessment point of one subject (``pupils.identification.disadvantage_gap`` per assessment);
+  standard in each half term in one subject, each year group on its most informative assessment there
+  (``pupils.identification.gap_options`` and ``disadvantage_gap``), the gap being the difference of the whole
+  percentages shown;
 * **impact**: each intervention's effect and 95% CI, a comparison-group Hedges' g where there is one, else the
   before-after d_z; cost per pupil beside it;
 * **attendance**: sessions attended of those marked, per intervention, in the period;
@@ -20,21 +24,23 @@ tested with worked numbers:
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from pupils.identification import disadvantage_gap
+from pupils.identification import disadvantage_gap, gap_options, half_terms, whole_percent
 from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
+
+from .evaluation import VERDICTS
 
 # --- The frames the selector builds -----------------------------------------------------------------------
 
 INTERVENTION_COLUMNS = [
     "intervention_id", "school_id", "name", "programme_name", "wave", "status", "subject_id", "start_date",
-    "end_date", "overdue", "present_count", "marked_count", "last_session_on",
+    "end_date", "overdue", "present_count", "marked_count", "last_session_on", "year_groups",
 ]  # fmt: skip
+CLASS_COLUMNS = ["school_id", "class_id", "year_group"]  # the schools' registration classes
 PLACEMENT_COLUMNS = [
     "placement_id", "intervention_id", "school_id", "pupil_id", "year_group", "primary_need", "pupil_premium",
     "entry_date", "exit_date", "has_exit_data",
@@ -42,13 +48,14 @@ PLACEMENT_COLUMNS = [
 ROLL_COLUMNS = ["school_id", "year_group", "primary_need", "pupils"]
 
 WAVE_LABELS = {1: "Wave 1: quality-first teaching", 2: "Wave 2: small-group catch-up", 3: "Wave 3: personalised"}
+PLACED_WAVES = (2, 3)  # wave 1 strategies reach whole classes and have no places
 NO_NEED = "No SEN need recorded"
 FINISHED_STATUSES = ("completed", "stopped")
 QUIET_SCHOOL_DAYS = 10  # "no session logged in the last two weeks" counts school days, so holidays do not alarm
 SMALL_COUNT = 5  # the governors' report shows counts under this as "fewer than 5"
 
 # The verdict keys of reports.evaluation, strongest first: the order of tables and legends.
-VERDICT_ORDER = ["strong", "some", "none", "negative", "too_little"]
+VERDICT_ORDER = list(VERDICTS)
 
 
 # --- Pupils in provision --------------------------------------------------------------------------------
@@ -79,8 +86,9 @@ def provision_breakdown(
     key, label, school_id, pupils, base, pct (``pct`` = 100 x pupils / base; NaN when the base is 0).
 
     Bases: the school's whole roll for waves; the year group's roll for years; the pupils on roll with that
-    primary need (or none) for needs. Year groups and needs are the pupils' current ones (as on the provision
-    map). Rows appear for every wave, for every year group on roll or in provision, and for every need present.
+    primary need (or none) for needs. Year groups are those of the period (the selector gives each placement and
+    the roll the year group of the time); needs are the pupils' current ones. Rows appear for waves 2 and 3 (wave
+    1 has no places: see ``wave1_reach``), for every year group on roll or in provision, and for every need present.
     """
     placed = placements.merge(interventions[["intervention_id", "wave"]], on="intervention_id", how="left")
     placed = placed.assign(primary_need=placed["primary_need"].fillna("").astype(str))
@@ -96,9 +104,9 @@ def provision_breakdown(
         grid["pct"] = np.where(grid["base"] > 0, 100 * grid["pupils"] / grid["base"].where(grid["base"] > 0), np.nan)
         return grid.rename(columns={on: "key"})
 
-    waves = pd.DataFrame({"wave": list(WAVE_LABELS), "label": list(WAVE_LABELS.values())})
+    waves = pd.DataFrame({"wave": list(PLACED_WAVES), "label": [WAVE_LABELS[w] for w in PLACED_WAVES]})
     wave_bases = pd.DataFrame(
-        [(w, s, int(whole_roll.get(s, 0))) for w in WAVE_LABELS for s in school_ids],
+        [(w, s, int(whole_roll.get(s, 0))) for w in PLACED_WAVES for s in school_ids],
         columns=["wave", "school_id", "base"],
     )
     by_wave = assemble(waves, _distinct(placed, ["wave", "school_id"]), wave_bases, "wave")
@@ -124,6 +132,34 @@ def provision_breakdown(
     in_provision = by_need.groupby("key")["pupils"].transform("sum") > 0
     by_need = by_need[in_provision | (by_need["key"] == "")].reset_index(drop=True)
     return {"wave": by_wave, "year": by_year, "need": by_need}
+
+
+def wave1_reach(interventions: pd.DataFrame, classes: pd.DataFrame, school_ids: Sequence[int]) -> list[dict]:
+    """Per school: the wave 1 strategies in the frame (``strategies``), the year groups they cover (``years``,
+    labels; a strategy with no year groups covers the whole school) and the registration classes of those year
+    groups (``classes``, of ``all_classes``). Wave 1 is teaching for whole classes, so its reach is counted in
+    classes and year groups, never in pupils."""
+    out = []
+    wave1 = interventions[interventions["wave"] == 1]
+    for school_id in school_ids:
+        own = wave1[wave1["school_id"] == school_id]
+        school_classes = classes[classes["school_id"] == school_id]
+        whole_school = any(not years for years in own["year_groups"]) if len(own) else False
+        years = sorted({int(y) for group in own["year_groups"] for y in (group or [])})
+        covered = school_classes if whole_school else school_classes[school_classes["year_group"].isin(years)]
+        all_years = sorted({int(y) for y in school_classes["year_group"].dropna()})
+        out.append(
+            {
+                "school_id": school_id,
+                "strategies": len(own),
+                "years": ["Whole school"] if whole_school else [year_label(y) for y in years],
+                "year_count": len(all_years) if whole_school else len(years),
+                "all_years": len(all_years),
+                "classes": len(covered),
+                "all_classes": len(school_classes),
+            }
+        )
+    return out
 
 
 def pivot_rows(long: pd.DataFrame, school_ids: Sequence[int]) -> list[dict]:
@@ -162,30 +198,58 @@ def suppress_small(count: int, threshold: int = SMALL_COUNT) -> str:
 # --- The disadvantage gap -------------------------------------------------------------------------------
 
 
-def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.DataFrame) -> pd.DataFrame:
-    """Pupil premium vs other pupils at each assessment point of the results given (one subject, one or more
-    schools): columns school_id, taken_on, names, n_pp, n_other, pct_pp, pct_other, gap_pct.
+def gap_trend(
+    results: pd.DataFrame,
+    pupil_premium: pd.Series,
+    assessments: pd.DataFrame,
+    *,
+    half_term_of: dict[int, Callable] | None = None,
+) -> pd.DataFrame:
+    """Pupil premium vs other pupils in one subject, one point per half term (per school): columns school_id,
+    taken_on, names, n_pp, n_other, pct_pp, pct_other, pct_pp_shown, pct_other_shown, gap_pct.
 
-    Each assessment is run through ``pupils.identification.disadvantage_gap`` (which compares the two groups
-    at the latest assessment per year group) as its own "subject", so the year groups of every assessment come
-    back; they are added up per school and date, weighting each year group's percentages by its pupils.
-    Results on scales without an expected standard are left out: "at expected" means nothing on them.
-    ``assessments`` has assessment_id, school_id, name, taken_on.
+    In each half term each year group counts once, on its most informative assessment there
+    (``pupils.identification.gap_options``: a standardised or scaled score over an age-equivalent taken days
+    later, which would otherwise pull the point to 100% against 100%). The year groups are added up, weighting
+    each year group's percentages by its pupils; ``taken_on`` is the latest of the assessments used and ``names``
+    names them. ``gap_pct`` is the difference of the whole-number percentages shown (``*_shown``), so the three
+    numbers on the page agree. Results on scales without an expected standard are left out: "at expected" means
+    nothing on them. ``assessments`` has assessment_id, school_id, name, taken_on; ``half_term_of`` gives each
+    school's half terms (``pupils.identification.half_terms``; calendar months two by two without).
     """
-    columns = ["school_id", "taken_on", "names", "n_pp", "n_other", "pct_pp", "pct_other", "gap_pct"]
+    columns = ["school_id", "taken_on", "names", "n_pp", "n_other", "pct_pp", "pct_other", "pct_pp_shown",
+               "pct_other_shown", "gap_pct"]  # fmt: skip
     if results.empty:
         return pd.DataFrame(columns=columns)
     has_standard = (results["scale_kind"] == "age") | pd.to_numeric(results["expected"], errors="coerce").notna()
     scored = results[has_standard]
     if scored.empty:
         return pd.DataFrame(columns=columns)
+    half_term_of = half_term_of or {}
+    chosen = []
+    for school_id, school_results in scored.groupby("school_id"):
+        options = gap_options(school_results.assign(subject_id=0), half_term_of.get(school_id, half_terms([])))
+        best = (
+            options.sort_values(
+                ["year_group", "half_term", "informative", "pupils", "taken_on", "assessment_id"],
+                ascending=[True, True, True, False, False, False],
+            )
+            .groupby(["year_group", "half_term"])
+            .head(1)
+        )
+        chosen.append(best.assign(school_id=school_id)[["school_id", "year_group", "assessment_id", "half_term"]])
+    picked = pd.concat(chosen)
     per_year = disadvantage_gap(scored.assign(subject_id=scored["assessment_id"]), pupil_premium)
-    per_year = per_year.merge(assessments[["assessment_id", "school_id", "taken_on", "name"]], on="assessment_id")
+    per_year = per_year.merge(picked, on=["year_group", "assessment_id"])
+    per_year = per_year.merge(
+        assessments[["assessment_id", "taken_on", "name"]].drop_duplicates("assessment_id"), on="assessment_id"
+    )
     per_year["at_pp"] = per_year["pct_expected_pp"].fillna(0) * per_year["n_pp"] / 100
     per_year["at_other"] = per_year["pct_expected_other"].fillna(0) * per_year["n_other"] / 100
     points = (
-        per_year.groupby(["school_id", "taken_on"])
+        per_year.groupby(["school_id", "half_term"])
         .agg(
+            taken_on=("taken_on", "max"),
             names=("name", lambda names: ", ".join(sorted(set(names)))),
             n_pp=("n_pp", "sum"),
             n_other=("n_other", "sum"),
@@ -196,55 +260,41 @@ def gap_trend(results: pd.DataFrame, pupil_premium: pd.Series, assessments: pd.D
     )
     points["pct_pp"] = 100 * points["at_pp"] / points["n_pp"].where(points["n_pp"] > 0)
     points["pct_other"] = 100 * points["at_other"] / points["n_other"].where(points["n_other"] > 0)
-    points["gap_pct"] = points["pct_other"] - points["pct_pp"]
+    points["pct_pp_shown"] = [whole_percent(v) for v in points["pct_pp"]]
+    points["pct_other_shown"] = [whole_percent(v) for v in points["pct_other"]]
+    points["gap_pct"] = [
+        float("nan") if pp is None or other is None else float(other - pp)
+        for pp, other in zip(points["pct_pp_shown"], points["pct_other_shown"], strict=True)
+    ]
     points["taken_on"] = pd.to_datetime(points["taken_on"])
     return points.sort_values(["school_id", "taken_on"])[columns].reset_index(drop=True)
 
 
 # --- Impact ---------------------------------------------------------------------------------------------
 
-Z95 = 1.959963984540054
-
-
-def d_z_interval(d_z: float, n: int) -> tuple[float, float]:
-    """An approximate 95% CI for a before-after d_z (mean change / SD of the changes) from n pupils.
-
-    d_z is a one-sample standardised mean, whose large-sample variance is 1/n + d_z^2 / (2n) (Hedges & Olkin,
-    1985, Statistical Methods for Meta-Analysis, ch. 5); CI = d_z +/- 1.96 x sqrt of that. NaNs when n < 2.
-    """
-    if n < 2 or d_z is None or not math.isfinite(d_z):
-        return float("nan"), float("nan")
-    se = math.sqrt(1 / n + d_z**2 / (2 * n))
-    return d_z - Z95 * se, d_z + Z95 * se
-
 
 def effects(groups: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
     """The evaluation's groups (``reports.evaluation.GROUP_COLUMNS``) joined to the dashboard's interventions
     (names and schools as the dashboard shows them), with the effect a leader should look at:
 
-    * ``effect_kind`` "g": Hedges' g of the group's gains against similar pupils' gains, with its CI;
-    * ``effect_kind`` "d_z": no comparison, so the before-after standardised change (d_z) with an approximate CI
-      (``d_z_interval``): a weaker kind of evidence, drawn with another marker;
-    * "" when neither can be computed.
+    * ``effect_kind`` "g": Hedges' g against similar pupils, adjusted for where pupils started and on the SD of
+      attainment (the EEF Toolkit's scale), with its 95% CI;
+    * "" otherwise: before-and-after figures are not effect sizes on that scale (pupils chosen for low scores
+      rise anyway), so they are never drawn beside g; their verdict and reasons are listed instead.
 
-    ``plotted`` is True for groups that have an effect and a verdict other than "too_little". Sorted by effect,
-    largest first, then by name.
+    ``plotted`` is True for groups with a g and a verdict other than "too_little". Sorted by effect, largest
+    first, then by name.
     """
     own = ["school_id", "name", "programme_name", "wave", "status"]
     frame = groups.drop(columns=[c for c in own if c in groups.columns]).merge(
         interventions[["intervention_id", *own]], on="intervention_id", how="inner"
     )
     g = pd.to_numeric(frame["g"], errors="coerce")
-    d_z = pd.to_numeric(frame["d_z"], errors="coerce")
-    n_measured = pd.to_numeric(frame["n_measured"], errors="coerce").fillna(0).astype(int)
     has_g = g.notna() & (frame["measure"] == "comparison")
-    bounds = [d_z_interval(value, n) for value, n in zip(d_z, n_measured, strict=True)]
-    dz_low = pd.Series([low for low, _high in bounds], index=frame.index, dtype="float64")
-    dz_high = pd.Series([high for _low, high in bounds], index=frame.index, dtype="float64")
-    frame["effect_kind"] = np.where(has_g, "g", np.where(d_z.notna(), "d_z", ""))
-    frame["effect"] = g.where(has_g, d_z)
-    frame["effect_low"] = pd.to_numeric(frame["g_ci_low"], errors="coerce").where(has_g, dz_low)
-    frame["effect_high"] = pd.to_numeric(frame["g_ci_high"], errors="coerce").where(has_g, dz_high)
+    frame["effect_kind"] = np.where(has_g, "g", "")
+    frame["effect"] = g.where(has_g)
+    frame["effect_low"] = pd.to_numeric(frame["g_ci_low"], errors="coerce").where(has_g)
+    frame["effect_high"] = pd.to_numeric(frame["g_ci_high"], errors="coerce").where(has_g)
     frame["plotted"] = frame["effect"].notna() & (frame["verdict"] != "too_little")
     frame = frame.sort_values(["effect", "name"], ascending=[False, True], na_position="last")
     return frame.reset_index(drop=True)
@@ -349,9 +399,6 @@ def headline(
         "finished": len(finished),
         "with_exit": with_exit,
         "pct_exit": (100 * with_exit / len(finished)) if len(finished) else None,
-        "strong": counts["strong"],
+        **counts,
         "no_clear": counts["none"],
-        "some": counts["some"],
-        "negative": counts["negative"],
-        "too_little": counts["too_little"],
     }

@@ -86,6 +86,9 @@ def _write_sheet(sheet: Worksheet, map_: ProvisionMap, *, show_costs: bool, show
         f"rows by {VIEWS[map_.view].lower()}"
     )
     sheet["A2"].font = Font(italic=True)
+    if map_.as_they_were:
+        sheet["A3"] = map_.as_they_were
+        sheet["A3"].font = Font(italic=True)
     header_row = 4
     for index, (heading, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=header_row, column=index, value=heading)
@@ -173,14 +176,25 @@ def _write_totals(sheet: Worksheet, map_: ProvisionMap, *, start: int, show_cost
             entry(label, None, cost)
     line += 1
     heading("Whole map", "Pupils", *cost_heading)
-    entry("Pupils in provision", map_.pupils_in_provision, map_.total_cost)
+    entry("All provision (wave 1 strategies have no pupils of their own)", map_.pupils_in_provision, map_.total_cost)
     if show_costs:
         line += 1
-        sheet.cell(row=line, column=1, value="Cost per pupil")
-        cell = sheet.cell(row=line, column=3, value=map_.cost_per_pupil if map_.cost_per_pupil is not None else "-")
-        cell.number_format = CURRENCY
-    for cell in sheet[line]:
-        cell.font = Font(bold=True)
+        heading("Cost per pupil (wave 1 apart)", "Pupils", "Cost", "Per pupil")
+        for wave in (2, 3):
+            entry(WAVE_LABELS[wave], map_.wave_pupils.get(wave, 0), map_.wave_costs.get(wave, Decimal("0")))
+            _per_pupil(sheet, line, map_.wave_cost_per_pupil.get(wave))
+        entry("Waves 2 and 3", map_.pupils_in_provision, map_.targeted_cost)
+        _per_pupil(sheet, line, map_.cost_per_pupil)
+        for cell in sheet[line]:
+            cell.font = Font(bold=True)
+        reach = ", ".join(map_.wave1_reach) or "none"
+        entry(f"{WAVE_LABELS[1]}: {map_.wave1_strategies} whole-class strategies, reaching {reach}", None,
+              map_.wave_costs.get(1, Decimal("0")))  # fmt: skip
+
+
+def _per_pupil(sheet: Worksheet, line: int, value: Decimal | None) -> None:
+    cell = sheet.cell(row=line, column=4, value=value if value is not None else "-")
+    cell.number_format = CURRENCY
 
 
 def map_to_xlsx(maps: dict[str, ProvisionMap], *, show_costs: bool = False, show_names: bool = False) -> bytes:
@@ -225,11 +239,16 @@ def map_to_csv(map_: ProvisionMap, *, show_costs: bool = False, show_names: bool
         header.append("Pupil names")
     if show_costs:
         header += ["Cost", "Funding source", "Funding"]
-    header += ["Starts", "Ends"]
+    header += ["Starts", "Ends", "Rows placed by"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     period = map_.period
+    placed_by = (
+        ("year group and class then" if map_.past else "year group and class in the period")
+        if map_.view in ("year", "class")
+        else VIEWS[map_.view].lower()
+    )
     for row, provision in _lines(map_):
         values = [
             map_.school_name,
@@ -255,6 +274,7 @@ def map_to_csv(map_: ProvisionMap, *, show_costs: bool = False, show_names: bool
         if show_costs:
             values += [f"{provision.cost:.2f}", provision.funding_source, provision.funding_label]
         values += [provision.start_date.isoformat(), provision.end_date.isoformat() if provision.end_date else ""]
+        values.append(placed_by)
         writer.writerow([text_safe(value) if isinstance(value, str) else value for value in values])
     return buffer.getvalue()
 

@@ -42,18 +42,21 @@ GLOSSARY: list[tuple[str, str]] = [
     ),
     (
         "Effect size",
-        "How much more progress the pupils made than expected, on a common scale so that different tests can be "
-        "compared. 0 means no difference; 0.2 is small; 0.4 is about what a good intervention adds; 0.8 is large.",
+        "How much higher the pupils scored than similar pupils who started at the same level, on a common scale so "
+        "that different tests can be compared: standard deviations of attainment, the scale of the EEF Toolkit. "
+        "0 means no difference; 0.2 is about three months' extra progress; 0.4 about five.",
     ),
     (
         "Hedges' g",
-        "The effect size we use when there is a comparison group: the difference between the two groups' gains, "
-        "divided by how spread out the gains are, corrected for small groups.",
+        "The effect size we use: the difference in exit scores between the group and the comparison group, "
+        "adjusted for where each pupil started, divided by the spread of attainment across the year group "
+        "(not the spread of the gains, which would make effects look several times larger), corrected for "
+        "small numbers.",
     ),
     (
-        "Before-after effect (d_z)",
-        "When there is no comparison group: the pupils' average change divided by how much the changes vary. It "
-        "is weaker evidence, because pupils make some progress anyway.",
+        "Before and after only",
+        "When there is no comparison group, the pupils' own rise. It is not an effect size: pupils make progress "
+        "anyway, and pupils chosen for low scores score higher next time by chance. Never 'strong evidence'.",
     ),
     (
         "95% confidence interval",
@@ -116,18 +119,19 @@ def plain_summary(board: Dashboard) -> list[str]:
         f"In {selection.label}, {suppress_small(head['pupils'])} pupils at {where} had support in "
         f"{_plural(head['running'], 'intervention')}{share}."
     )
-    judged = head["strong"] + head["some"] + head["no_clear"] + head["negative"]
+    judged = sum(head[key] for key in ("strong", "some", "promising", "inconclusive", "none", "negative"))
     if judged:
         lines.append(
             f"Of the {_plural(judged, 'intervention')} with enough data to judge, {head['strong']} showed strong "
-            f"evidence of impact, {head['some']} some impact, {head['no_clear']} no clear impact and "
-            f"{head['negative']} a negative effect."
+            f"evidence of impact, {head['some']} some impact, {head['promising']} promising but not yet clear "
+            f"results, {head['inconclusive']} inconclusive results (the data cannot tell yet), {head['no_clear']} "
+            f"no clear impact and {head['negative']} a negative effect."
         )
     else:
         lines.append("No intervention in this period has enough entry and exit results yet to judge its impact.")
-    if board.too_little:
+    if head["too_little"]:
         lines.append(
-            f"{_plural(len(board.too_little), 'intervention')} had too little data to judge: too few pupils, or "
+            f"{_plural(head['too_little'], 'intervention')} had too little data to judge: too few pupils, or "
             "entry and exit results missing."
         )
     recommendations: dict[str, int] = {}
@@ -209,7 +213,7 @@ def _title(sheet: Worksheet, board: Dashboard, heading: str) -> int:
     return 4
 
 
-def _summary_sheet(sheet: Worksheet, board: Dashboard) -> None:
+def _summary_sheet(sheet: Worksheet, board: Dashboard, *, method_url: str = "") -> None:
     line = _title(sheet, board, "Impact of intervention: report for governors")
     sheet.column_dimensions["A"].width = 110
     sheet.cell(row=line, column=1, value="Summary").font = SECTION_FONT
@@ -221,6 +225,9 @@ def _summary_sheet(sheet: Worksheet, board: Dashboard) -> None:
     for rule in board.thresholds:
         line += 1
         sheet.cell(row=line, column=1, value=text_safe(rule)).alignment = WRAP
+    if method_url:
+        line += 1
+        sheet.cell(row=line, column=1, value=f"Explained in plain English: {method_url}").alignment = WRAP
     line += 2
     sheet.cell(row=line, column=1, value="Words used in this report").font = SECTION_FONT
     for term, meaning in GLOSSARY:
@@ -238,7 +245,7 @@ def _interventions_sheet(sheet: Worksheet, board: Dashboard) -> None:
     headings = [("School", 22)] if multi else []
     headings += [
         ("Intervention", 32), ("Programme", 24), ("Wave", 8), ("Pupils", 8), ("Pupils with entry and exit results", 14),
-        ("Effect size", 10), ("Kind of effect", 22), ("95% CI low", 10), ("95% CI high", 10), ("Months of progress", 10),
+        ("Effect size g", 10), ("How judged", 26), ("95% CI low", 10), ("95% CI high", 10), ("Months of progress", 10),
         ("Attendance %", 11),
     ]  # fmt: skip
     if board.selection.show_costs:
@@ -256,7 +263,7 @@ def _interventions_sheet(sheet: Worksheet, board: Dashboard) -> None:
             row["n_placed"],
             row["n_measured"],
             row["effect"],
-            {"g": "Against similar pupils (g)", "d_z": "Before and after only (d_z)"}.get(row["effect_kind"], ""),
+            row["method_label"],
             row["low"],
             row["high"],
             row["months_value"],
@@ -276,7 +283,8 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
     line = _title(sheet, board, "Programmes (all their groups in the period)")
     headings = [
         ("Programme", 32), ("Groups", 8), ("Pupils", 8), ("Pupils with entry and exit results", 14),
-        ("Effect size", 10), ("Kind of effect", 22), ("95% CI", 16), ("Months of progress", 10),
+        ("Effect size g", 10), ("How judged", 26), ("95% CI", 16), ("I² (groups disagree)", 12),
+        ("Months of progress", 10),
     ]  # fmt: skip
     if board.selection.show_costs:
         headings.append(("Cost per pupil", 12))
@@ -286,8 +294,7 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
         line += 1
         values: list = [
             row["name"], row["n_groups"], row["n_placed"], row["n_measured"], row["effect_text"],
-            {"g": "Against similar pupils (g)", "d_z": "Before and after only (d_z)"}.get(row["effect_kind"], ""),
-            row["ci"], row["months"] or "",
+            row["method_label"], row["ci"], row["i2"] or "", row["months"] or "",
         ]  # fmt: skip
         if board.selection.show_costs:
             values.append(row["cost_per_pupil_text"])
@@ -300,7 +307,7 @@ def _programmes_sheet(sheet: Worksheet, board: Dashboard) -> None:
 def _pupils_sheet(sheet: Worksheet, board: Dashboard) -> None:
     line = _title(sheet, board, "Pupils in provision (distinct pupils; counts under 5 not shown)")
     schools = board.selection.schools
-    titles = {"wave": "Wave", "year": "Year group (now)", "need": "Primary SEN need"}
+    titles = {"wave": "Wave", "year": "Year group (then)" if board.past else "Year group", "need": "Primary SEN need"}
     for key, rows in board.breakdown.items():
         headings = [(titles[key], 34)]
         for school in schools:
@@ -318,6 +325,16 @@ def _pupils_sheet(sheet: Worksheet, board: Dashboard) -> None:
                 values.append(None if hidden or cell["pct"] is None else round(cell["pct"], 1))
             _line(sheet, line, values)
         line += 2
+    for reach in board.wave1:  # wave 1 reaches classes, not named pupils
+        prefix = f"{board.names[reach['school_id']]}: " if len(schools) > 1 else ""
+        covering = (
+            f"{reach['strategies']} whole-class strategies covering {reach['year_count']} of {reach['all_years']} "
+            f"year groups and {reach['classes']} of {reach['all_classes']} classes"
+            if reach["strategies"]
+            else "no whole-class strategies"
+        )
+        _line(sheet, line, [f"{prefix}{WAVE_LABELS[1]}: {covering}"])
+        line += 1
 
 
 def _attention_sheet(sheet: Worksheet, board: Dashboard) -> None:
@@ -360,9 +377,9 @@ def _attention_sheet(sheet: Worksheet, board: Dashboard) -> None:
         line += 2
 
 
-def report_to_xlsx(board: Dashboard) -> bytes:
+def report_to_xlsx(board: Dashboard, *, method_url: str = "") -> bytes:
     """The governors' report as a workbook: Summary, Interventions, Programmes, Pupils in provision, Needs
-    attention."""
+    attention. ``method_url`` (the "How impact is judged" page) is quoted under the rules on the Summary."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, writer in (
@@ -373,7 +390,10 @@ def report_to_xlsx(board: Dashboard) -> bytes:
         ("Needs attention", _attention_sheet),
     ):
         sheet = workbook.create_sheet(title=title)
-        writer(sheet, board)
+        if writer is _summary_sheet:
+            _summary_sheet(sheet, board, method_url=method_url)
+        else:
+            writer(sheet, board)
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1

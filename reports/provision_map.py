@@ -9,23 +9,35 @@ CONTRACT (shared by the map page, its exports and the parents' published offer; 
 areas of need, plus "Other"), "subject" (the intervention's subject or area). Columns are waves 1, 2, 3.
 An intervention appears in a row when it serves pupils of that row during the period (its placements overlapping
 the period; for wave 1 strategies and groups without placements, its own year groups / need area / subject).
-Costs are those of the sessions planned within the period (interventions.costing), shared between rows in
-proportion to the intervention's pupils in each row (equally between its rows when it has no pupils).
+
+PAST PERIODS AS THEY WERE: each pupil is placed by the year group and class they were in at the time (the start of
+their stay within the period): the year group from the academic year (``pupils.reference.year_group_on``), the
+class from the classes recorded when a pupil's class changed (``pupils.models.PastClass``,
+``pupils.reference.class_on``). Where no class was recorded for a past year, the class view says so ("Class not
+recorded") rather than using today's class. An intervention's own year groups (wave 1 strategies) are the year
+groups it served at its time.
 
 THE COST RULE (``period_cost``), worked per intervention for the period:
 
 - staff: the sessions planned inside the period (``costing.planned_dates`` from the later of its start and the
   period's start, to the earlier of its end and the period's end, school days in term only) x minutes / 60 x each
-  staff line's role rate (``costing.cost_breakdown``);
-- resources and external costs: apportioned by the share of the intervention's planned sessions that fall in the
+  staff line's role rate (``costing.cost_breakdown``); external staff paid by the external fee cost nothing here
+  (their time is in the fee);
+- resources and the external fee: apportioned by the share of the intervention's planned sessions that fall in the
   period (sessions in period / sessions planned over its whole run). An intervention with no end date (wave 1
   strategies) or with no planned sessions at all carries them whole in the period that contains its start date, so
   that the periods of a year always add up to the whole cost once;
-- the total is shared between the rows by the intervention's pupils in the period: a row's share is
-  total x (its pupils / all the intervention's pupils in the period). The last row takes the remainder so that
-  the shares add up to the penny. With a pupil filter (need, pupil premium, SEN status) only the matching pupils'
-  share is shown, so a filtered map answers "what does the provision for these pupils cost". Interventions with
-  no pupils share equally between their own rows.
+- COSTS FOLLOW THE PUPIL'S STAY: the total is shared between the pupils by the sessions planned for each one's stay
+  inside the period (``costing.stay_dates``), so a pupil who left after 13 of the period's 24 sessions carries
+  13/24 of the share of one who stayed; a row's share is the sum of its pupils' (``costing.share_by_sessions``).
+  The last row takes the remainder so that the shares add up to the penny. With a pupil filter (need, pupil
+  premium, SEN status) only the matching pupils' share is shown, so a filtered map answers "what does the
+  provision for these pupils cost". Interventions with no pupils share equally between their own rows; so do
+  groups whose pupils have no planned session in the period (no days set).
+
+COST PER PUPIL is per wave for waves 2 and 3 (the wave's cost / its distinct pupils) and overall for waves 2 and 3
+together; wave 1 whole-class strategies have no places, so their cost is shown apart, with the year groups (or
+classes) they reach.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from interventions import costing
 from interventions.models import (
@@ -48,8 +61,8 @@ from interventions.models import (
     Status,
 )
 from provision.models import Term
-from pupils.models import TeachingGroup
-from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, need_area
+from pupils.models import PastClass, TeachingGroup
+from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, class_on, need_area, year_group_on
 
 VIEWS = {"year": "Year group", "class": "Class", "need": "Area of need", "subject": "Subject"}
 WAVES = (1, 2, 3)
@@ -124,8 +137,24 @@ class ProvisionMap:
     wave_pupils: dict[int, int]  # distinct pupils per wave
     funding_costs: dict[str, Decimal]  # funding label -> cost
     total_cost: Decimal
-    pupils_in_provision: int  # distinct pupils across the map
-    cost_per_pupil: Decimal | None
+    pupils_in_provision: int  # distinct pupils across the map (waves 2 and 3: wave 1 has no places)
+    cost_per_pupil: Decimal | None  # waves 2 and 3: their cost / their distinct pupils (wave 1 apart)
+    wave_cost_per_pupil: dict[int, Decimal | None] = field(default_factory=dict)  # waves 2 and 3
+    targeted_cost: Decimal = Decimal("0")  # waves 2 and 3
+    wave1_strategies: int = 0  # distinct wave 1 strategies on the map
+    wave1_reach: list[str] = field(default_factory=list)  # the rows (year groups, classes...) wave 1 covers
+    past: bool = False  # the period ended before today: pupils are placed as they were then
+
+    @property
+    def as_they_were(self) -> str:
+        """What the rows mean, in words for the page and the exports."""
+        if self.view in ("year", "class"):
+            return (
+                f"Pupils are placed by the year group and class they were in during {self.period.label}."
+                if self.past
+                else "Pupils are placed by their year group and class in this period."
+            )
+        return ""
 
 
 # --- Periods -----------------------------------------------------------------------------------------
@@ -147,6 +176,7 @@ PENNY = Decimal("0.01")
 WHOLE_SCHOOL = ("all", "Whole school")
 NO_NEED = ("NONE", "No SEN need recorded")
 NO_CLASS = ("none", "No class")
+CLASS_UNKNOWN = ("unknown", "Class not recorded for then")
 NEED_ORDER = ["CI", "CL", "SEMH", "SP", "OTHER", "NONE", "all"]
 DELIVERY_SIZES = {"one_to_one": "1:1", "whole_class": "Whole class"}
 
@@ -161,16 +191,13 @@ def period_cost(
     rates: dict[str, Decimal],
     resources: Decimal,
     external: Decimal,
-    terms: list[tuple[dt.date, dt.date]],
+    terms,
     period: Period,
+    external_by_fee: bool = False,
 ):
-    """The cost of an intervention for ``period`` (see THE COST RULE above); returns a ``CostBreakdown``. Pure."""
-    if start > period.end or (end is not None and end < period.start):
-        in_period = []
-    else:
-        in_period = costing.planned_dates(
-            days=days, start=max(start, period.start), end=end, terms=terms, until=period.end
-        )
+    """The cost of an intervention for ``period`` (see THE COST RULE above); returns a ``CostBreakdown``. Pure.
+    ``terms`` are the school's term dates (or its ``costing.SchoolDays``)."""
+    in_period = sessions_in_period(days=days, start=start, end=end, terms=terms, period=period)
     whole_run = costing.planned_dates(days=days, start=start, end=end, terms=terms) if end else []
     if end is not None and whole_run:
         share = Decimal(len(in_period)) / Decimal(len(whole_run))
@@ -183,24 +210,26 @@ def period_cost(
         rates=rates,
         resources=(Decimal(resources) * share).quantize(PENNY),
         external=(Decimal(external) * share).quantize(PENNY),
+        external_by_fee=external_by_fee,
     )
 
 
+def sessions_in_period(*, days: list[int], start: dt.date, end: dt.date | None, terms, period: Period) -> list:
+    """The intervention's sessions planned inside ``period`` (``costing.planned_dates``). Pure."""
+    if start > period.end or (end is not None and end < period.start):
+        return []
+    return costing.planned_dates(days=days, start=max(start, period.start), end=end, terms=terms, until=period.end)
+
+
 def share_cost(total: Decimal, weights: list[int], whole: int) -> list[Decimal]:
-    """``total`` shared in proportion to ``weights`` out of ``whole``, to the penny; when the weights are the whole,
-    the last share takes the rounding remainder so that the shares add up to ``total`` exactly. Pure.
+    """``total`` shared in proportion to ``weights`` out of ``whole``, to the penny (``costing.share_by_sessions``);
+    when the weights are the whole, the last share takes the rounding remainder so that the shares add up to
+    ``total`` exactly. Pure.
 
     >>> share_cost(Decimal("100"), [1, 1, 1], 3)
     [Decimal('33.33'), Decimal('33.33'), Decimal('33.34')]
     """
-    if not weights:
-        return []
-    if whole <= 0:
-        return [Decimal("0.00") for _ in weights]
-    shares = [(total * weight / whole).quantize(PENNY) for weight in weights]
-    if sum(weights) == whole:
-        shares[-1] = total - sum(shares[:-1])
-    return shares
+    return costing.share_by_sessions(total, weights, whole)
 
 
 def frequency_text(days: list[int], minutes: int, wave: int) -> str:
@@ -224,7 +253,7 @@ def _row_sort_key(view: str, key: str, sort_hint) -> tuple:
     if view == "year":
         return (0, sort_hint) if key != "all" else (1, 0)
     if view == "class":
-        return (0, sort_hint) if key not in ("all", "none") else (1, key)
+        return (0, sort_hint) if key not in ("all", "none", "unknown") else (1, key)
     if view == "need":
         return (NEED_ORDER.index(key) if key in NEED_ORDER else 99,)
     return (key == "all", str(sort_hint).lower())
@@ -250,9 +279,12 @@ def _pupil_row(view: str, pupil: dict, intervention: dict) -> tuple[str, str, ob
     if view == "year":
         return str(pupil["year_group"]), _year_label(pupil["year_group"]), pupil["year_group"]
     if view == "class":
-        if not pupil["class_id"]:
+        if pupil.get("class_unknown"):
+            return CLASS_UNKNOWN[0], CLASS_UNKNOWN[1], 0
+        if not pupil["class_id"] and not pupil["class_name"]:
             return NO_CLASS[0], NO_CLASS[1], 0
-        return str(pupil["class_id"]), pupil["class_name"], (pupil["class_year"] or 0, pupil["class_name"])
+        key = str(pupil["class_id"]) if pupil["class_id"] else f"name-{pupil['class_name'].casefold()}"
+        return key, pupil["class_name"], (pupil["class_year"] or 0, pupil["class_name"])
     if view == "need":
         key, label = _need_row(pupil["primary_need"])
         return key, label, key
@@ -293,12 +325,14 @@ def assemble_map(
     classes: list[dict],
     costs: dict[int, Decimal],
     year_groups: list[int] | None = None,
+    past: bool = False,
 ) -> ProvisionMap:
     """Group interventions (plain dicts, see ``build_map``) and their pupils in the period into the map. Pure.
 
     ``pupils_by_intervention`` holds every pupil of each intervention in the period (unfiltered: the whole is the
-    denominator of the cost shares); ``costs`` the period cost of each intervention; ``year_groups`` the rows
-    the year view always shows, even empty.
+    denominator of the cost shares), each with the year group and class they were in then and ``sessions``, the
+    sessions planned for their stay in the period; ``costs`` the period cost of each intervention;
+    ``year_groups`` the rows the year view always shows, even empty; ``past`` whether the period is over.
     """
     rows: dict[str, dict] = {}
 
@@ -327,7 +361,14 @@ def assemble_map(
                 key, label, hint = _pupil_row(view, pupil, intervention)
                 groups.setdefault(key, (label, hint, []))[2].append(pupil)
             keys = list(groups)
-            shares = share_cost(costs[intervention["id"]], [len(groups[k][2]) for k in keys], len(everyone))
+            # Shared by the sessions planned for each pupil's stay in the period (one each when nobody has any).
+            by_sessions = any(p.get("sessions", 1) for p in everyone)
+            weight = (lambda p: p.get("sessions", 1)) if by_sessions else (lambda p: 1)
+            shares = share_cost(
+                costs[intervention["id"]],
+                [sum(weight(p) for p in groups[k][2]) for k in keys],
+                sum(weight(p) for p in everyone),
+            )
         else:
             own = _own_rows(view, intervention, classes)
             groups = {key: (label, hint, []) for key, label, hint in own}
@@ -379,7 +420,12 @@ def assemble_map(
             for provision in cell.provisions:
                 funding[provision.funding_label] = funding.get(provision.funding_label, Decimal("0")) + provision.cost
     total = sum(wave_costs.values(), Decimal("0"))
-    everyone_in = set().union(*wave_pupils.values())
+    targeted = wave_costs[2] + wave_costs[3]
+    everyone_in = wave_pupils[2] | wave_pupils[3] | wave_pupils[1]
+
+    def per_pupil(cost: Decimal, pupils: int) -> Decimal | None:
+        return (cost / pupils).quantize(PENNY) if pupils else None
+
     return ProvisionMap(
         school_name=school_name,
         period=period,
@@ -390,7 +436,12 @@ def assemble_map(
         funding_costs=dict(sorted(funding.items())),
         total_cost=total,
         pupils_in_provision=len(everyone_in),
-        cost_per_pupil=(total / len(everyone_in)).quantize(PENNY) if everyone_in else None,
+        cost_per_pupil=per_pupil(targeted, len(wave_pupils[2] | wave_pupils[3])),
+        wave_cost_per_pupil={wave: per_pupil(wave_costs[wave], len(wave_pupils[wave])) for wave in (2, 3)},
+        targeted_cost=targeted,
+        wave1_strategies=len({p.intervention_id for r in built for p in r.cells[1].provisions}),
+        wave1_reach=[r.label for r in built if r.cells[1].provisions],
+        past=past,
     )
 
 
@@ -400,13 +451,14 @@ def assemble_map(
 def build_map(
     *, school, period: Period, view: str = "year", filters: MapFilters | None = None, today: dt.date | None = None
 ) -> ProvisionMap:
-    """The provision map of ``school`` for ``period``. Five queries whatever the school's size (interventions
-    overlapping the period, their staff, placements overlapping the period with their pupils, staff rates, terms),
-    plus one for the classes in the class view. ``today`` is accepted for the contract and not needed: a past
-    period's map is computed from what was planned, so it reads the same on any day."""
+    """The provision map of ``school`` for ``period``. Six queries whatever the school's size (interventions
+    overlapping the period, their staff, placements overlapping the period with their pupils, those pupils'
+    recorded past classes, staff rates, terms), plus one for the classes in the class view. ``today`` places
+    pupils who have left (their year group is the one they left in) and decides whether the period is past."""
     if view not in VIEWS:
         raise ValueError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}")
     filters = filters or MapFilters()
+    today = today or timezone.localdate()
     overlapping = Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.start))
     interventions = list(
         Intervention.objects.filter(overlapping, school=school)
@@ -414,15 +466,20 @@ def build_map(
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("name", "pk")
     )
-    placements = (
+    placed = (
         Placement.objects.filter(intervention__school=school, entry_date__lte=period.end)
         .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=period.start))
         .filter(intervention__start_date__lte=period.end)
         .filter(Q(intervention__end_date__isnull=True) | Q(intervention__end_date__gte=period.start))
-        .values(
+    )
+    placements = list(
+        placed.values(
             "intervention_id",
             "pupil_id",
+            "entry_date",
+            "exit_date",
             "pupil__year_group",
+            "pupil__left_on",
             "pupil__registration_group_id",
             "pupil__registration_group__name",
             "pupil__registration_group__year_group",
@@ -433,10 +490,15 @@ def build_map(
             "pupil__legal_last_name",
             "pupil__preferred_first_name",
             "pupil__preferred_last_name",
-        )
+        ).order_by("entry_date", "pk")
     )
+    history: dict[int, list[tuple]] = {}
+    for pupil_id, since, until, group_id, name, year in PastClass.objects.filter(
+        pupil_id__in=placed.values("pupil_id")
+    ).values_list("pupil_id", "since", "until", "group_id", "name", "year_group"):
+        history.setdefault(pupil_id, []).append((since, until, (group_id, name, year)))
     rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
-    terms = list(Term.objects.for_school(school).values_list("start_date", "end_date"))
+    terms = costing.SchoolDays.of(Term.objects.for_school(school).values_list("start_date", "end_date"))
     classes = (
         list(
             TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION).values(
@@ -447,26 +509,11 @@ def build_map(
         else []
     )
 
-    pupils_by_intervention: dict[int, dict[int, dict]] = {}
-    for p in placements:
-        first = p["pupil__preferred_first_name"] or p["pupil__legal_first_name"]
-        last = p["pupil__preferred_last_name"] or p["pupil__legal_last_name"]
-        # A pupil who left and rejoined within the period counts once.
-        pupils_by_intervention.setdefault(p["intervention_id"], {})[p["pupil_id"]] = {
-            "id": p["pupil_id"],
-            "name": f"{last}, {first}",
-            "year_group": p["pupil__year_group"],
-            "class_id": p["pupil__registration_group_id"],
-            "class_name": p["pupil__registration_group__name"] or "",
-            "class_year": p["pupil__registration_group__year_group"],
-            "primary_need": p["pupil__primary_need"],
-            "pupil_premium": p["pupil__pupil_premium"],
-            "sen_status": p["pupil__sen_status"],
-        }
     role_labels = dict(StaffRole.choices)
     area_labels, status_labels, funding_labels = dict(Area.choices), dict(Status.choices), dict(FundingSource.choices)
-    records, costs = [], {}
+    records, costs, runs, by_id = [], {}, {}, {}
     for intervention in interventions:
+        by_id[intervention.pk] = intervention
         staff = list(intervention.staff.all())
         names = [
             (member.user.get_full_name() or member.user.get_username()) if member.user_id else member.external_name
@@ -499,6 +546,15 @@ def build_map(
                 "end_date": intervention.end_date,
             }
         )
+        # The sessions planned inside the period: what the period's staff time costs, and what pupils' stays
+        # are counted against.
+        runs[intervention.pk] = sessions_in_period(
+            days=list(intervention.days or []),
+            start=intervention.start_date,
+            end=intervention.end_date,
+            terms=terms,
+            period=period,
+        )
         costs[intervention.pk] = period_cost(
             days=list(intervention.days or []),
             start=intervention.start_date,
@@ -510,7 +566,46 @@ def build_map(
             external=intervention.external_cost,
             terms=terms,
             period=period,
+            external_by_fee=intervention.external_by_fee,
         ).total
+
+    pupils_by_intervention: dict[int, dict[int, dict]] = {}
+    for p in placements:
+        intervention = by_id.get(p["intervention_id"])
+        if intervention is None:
+            continue
+        sessions = costing.sessions_in_stay(
+            runs[intervention.pk], entry=p["entry_date"], exit=p["exit_date"], until=period.end
+        )
+        group = pupils_by_intervention.setdefault(p["intervention_id"], {})
+        if p["pupil_id"] in group:  # left and rejoined within the period: one pupil, both stays' sessions
+            group[p["pupil_id"]]["sessions"] += sessions
+            continue
+        # Placed as they were at the start of their stay in the period.
+        on = max(p["entry_date"], intervention.start_date, period.start)
+        left_on = p["pupil__left_on"]
+        now = min(left_on, today) if left_on else today
+        current = (
+            p["pupil__registration_group_id"],
+            p["pupil__registration_group__name"] or "",
+            p["pupil__registration_group__year_group"],
+        )
+        then = class_on(on, current=current, history=history.get(p["pupil_id"], []), now=now, unknown=UNKNOWN)
+        first = p["pupil__preferred_first_name"] or p["pupil__legal_first_name"]
+        last = p["pupil__preferred_last_name"] or p["pupil__legal_last_name"]
+        group[p["pupil_id"]] = {
+            "id": p["pupil_id"],
+            "name": f"{last}, {first}",
+            "year_group": year_group_on(p["pupil__year_group"], on, today=today, left_on=left_on),
+            "class_unknown": then is UNKNOWN,
+            "class_id": None if then is UNKNOWN else then[0],
+            "class_name": "" if then is UNKNOWN else then[1],
+            "class_year": None if then is UNKNOWN else then[2],
+            "primary_need": p["pupil__primary_need"],
+            "pupil_premium": p["pupil__pupil_premium"],
+            "sen_status": p["pupil__sen_status"],
+            "sessions": sessions,
+        }
     return assemble_map(
         school_name=school.name,
         period=period,
@@ -521,4 +616,8 @@ def build_map(
         classes=classes,
         costs=costs,
         year_groups=list(school.year_groups),
+        past=period.end < today,
     )
+
+
+UNKNOWN = object()  # a past class nobody recorded

@@ -93,25 +93,40 @@ class PupilFlags:
         return pupils
 
 
-# Cached per school until its results or pupils change (provision.figures); today's date is in the key because
-# who is on roll is read against it.
+@dataclass
+class IdentificationFigures:
+    """Who needs support, for the whole roll (``pupils.identification``): the findings, each pupil's group per
+    subject, the pupils with no recent result, and each pupil's place in the list (year group, then name)."""
+
+    findings: pd.DataFrame
+    pupil_groups: pd.DataFrame
+    stale: pd.DataFrame
+    order: dict[int, tuple[int, str]]
+
+    def __iter__(self):  # findings, pupil_groups, stale = identification_figures(...)
+        return iter((self.findings, self.pupil_groups, self.stale))
+
+
+# Cached per school until its results or pupils change (provision.figures); the window's start and today's date
+# (who is on roll) are in the key.
 @cached_figures(
     "identification",
-    schools=lambda school, flags: school,
-    key=lambda school, flags: (flags, timezone.localdate()),
+    schools=lambda school, *, since: school,
+    key=lambda school, *, since: (since, timezone.localdate()),
 )
-def flagged_pupils(school: School, flags: PupilFlags) -> pd.DataFrame:
-    """``pupils.identification.identify`` over the results of the school's pupils on roll that match ``flags``:
-    one row per pupil and subject with a reason for concern, with the pupil's ``year_group`` and ``sort_name``
-    (surname, forename) so that a page of the list can be ordered without loading every pupil on it."""
-    pupils = flags.apply(Pupil.objects.filter(school=school).on_roll())
-    flagged = identification.identify(results_frame(school=school, pupils=pupils))
-    names = {
-        p.pk: (p.year_group, p.sorting_name.casefold())
-        for p in pupils.only(
+def identification_figures(school: School, *, since) -> IdentificationFigures:
+    """The rules run over the whole roll's results since ``since`` (the view filters whom to show)."""
+    frame = results_frame(school=school)
+    findings = identification.identify(frame, since=since)
+    order = {
+        p.pk: (p.year_group, p.sorting_name)
+        for p in Pupil.objects.filter(school=school).only(
             "pk", "year_group", "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name"
-        )  # fmt: skip
+        )
     }
-    flagged["year_group"] = [names.get(pk, (0, ""))[0] for pk in flagged["pupil_id"]]
-    flagged["sort_name"] = [names.get(pk, (0, ""))[1] for pk in flagged["pupil_id"]]
-    return flagged
+    return IdentificationFigures(
+        findings=findings,
+        pupil_groups=identification.pupil_groups(findings),
+        stale=identification.no_recent_results(frame, since=since),
+        order=order,
+    )

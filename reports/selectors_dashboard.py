@@ -9,17 +9,18 @@ SQL ORs one condition per school, so two schools are still one query per kind of
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 import pandas as pd
 from django.db.models import Count, Max, Q
 
-from interventions.models import Intervention, Placement
+from interventions.models import Intervention, Placement, Status
 from provision.models import School, Term
-from pupils.identification import RESULT_COLUMNS
-from pupils.models import Assessment, Pupil, Result, Subject
+from pupils.identification import RESULT_COLUMNS, half_terms
+from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
+from pupils.reference import year_group_on
 
 from . import dashboard
 from .provision_map import Period
@@ -30,6 +31,7 @@ class DashboardFrames:
     interventions: pd.DataFrame  # dashboard.INTERVENTION_COLUMNS
     placements: pd.DataFrame  # dashboard.PLACEMENT_COLUMNS
     roll: pd.DataFrame  # dashboard.ROLL_COLUMNS
+    classes: pd.DataFrame  # dashboard.CLASS_COLUMNS
 
 
 @dataclass
@@ -37,6 +39,7 @@ class GapFrames:
     results: pd.DataFrame  # pupils.identification.RESULT_COLUMNS + school_id
     pupil_premium: pd.Series  # pupil_id -> bool
     assessments: pd.DataFrame  # assessment_id, school_id, name, taken_on
+    half_term_of: dict = field(default_factory=dict)  # school id -> pupils.identification.half_terms of its terms
 
 
 def _any(conditions: list[Q]) -> Q:
@@ -76,9 +79,12 @@ def dashboard_frames(
     today: dt.date,
 ) -> DashboardFrames:
     """The interventions overlapping each school's period (with attendance marked in the period and the date of
-    their last session), the placements overlapping it with their pupils, and the roll by year group and need.
-    Three queries.
+    their last session), the placements in provision that had started by the end of the period (or by today, while
+    it runs) with their pupils, the roll as it was in the period by year group and need, and the registration
+    classes. Four queries.
 
+    As they were: each placement's pupil and the roll carry the year group of the period (from the academic year,
+    ``pupils.reference.year_group_on``; a pupil who has left is in the year group they left in, moved back).
     ``overdue`` is ``Intervention.is_overdue(today)``, so the rule stays on the model.
     """
     in_scope = _any(
@@ -106,7 +112,7 @@ def dashboard_frames(
             last_session_on=Max("sessions__date"),
             programme_title=Max("programme__name"),
         )
-        .only("pk", "school_id", "name", "wave", "status", "subject_id", "start_date", "end_date")
+        .only("pk", "school_id", "name", "wave", "status", "subject_id", "start_date", "end_date", "year_groups")
         .order_by("name", "pk")
     )
     intervention_rows = [
@@ -124,43 +130,84 @@ def dashboard_frames(
             i.present_count,
             i.marked_count,
             i.last_session_on,
+            list(i.year_groups or []),
         )  # fmt: skip
         for i in interventions
     ]
     intervention_frame = pd.DataFrame.from_records(intervention_rows, columns=dashboard.INTERVENTION_COLUMNS)
     intervention_frame["subject_id"] = intervention_frame["subject_id"].astype("Int64")
 
+    # In provision that had started: its start on or before the end of the period (today while the period runs),
+    # not a group still only planned, so a pupil whose only group starts next term is not counted yet.
+    started_by = {pk: min(period.end, today) for pk, period in periods.items()}
     placed = _any(
         [
-            Q(intervention__school=school, entry_date__lte=periods[school.pk].end)
+            Q(intervention__school=school, entry_date__lte=started_by[school.pk])
+            & Q(intervention__start_date__lte=started_by[school.pk])
             & (Q(exit_date__isnull=True) | Q(exit_date__gte=periods[school.pk].start))
             & _intervention_in(periods[school.pk], "intervention__")
             & _subject_q(subjects.get(school.pk), "intervention__")
             for school in schools
         ]
-    )
+    ) & ~Q(intervention__status=Status.PLANNED)
     placement_rows = Placement.objects.filter(placed).values_list(
         "pk", "intervention_id", "intervention__school_id", "pupil_id", "pupil__year_group", "pupil__primary_need",
-        "pupil__pupil_premium", "entry_date", "exit_date", "exit_value", "exit_result_id",
+        "pupil__pupil_premium", "entry_date", "exit_date", "exit_value", "exit_result_id", "pupil__left_on",
     )  # fmt: skip
     placements = pd.DataFrame.from_records(
-        list(placement_rows), columns=[*dashboard.PLACEMENT_COLUMNS[:-1], "exit_value", "exit_result_id"]
+        list(placement_rows),
+        columns=[*dashboard.PLACEMENT_COLUMNS[:-1], "exit_value", "exit_result_id", "left_on"],
     )
     placements["has_exit_data"] = placements["exit_value"].notna() | placements["exit_result_id"].notna()
+    placements["year_group"] = _year_then(placements, periods, today)
     placements = placements[dashboard.PLACEMENT_COLUMNS]
 
+    # The roll as it was: pupils on roll at some time in the period, in the year group they were in then.
+    on_roll_then = _any(
+        [
+            Q(school=school)
+            & (Q(left_on__isnull=True) | Q(left_on__gte=periods[school.pk].start))
+            & (Q(admitted_on__isnull=True) | Q(admitted_on__lte=periods[school.pk].end))
+            for school in schools
+        ]
+    )
     roll = pd.DataFrame.from_records(
         list(
-            Pupil.objects.filter(school__in=schools)
-            .on_roll()
-            .values("school_id", "year_group", "primary_need")
+            Pupil.objects.filter(on_roll_then)
+            .values("school_id", "year_group", "primary_need", "left_on")
             .annotate(n=Count("pk"))
-            .values_list("school_id", "year_group", "primary_need", "n")
+            .values_list("school_id", "year_group", "primary_need", "n", "left_on")
             .order_by()
         ),
-        columns=dashboard.ROLL_COLUMNS,
+        columns=[*dashboard.ROLL_COLUMNS, "left_on"],
     )
-    return DashboardFrames(interventions=intervention_frame, placements=placements, roll=roll)
+    roll["year_group"] = _year_then(roll, periods, today)
+    roll = roll.groupby(["school_id", "year_group", "primary_need"], as_index=False)["pupils"].sum()
+    roll = roll[dashboard.ROLL_COLUMNS] if len(roll) else pd.DataFrame(columns=dashboard.ROLL_COLUMNS)
+    classes = pd.DataFrame.from_records(
+        list(
+            TeachingGroup.objects.filter(school__in=schools, kind=TeachingGroup.Kind.REGISTRATION).values_list(
+                "school_id", "pk", "year_group"
+            )
+        ),
+        columns=dashboard.CLASS_COLUMNS,
+    )
+    return DashboardFrames(interventions=intervention_frame, placements=placements, roll=roll, classes=classes)
+
+
+def _year_then(frame: pd.DataFrame, periods: dict[int, Period], today: dt.date) -> pd.Series:
+    """Each row's ``year_group`` (a pupil's now, or when they left on ``left_on``) as it was in its school's
+    period (``pupils.reference.year_group_on`` at the period's start)."""
+    if frame.empty:
+        return pd.Series(dtype="int64")
+    return pd.Series(
+        [
+            year_group_on(int(year), periods[school_id].start, today=today, left_on=None if pd.isna(left) else left)
+            for year, school_id, left in zip(frame["year_group"], frame["school_id"], frame["left_on"], strict=True)
+        ],
+        index=frame.index,
+        dtype="int64",
+    )
 
 
 _ASSESSMENT_FIELDS = {
@@ -182,7 +229,8 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
     """The results of the on-roll pupils of ``schools`` in each school's gap subject(s), on assessments up to
     ``until`` (the end of the school's period), with the pupils' pupil premium flags. Three queries: bare
     (pupil, assessment, value) triples, the pupils, and the assessments, joined in pandas (as
-    ``reports.selectors.results_frame``, for several schools at once)."""
+    ``reports.selectors.results_frame``, for several schools at once), plus the schools' term dates for their
+    half terms."""
     points = Assessment.objects.filter(
         _any(
             [
@@ -193,6 +241,12 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         )
     )
     pupils = Pupil.objects.filter(school__in=schools).on_roll()
+    term_dates: dict[int, list] = {school.pk: [] for school in schools}
+    for school_id, first, last in Term.objects.filter(academic_year__school__in=schools).values_list(
+        "academic_year__school_id", "start_date", "end_date"
+    ):
+        term_dates[school_id].append((first, last))
+    half_term_of = {pk: half_terms(dates) for pk, dates in term_dates.items()}
     assessments = pd.DataFrame.from_records(
         list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
     )
@@ -200,6 +254,7 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         results=pd.DataFrame(columns=[*RESULT_COLUMNS, "school_id"]),
         pupil_premium=pd.Series(dtype=bool),
         assessments=assessments[["assessment_id", "school_id", "name", "taken_on"]],
+        half_term_of=half_term_of,
     )
     if assessments.empty:
         return empty
@@ -225,4 +280,5 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         results=frame[[*RESULT_COLUMNS, "school_id"]],
         pupil_premium=premium,
         assessments=assessments[["assessment_id", "school_id", "name", "taken_on"]],
+        half_term_of=half_term_of,
     )

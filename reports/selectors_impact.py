@@ -8,21 +8,24 @@ joined in pandas: building thousands of model instances would cost more than the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from interventions.models import Intervention, InterventionStaff, Placement, StaffRate
+from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
 from provision.figures import cached_figures
 from provision.models import School, Term
+from pupils import scales
 from pupils.identification import RESULT_COLUMNS
-from pupils.models import Assessment, Pupil, Result
+from pupils.models import Assessment, Pupil, Result, ScaleBand
 
 from . import evaluation
 from .provision_map import Period, period_cost
@@ -52,6 +55,7 @@ _PLACEMENT_FIELDS = {
     "exit_rating": "exit_rating",
     "sessions_attended": "sessions_attended",
     "sessions_held": "sessions_held",
+    "pupil__date_of_birth": "date_of_birth",
     "exit_reason": "exit_reason",
 }
 assert list(_PLACEMENT_FIELDS.values())[: len(evaluation.PLACEMENT_COLUMNS)] == evaluation.PLACEMENT_COLUMNS
@@ -62,10 +66,12 @@ _ALL_PLACEMENT_FIELDS = {
     "intervention_id": "intervention_id",
     "pupil_id": "pupil_id",
     "intervention__subject_id": "subject_id",
+    "intervention__programme_id": "programme_id",
     "entry_date": "entry_date",
     "exit_date": "exit_date",
 }
 ALL_PLACEMENT_COLUMNS = list(_ALL_PLACEMENT_FIELDS.values())
+assert ALL_PLACEMENT_COLUMNS == evaluation.ALL_PLACEMENT_COLUMNS
 
 _INTERVENTION_FIELDS = [
     "pk",
@@ -84,6 +90,10 @@ _INTERVENTION_FIELDS = [
     "minutes_per_session",
     "resources_cost",
     "external_cost",
+    "external_costing",
+    "scale__min_value",
+    "scale__max_value",
+    "scale_bands",
 ]
 
 
@@ -153,7 +163,11 @@ def impact_frames(
     chosen = chosen_interventions(
         school_ids, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
     )
-    rows = list(chosen.values_list(*_INTERVENTION_FIELDS))
+    # A subquery, not a join and GROUP BY: ``days`` is JSON, which PostgreSQL cannot group by.
+    bands = ScaleBand.objects.filter(scale=OuterRef("scale")).order_by().values("scale").annotate(n=Count("*"))
+    rows = list(
+        chosen.annotate(scale_bands=Coalesce(Subquery(bands.values("n")), 0)).values_list(*_INTERVENTION_FIELDS)
+    )
     interventions = _interventions_frame(rows, school_ids, open_end=end)
 
     placements = placements_with_dosage(Placement.objects.filter(intervention__in=chosen)).order_by()
@@ -203,7 +217,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
 
     records = []
     for (pk, school_id, programme_id, programme_name, name, subject_id, subject_name, kind, wave, status, start,
-         end, days, minutes, resources, external) in rows:  # fmt: skip
+         end, days, minutes, resources, external, external_costing, low, high, bands) in rows:  # fmt: skip
         school_terms = terms.get(school_id, [])
         last = end or open_end or (school_terms[-1][1] if school_terms else start)
         cost = period_cost(
@@ -218,10 +232,11 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
             # Only the terms the run overlaps: the same sessions, found without checking every term each day.
             terms=[(first, final) for first, final in school_terms if first <= last and final >= start],
             period=Period(label="", start=start, end=max(start, last)),
+            external_by_fee=external_costing == ExternalCosting.FEE,
         ).total
         records.append(
             (pk, school_id, programme_id, programme_name or "", name, subject_id, subject_name or "", kind or "",
-             wave, status, start, end, float(cost))
+             _scale_steps(kind, low, high, bands), wave, status, start, end, float(cost))
         )  # fmt: skip
     frame = pd.DataFrame.from_records(records, columns=evaluation.INTERVENTION_COLUMNS)
     for column in ("programme_id", "subject_id"):
@@ -229,6 +244,18 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
     for column in ("start_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def _scale_steps(kind: str | None, low: float | None, high: float | None, bands: int) -> float:
+    """How many values a coarse scale can take (for ``evaluation``'s "too coarse" rule): the bands of a bands
+    scale, the ten grades U-9 of GCSE, the whole marks of a raw score out of fewer than 10; NaN otherwise."""
+    if kind == scales.BANDS:
+        return float(bands)
+    if kind == scales.GCSE:
+        return 10.0
+    if kind == scales.RAW and low is not None and high is not None and high - low + 1 < 10:
+        return float(high - low + 1)
+    return math.nan
 
 
 def _results_frame(school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:

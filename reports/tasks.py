@@ -16,8 +16,8 @@ def dashboard_figures(selection) -> None:
 PDF_KEPT_SECONDS = 60 * 60
 
 
-def impact_report_pdf(selection, base_url: str, store: str) -> None:
+def impact_report_pdf(selection, base_url: str, method_address: str, store: str) -> None:
     """Lay out the governors' report and keep the PDF in the cache under ``store`` for its page to serve."""
     from .views_dashboard import report_pdf
 
-    cache.set(store, report_pdf(selection, base_url=base_url), PDF_KEPT_SECONDS)
+    cache.set(store, report_pdf(selection, base_url=base_url, method_address=method_address), PDF_KEPT_SECONDS)

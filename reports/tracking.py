@@ -7,22 +7,26 @@ import hashlib
 from collections import defaultdict
 
 import pandas as pd
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from interventions.models import Area, Intervention, Placement, Status, Wave
 from provision.access import (
     IDENTIFICATION_VIEWERS,
     INTERVENTION_EDITORS,
-    PUPIL_VIEWERS,
     TRACKING_VIEWERS,
+    can_see_results,
     role_required,
 )
-from provision.models import Role, School
+from provision.models import Role, School, Term
 from pupils import identification as ident
 from pupils import scales
 from pupils.models import Assessment, Gender, Pupil, Result, Subject, TeachingGroup, YearGroup
@@ -30,7 +34,7 @@ from pupils.reference import age_in_months
 from pupils.selectors import get_pupil_for_user
 
 from . import charts
-from .selectors import PupilFlags, assessments_by_id, flagged_pupils, results_frame
+from .selectors import PupilFlags, assessments_by_id, identification_figures, results_frame
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
@@ -92,47 +96,111 @@ def _progress_chart(spec: scales.ScaleSpec, **inputs) -> str:
     return svg
 
 
+GROUPS = {"support": "Need support", "more_able": "More able, slipping", "no_recent": "No recent result"}
+
+
+def recent_since(school: School, today: dt.date, terms: int | None = None) -> tuple[dt.date, str]:
+    """The first day of "recent" for who needs support: the start of the term ``terms`` terms back counting the
+    current one (the school's ``recent_terms`` by default: the current and previous term), with its words. One
+    query. Without term dates, four months a term."""
+    count = terms or school.recent_terms
+    starts = sorted(Term.objects.for_school(school).values_list("start_date", flat=True))
+    started = [day for day in starts if day <= today]
+    if not started:
+        return today - dt.timedelta(days=122 * count), f"the last {count * 4} months"
+    first = started[max(0, len(started) - count)]
+    words = {1: "this term", 2: "this term and last term"}.get(count, f"this term and the {count - 1} before it")
+    return first, words
+
+
+def _finding_row(row, assessments: dict[int, Assessment]) -> dict:
+    """One pupil's concern on one scale, with every reason naming the assessment and its date."""
+    latest = assessments[row.latest_assessment_id]
+    spec = latest.scale.spec()
+    has_previous = not pd.isna(row.previous_value)
+    previous = assessments.get(int(row.previous_assessment_id)) if has_previous else None
+    named = f"{latest.name} ({latest.taken_on:%d/%m/%Y})"
+    value = scales.display(spec, row.latest_value)
+    expected = scales.display(spec, row.expected_value) if not pd.isna(row.expected_value) else ""
+    since = f"{previous.name} ({previous.taken_on:%d/%m/%Y})" if previous else ""
+    change = _format_change(spec, row.change) if has_previous else ""
+    words = {
+        ident.BELOW_EXPECTED: f"Below the expected standard on {named}: {value}, expected {expected}",
+        ident.SLOW_PROGRESS: f"Progress below what the school expects on {named}: {change} since {since}",
+        ident.GAP_WIDENED: f"Gap to the year group's median widened on {named}, since {since}",
+        ident.MORE_ABLE_SLIPPING: f"Was at the high standard before, not on {named}: {value}",
+    }
+    return {
+        "assessment": latest,
+        "value": value,
+        "expected": expected,
+        "previous": previous,
+        "previous_value": scales.display(spec, row.previous_value) if has_previous else "",
+        "change": change,
+        "reasons": [words[code] for code in row.reasons],
+        "reason_chips": [(code, ident.REASON_SHORT[code], words[code]) for code in row.reasons],
+    }
+
+
 @role_required(*IDENTIFICATION_VIEWERS)
 def identification(request: HttpRequest) -> HttpResponse:
-    """The pupils whose latest results give a reason for concern, and why: one subject at a time (tabs show
-    every subject's count), 100 pupils a page, so that a large secondary's list stays quick to read and load."""
-    school = request.school
+    """The pupils whose recent results give a reason for concern, and why: one subject at a time (tabs show
+    every subject's count), 100 pupils a page, so that a large secondary's list stays quick to read and load.
+
+    Every assessment of the subject since the start of the recent window counts, each on its own scale
+    (``pupils.identification``); pupils whose results are all older are listed under "No recent result". The
+    rules run over the whole roll, so the filters (year group, pupil premium, SEN, EAL, gender) choose whom to
+    show without changing the year group medians the rules compare with."""
+    school, today = request.school, timezone.localdate()
     subjects = list(Subject.objects.filter(school=school))
     year = _int_param(request, "year")
-    group = request.GET.get("group") if request.GET.get("group") in ("support", "more_able") else "support"
-    flagged = flagged_pupils(school, _flags(request, year))
-    flagged = flagged[flagged["group"] == group]
-    counts = flagged["subject_id"].value_counts().to_dict()
+    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "support"
+    since, window_words = recent_since(school, today)
+    # Cached per school until its results or pupils change (reports.selectors.identification_figures).
+    figures = identification_figures(school, since=since)
+    findings, pupil_groups, stale = figures
+    shown = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
+    if year is not None:
+        shown = shown.filter(year_group=year)
+    if any(request.GET.get(k) for k in ("pp", "sen", "eal", "gender")) or year is not None:
+        visible = set(shown.values_list("pk", flat=True))
+        pupil_groups = pupil_groups[pupil_groups["pupil_id"].isin(visible)]
+        stale = stale[stale["pupil_id"].isin(visible)]
+    listed = stale if group == "no_recent" else pupil_groups[pupil_groups["group"] == group]
+    counts = listed["subject_id"].value_counts().to_dict()
     subject_id = _int_param(request, "subject")
     if subject_id not in {s.pk for s in subjects}:
         subject_id = next((s.pk for s in subjects if counts.get(s.pk)), subjects[0].pk if subjects else None)
-    chosen = flagged[flagged["subject_id"] == subject_id].sort_values(["year_group", "sort_name", "pupil_id"])
-    page = Paginator(list(chosen.itertuples(index=False)), IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Only the page's pupils are loaded (the order came with the cached figures).
+    chosen = listed[listed["subject_id"] == subject_id]
+    # Ordered by year group and name from the cached figures: only the page's pupils are loaded.
+    ordered = sorted(
+        chosen.itertuples(index=False), key=lambda r: (*figures.order.get(r.pupil_id, (99, "")), r.pupil_id)
+    )
+    page = Paginator(ordered, IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     pupil_rows = {
         p.pk: p
         for p in Pupil.objects.filter(pk__in=[r.pupil_id for r in page.object_list]).select_related(
             "registration_group"
         )
     }
-    assessments = assessments_by_id(school, ids={row.latest_assessment_id for row in page.object_list})
+    assessments = assessments_by_id(school)
+    on_page = {row.pupil_id for row in page.object_list}
+    their_findings: dict[int, list] = defaultdict(list)
+    if group != "no_recent":
+        mine = findings[(findings["subject_id"] == subject_id) & findings["pupil_id"].isin(on_page)]
+        for finding in mine.sort_values(["latest_on", "latest_assessment_id"], ascending=False).itertuples():
+            their_findings[finding.pupil_id].append(_finding_row(finding, assessments))
     rows = []
     for row in page.object_list:
-        latest = assessments[row.latest_assessment_id]
-        spec = latest.scale.spec()
-        has_previous = not pd.isna(row.previous_value)
-        rows.append(
-            {
-                "pupil": pupil_rows[row.pupil_id],
-                "latest": latest,
-                "latest_value": scales.display(spec, row.latest_value),
-                "previous_value": scales.display(spec, row.previous_value) if has_previous else "",
-                "change": _format_change(spec, row.change) if has_previous else "",
-                "expected": scales.display(spec, row.expected_value) if not pd.isna(row.expected_value) else "",
-                "reasons": [ident.REASON_LABELS[code] for code in row.reasons],
-                "reason_chips": [(code, ident.REASON_SHORT[code], ident.REASON_LABELS[code]) for code in row.reasons],
-            }
-        )
+        entry = {"pupil": pupil_rows[row.pupil_id], "findings": their_findings.get(row.pupil_id, [])}
+        if group == "no_recent":
+            last = assessments[row.last_assessment_id]
+            spec = last.scale.spec()
+            entry["last"] = last
+            entry["last_value"] = scales.display(spec, row.last_value)
+            entry["last_expected"] = "" if pd.isna(row.expected_value) else scales.display(spec, row.expected_value)
+            entry["was_below"] = bool(row.was_below)
+        rows.append(entry)
     # The groups each listed pupil is in now (one query), shown beside their SEN status.
     in_groups: dict[int, list[Intervention]] = defaultdict(list)
     if rows:
@@ -147,7 +215,7 @@ def identification(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["interventions"] = in_groups.get(row["pupil"].pk, [])
     subject = next((s for s in subjects if s.pk == subject_id), None)
-    can_place = request.role in INTERVENTION_EDITORS
+    can_place = request.role in INTERVENTION_EDITORS and group != "no_recent"
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("subject", None)
@@ -166,11 +234,54 @@ def identification(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": [(y, YearGroup(y).label) for y in school.year_groups],
             "group": group,
-            "total": len(flagged),
-            "distinct_pupils": flagged["pupil_id"].nunique(),
+            "groups": GROUPS,
+            "total": len(listed),
+            "distinct_pupils": listed["pupil_id"].nunique(),
             "reason_labels": ident.REASON_LABELS,
+            "since": since,
+            "window_words": window_words,
+            "recent_terms": school.recent_terms,
+            "term_choices": RECENT_TERM_CHOICES,
         },
     )
+
+
+RECENT_TERM_CHOICES = [(1, "This term only"), (2, "This term and last term"), (3, "The last three terms")] + [
+    (n, f"The last {n} terms") for n in range(4, 7)
+]
+
+
+@require_POST
+@role_required(*IDENTIFICATION_VIEWERS)
+def identification_window(request: HttpRequest) -> HttpResponse:
+    """Set how many terms of results count as recent for the school (the current term and those before it).
+    ``was`` is the setting the form showed: if someone changed it meanwhile, nothing is saved and they are told."""
+    school = request.school
+    back = reverse("reports:identification")
+    try:
+        terms, was = int(request.POST.get("terms", "")), int(request.POST.get("was", ""))
+    except ValueError:
+        messages.error(request, "Choose how many terms of results count as recent.")
+        return redirect(back)
+    if terms not in dict(RECENT_TERM_CHOICES):
+        messages.error(request, "Choose between 1 and 6 terms.")
+        return redirect(back)
+    with transaction.atomic():
+        # Two leaders saving at once: the second sees the first's choice rather than silently replacing it.
+        locked = School.objects.select_for_update().get(pk=school.pk)
+        if locked.recent_terms != was:
+            messages.warning(
+                request,
+                f"Someone changed the setting meanwhile to {locked.recent_terms} term(s): it was left as it is.",
+            )
+            return redirect(back)
+        locked.recent_terms = terms
+        locked.full_clean()
+        locked.save(update_fields=["recent_terms"])
+    messages.success(
+        request, f"Who needs support now looks at results from {dict(RECENT_TERM_CHOICES)[terms].lower()}."
+    )
+    return redirect(back)
 
 
 def _fitting_interventions(school: School, subject: Subject) -> list[Intervention]:
@@ -193,7 +304,8 @@ def _fitting_interventions(school: School, subject: Subject) -> list[Interventio
 def _format_change(spec: scales.ScaleSpec, change: float) -> str:
     if spec.kind == scales.AGE:
         sign = "+" if change >= 0 else "-"
-        return f"{sign}{abs(round(change)):.0f} months"
+        months = abs(round(change))
+        return f"{sign}{months:.0f} month{'s' if months != 1 else ''}"
     if spec.kind == scales.BANDS:
         return f"{change:+.0f} band{'s' if abs(change) != 1 else ''}"
     return f"{change:+g}"
@@ -287,10 +399,14 @@ def tracking(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*PUPIL_VIEWERS)
+@role_required(*TRACKING_VIEWERS)
 def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """One pupil's results over time, a chart and a table per subject."""
-    pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
+    """One pupil's results over time, a chart and a table per subject. The tracking rule (``can_see_results``):
+    the SENCO and leaders see any pupil of their school, a teacher the pupils of their own classes (another
+    class's pupil is a 404, as a pupil of another school is)."""
+    pupil = get_pupil_for_user(request, pk, TRACKING_VIEWERS)
+    if not can_see_results(request, pupil):
+        raise Http404("No such pupil")
     results = list(
         Result.objects.filter(pupil=pupil)
         .select_related("assessment__subject", "assessment__scale")
@@ -352,38 +468,76 @@ def _y_ticks(spec: scales.ScaleSpec, values: list[float]) -> list[float] | None:
     return None
 
 
+def _picked_assessments(request: HttpRequest) -> dict[tuple[int, int], int]:
+    """The assessments the reader picked: ``?a-<year group>-<subject id>=<assessment id>``. Anything malformed
+    is ignored (the default stands); a pick that is not one of that row's assessments is ignored by the gap."""
+    picked = {}
+    for key, value in request.GET.items():
+        parts = key.split("_") if key.startswith("a_") else []
+        if len(parts) == 3:
+            try:
+                picked[(int(parts[1]), int(parts[2]))] = int(value)
+            except ValueError:
+                continue
+    return picked
+
+
 @role_required(*IDENTIFICATION_VIEWERS)
 def disadvantage_gap(request: HttpRequest) -> HttpResponse:
-    """Pupil premium pupils against the others, per year group and subject, at the latest assessment."""
+    """Pupil premium pupils against the others, per year group and subject, on one named assessment each: the
+    reader picks it; by default the most informative of the latest half term (``pupils.identification``)."""
     school = request.school
     pupils = Pupil.objects.filter(school=school).on_roll()
     frame = results_frame(school=school)
     premium = pd.Series(dict(pupils.values_list("pk", "pupil_premium")), dtype=bool)
-    gaps = ident.disadvantage_gap(frame, premium)
+    half_term_of = ident.half_terms(list(Term.objects.for_school(school).values_list("start_date", "end_date")))
+    picked = _picked_assessments(request)
+    gaps = ident.disadvantage_gap(frame, premium, chosen=picked, half_term_of=half_term_of)
+    options = ident.gap_options(frame, half_term_of)
     subjects = {s.pk: s for s in Subject.objects.filter(school=school)}
     assessments = assessments_by_id(school)
+    choices: dict[tuple[int, int], list] = defaultdict(list)
+    for option in options.itertuples(index=False):
+        choices[(int(option.year_group), int(option.subject_id))].append(option)
     rows = []
     for row in gaps.sort_values(["subject_id", "year_group"]).itertuples(index=False):
         assessment = assessments[row.assessment_id]
         spec = assessment.scale.spec()
         numeric = spec.kind not in (scales.BANDS,)
+        key = (int(row.year_group), int(row.subject_id))
+        default = next((o.assessment_id for o in choices[key] if o.default), None)
         rows.append(
             {
                 "subject": subjects[row.subject_id],
                 "year": YearGroup(row.year_group).label,
+                "field": f"a_{key[0]}_{key[1]}",
                 "assessment": assessment,
+                "is_default": row.assessment_id == default,
+                "options": [
+                    {
+                        "assessment": assessments[o.assessment_id],
+                        "default": bool(o.default),
+                        "selected": o.assessment_id == row.assessment_id,
+                        "pupils": int(o.pupils),
+                    }
+                    for o in choices[key]
+                ],
                 "n_pp": row.n_pp,
                 "n_other": row.n_other,
                 "mean_pp": _mean_text(spec, row.mean_pp, numeric),
                 "mean_other": _mean_text(spec, row.mean_other, numeric),
                 "gap": row.gap,
                 "gap_text": _gap_text(spec, row.gap),
-                "pct_pp": None if pd.isna(row.pct_expected_pp) else round(row.pct_expected_pp),
-                "pct_other": None if pd.isna(row.pct_expected_other) else round(row.pct_expected_other),
-                "gap_pct": None if pd.isna(row.gap_pct) else round(row.gap_pct),
+                "pct_pp": None if pd.isna(row.pct_pp_shown) else int(row.pct_pp_shown),
+                "pct_other": None if pd.isna(row.pct_other_shown) else int(row.pct_other_shown),
+                "gap_pct": None if pd.isna(row.gap_pct) else int(row.gap_pct),
             }
         )
-    return render(request, "reports/disadvantage_gap.html", {"rows": rows, "today": dt.date.today()})
+    return render(
+        request,
+        "reports/disadvantage_gap.html",
+        {"rows": rows, "today": timezone.localdate(), "picked": bool(picked)},
+    )
 
 
 def _mean_text(spec: scales.ScaleSpec, value: float, numeric: bool) -> str:

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -298,6 +298,9 @@ class Dashboard:
     thresholds: list[str]
     on_roll: int
     min_pupils: int
+    wave1: list[dict] = field(default_factory=list)  # dashboard.wave1_reach, per school shown
+    started_by: dt.date | None = None  # provision counted is what had started by this day
+    past: bool = False  # the period is over: year groups are those of the period
 
 
 def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.Evaluation | None:
@@ -358,6 +361,8 @@ def _impact_row(selection: Selection, names: dict[int, str], row: dict[str, Any]
         "effect": _number(row.get("effect")),
         "effect_text": _fixed(row.get("effect")),
         "effect_kind": kind,
+        "method_label": evaluation.METHODS.get(row.get("measure") or "none", ""),
+        "n_comparison": int(_number(row.get("n_comparison")) or 0),
         "low": low,
         "high": high,
         "ci": "" if low is None or high is None else f"{_fixed(low)} to {_fixed(high)}",
@@ -376,17 +381,20 @@ def _impact_row(selection: Selection, names: dict[int, str], row: dict[str, Any]
 
 def _programme_row(row: dict[str, Any]) -> dict[str, Any]:
     """One programme of ``evaluation.programme_summary`` (pooled across its groups), for the report."""
-    g, d_z = _number(row.get("g")), _number(row.get("d_z"))
+    g = _number(row.get("g"))
     return {
         "name": row.get("programme_name") or "",
         "n_groups": int(_number(row.get("n_groups")) or 0),
         "n_placed": int(_number(row.get("n_placed")) or 0),
         "n_measured": int(_number(row.get("n_measured")) or 0),
-        "effect_text": _fixed(g if g is not None else d_z),
-        "effect_kind": "g" if g is not None else ("d_z" if d_z is not None else ""),
+        "n_comparison": int(_number(row.get("n_comparison")) or 0),
+        "effect_text": _fixed(g),
+        "effect_kind": "g" if g is not None else "",
+        "method_label": evaluation.METHODS.get(row.get("measure") or "none", ""),
         "ci": ""
         if g is None or _number(row.get("g_ci_low")) is None
         else f"{_fixed(row.get('g_ci_low'))} to {_fixed(row.get('g_ci_high'))}",
+        "i2": None if _number(row.get("i2")) is None else f"{_number(row.get('i2')):.0f}%",
         "months": _signed(row.get("months")) if g is not None and _number(row.get("months")) is not None else None,
         "verdict": _verdict(row),
         "recommendation_label": _verdict(row)["recommendation_label"],
@@ -403,8 +411,8 @@ def _gap_rows(trend: pd.DataFrame, selection: Selection, names: dict[int, str]) 
             "names": row.names,
             "n_pp": int(row.n_pp),
             "n_other": int(row.n_other),
-            "pct_pp": _pct(row.pct_pp),
-            "pct_other": _pct(row.pct_other),
+            "pct_pp": "-" if pd.isna(row.pct_pp_shown) else f"{int(row.pct_pp_shown)}%",
+            "pct_other": "-" if pd.isna(row.pct_other_shown) else f"{int(row.pct_other_shown)}%",
             "gap": _signed(row.gap_pct),
             "in_period": row.taken_on.date() >= selection.periods[row.school_id].start,
         }
@@ -520,7 +528,7 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
     }
 
     # 2. The disadvantage gap.
-    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments)
+    trend = dashboard.gap_trend(gap.results, gap.pupil_premium, gap.assessments, half_term_of=gap.half_term_of)
 
     # 3. Impact, ranked; too little data listed below; groups without pupils yet only counted.
     rows = [_impact_row(selection, names, row) for row in impact.to_dict("records")]
@@ -567,6 +575,9 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
         thresholds=evaluation.thresholds_text(thresholds),
         on_roll=int(frames.roll["pupils"].sum()),
         min_pupils=int(thresholds.min_pupils),
+        wave1=dashboard.wave1_reach(frames.interventions, frames.classes, school_ids),
+        started_by=min(selection.end, selection.today),
+        past=selection.end < selection.today,
     )
     if with_charts:
         empty = charts.NO_GAP
@@ -725,6 +736,12 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
+def method_url(request: HttpRequest) -> str:
+    """The full address of "How impact is judged", for governors reading a report away from the app."""
+    path = reverse("reports:impact_method")
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
+
+
 def _report_selection(request: HttpRequest) -> Selection:
     selection = select(request)
     if selection is None:
@@ -742,9 +759,9 @@ def _job_key(selection: Selection) -> str:
     ).hexdigest()[:32]
 
 
-def report_pdf(selection: Selection, *, base_url: str) -> bytes:
+def report_pdf(selection: Selection, *, base_url: str, method_address: str) -> bytes:
     """The governors' report as PDF bytes (also run by the background task ``reports.tasks.impact_report_pdf``,
-    with no request: the template needs none)."""
+    with no request: the template needs none; ``method_address`` is :func:`method_url` of the request)."""
     board = build(selection, for_governors=True)
     html = render_to_string(
         "reports/impact_report_pdf.html",
@@ -755,6 +772,7 @@ def report_pdf(selection: Selection, *, base_url: str) -> bytes:
             "charts": exports_impact.pdf_charts(board),
             "glossary": exports_impact.GLOSSARY,
             "printed_on": selection.today,
+            "method_url": method_address,
         },
     )
     return exports.map_to_pdf(html, base_url=base_url)
@@ -769,8 +787,9 @@ def impact_report_pdf(request: HttpRequest) -> HttpResponse:
     figures it shows) is ready to download."""
     selection = _report_selection(request)
     base_url = request.build_absolute_uri("/")
+    method_address = method_url(request)
     if tasks.runs_inline():
-        body = report_pdf(selection, base_url=base_url)
+        body = report_pdf(selection, base_url=base_url, method_address=method_address)
         return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(selection, "pdf"))
     store = figures.cache_key("impact-report-pdf", selection.schools, (selection.figures_key(), base_url))
     body = cache.get(store)
@@ -779,7 +798,15 @@ def impact_report_pdf(request: HttpRequest) -> HttpResponse:
     job_id = "impact-report-" + hashlib.sha256(store.encode()).hexdigest()[:32]
     failed = tasks.job_state(job_id) == "failed"
     if not failed or request.GET.get("again"):
-        tasks.enqueue(reports_tasks.impact_report_pdf, selection, base_url, store, job_id=job_id, description="PDF")
+        tasks.enqueue(
+            reports_tasks.impact_report_pdf,
+            selection,
+            base_url,
+            method_address,
+            store,
+            job_id=job_id,
+            description="PDF",
+        )
         failed = False
     return render(
         request,
@@ -795,5 +822,5 @@ def impact_report_xlsx(request: HttpRequest) -> HttpResponse:
     provision, Needs attention)."""
     selection = _report_selection(request)
     board = build(selection, with_charts=False)
-    body = exports_impact.report_to_xlsx(board)
+    body = exports_impact.report_to_xlsx(board, method_url=method_url(request))
     return _attachment(HttpResponse(body, content_type=XLSX), _filename(selection, "xlsx"))

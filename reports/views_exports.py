@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from provision import audit
 from provision.access import role_required
 from pupils.models import Subject
 
@@ -33,8 +34,10 @@ def _filename(request: HttpRequest, period: Period, extension: str) -> str:
     return f"provision-map-{request.school.urn}-{slugify(period.label)}.{extension}"
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(request: HttpRequest, response: HttpResponse, filename: str) -> HttpResponse:
+    """The download, and its audit entry: a provision map names pupils for staff (an export of pupil data)."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit.log_export(request, school=request.school, what=f"Provision map ({filename.rsplit('.', 1)[-1].upper()})")
     return response
 
 
@@ -44,7 +47,7 @@ def map_xlsx(request: HttpRequest) -> HttpResponse:
     period, _view, filters = _map_inputs(request)
     maps = {view: build_map(school=request.school, period=period, view=view, filters=filters) for view in VIEWS}
     body = exports.map_to_xlsx(maps, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
-    return _attachment(HttpResponse(body, content_type=XLSX), _filename(request, period, "xlsx"))
+    return _attachment(request, HttpResponse(body, content_type=XLSX), _filename(request, period, "xlsx"))
 
 
 @role_required(*MAP_VIEWERS)
@@ -54,7 +57,7 @@ def map_csv(request: HttpRequest) -> HttpResponse:
     text = exports.map_to_csv(provision_map, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
     # Excel opens UTF-8 (accented names) correctly only with a BOM.
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    return _attachment(response, _filename(request, period, "csv"))
+    return _attachment(request, response, _filename(request, period, "csv"))
 
 
 @role_required(*MAP_VIEWERS)
@@ -74,4 +77,4 @@ def map_pdf(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     body = exports.map_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(request, period, "pdf"))
+    return _attachment(request, HttpResponse(body, content_type="application/pdf"), _filename(request, period, "pdf"))

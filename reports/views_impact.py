@@ -27,11 +27,12 @@ from interventions.models import Intervention, Programme
 from provision.access import IMPACT_VIEWERS, role_required
 from provision.models import School, Term
 from pupils import scales
-from pupils.models import Pupil, Subject, YearGroup
+from pupils.models import Assessment, Pupil, Subject, YearGroup
 
 from . import evaluation, selectors_impact
 from .access_maps import shows_costs
-from .charts_group import gains_chart
+from .charts_group import adjusted_chart, gains_chart
+from .impact import TOOLKIT_MONTHS
 from .provision_map import Period, period_for_term, period_for_year
 
 UNITS = {scales.AGE: "months", scales.BANDS: "bands", scales.GCSE: "grades"}
@@ -162,18 +163,53 @@ def verdict_context(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def effect_context(row: dict[str, Any]) -> dict[str, Any]:
-    """The deciding effect size of a row: Hedges' g against the comparison group when there is one, else the
-    before-after figures."""
+def score_text(kind: str, value: Any) -> str:
+    """A mean score as a school writes it: reading ages as years:months, other scales to one decimal."""
+    number = _number(value)
+    if number is None:
+        return "-"
+    return scales.months_to_age(number) if kind == scales.AGE else plain(number, 1)
+
+
+def effect_context(row: dict[str, Any], kind: str = "") -> dict[str, Any]:
+    """The deciding effect of a row and what was compared with what: Hedges' g against similar pupils
+    (adjusted for where pupils started, on the SD of attainment) when there is a comparison, else the
+    before-and-after figures judged against the gain expected without help."""
     g = _number(row.get("g"))
+    measure = row.get("measure") or "none"
+    i2 = _number(row.get("i2"))
     return {
-        "measure": row.get("measure") or "none",
+        "measure": measure,
+        "method_label": evaluation.METHODS.get(measure, ""),
         "g": plain(g) if g is not None else "",
         "g_ci": interval(row.get("g_ci_low"), row.get("g_ci_high")),
         "months": _months_text(row.get("months")) if g is not None else "",
-        "d_z": plain(row.get("d_z")),
-        "d_av": plain(row.get("d_av")),
+        "difference": signed(row.get("difference")) if _number(row.get("difference")) is not None else "",
+        "difference_ci": interval(row.get("difference_ci_low"), row.get("difference_ci_high"), 1),
+        "sd": plain(row.get("sd_attainment"), 1) if _number(row.get("sd_attainment")) is not None else "",
+        "sd_source": row.get("sd_source") or "",
+        "sd_n": int(_number(row.get("sd_n")) or 0),
+        "too_coarse": bool(row.get("too_coarse")) if row.get("too_coarse") is not pd.NA else False,
+        "i2": f"{i2:.0f}%" if i2 is not None else "",
+        "n_compared": int(_number(row.get("n_compared")) or 0),
+        "n_comparison": int(_number(row.get("n_comparison")) or 0),
+        "entry_group": score_text(kind, row.get("entry_mean_group")),
+        "entry_comparison": score_text(kind, row.get("entry_mean_comparison")),
+        "exit_group": score_text(kind, row.get("exit_mean_group")),
+        "exit_comparison": score_text(kind, row.get("exit_mean_comparison")),
+        "gain_comparison": signed(row.get("comparison_mean_gain")),
+        "gain_group": signed(_gain_of(row)),
+        "d_av": plain(row.get("d_av")) if _number(row.get("d_av")) is not None else "",
+        "expected_gain": signed(row.get("expected_gain")) if _number(row.get("expected_gain")) is not None else "",
+        "excess": signed(row.get("excess_mean")) if _number(row.get("excess_mean")) is not None else "",
+        "excess_ci": interval(row.get("excess_ci_low"), row.get("excess_ci_high"), 1),
     }
+
+
+def _gain_of(row: dict[str, Any]) -> float | None:
+    """The compared pupils' mean gain (exit mean less entry mean of the group's side of the comparison)."""
+    entry, exit_ = _number(row.get("entry_mean_group")), _number(row.get("exit_mean_group"))
+    return None if entry is None or exit_ is None else exit_ - entry
 
 
 def _group_row(row: dict[str, Any], intervention: Intervention | None, show_costs: bool) -> dict[str, Any]:
@@ -182,6 +218,7 @@ def _group_row(row: dict[str, Any], intervention: Intervention | None, show_cost
         "id": row.get("intervention_id"),
         "intervention": intervention,
         "name": intervention.name if intervention else row.get("name", ""),
+        "kind": kind,
         "n_placed": int(_number(row.get("n_placed")) or 0),
         "n_measured": int(_number(row.get("n_measured")) or 0),
         "mean_gain": signed(row.get("mean_gain")),
@@ -194,16 +231,34 @@ def _group_row(row: dict[str, Any], intervention: Intervention | None, show_cost
         "pct_sustained": percent(row.get("pct_sustained")),
         "n_comparison": int(_number(row.get("n_comparison")) or 0),
         "comparison_mean_gain": signed(row.get("comparison_mean_gain")),
-        "effect": effect_context(row),
+        "entry_assessment_id": _int_or_none(row.get("entry_assessment_id")),
+        "exit_assessment_id": _int_or_none(row.get("exit_assessment_id")),
+        "comparison_years": list(row.get("comparison_years") or []),
+        "effect": effect_context(row, kind),
         "verdict": verdict_context(row),
         "cost": money(row.get("cost")) if show_costs else None,
         "cost_per_pupil": money(row.get("cost_per_pupil")) if show_costs else None,
         "cost_per_month": money(row.get("cost_per_month")) if show_costs else None,
-        "sort_effect": _number(row.get("g")) if _number(row.get("g")) is not None else _number(row.get("d_z")),
+        "sort_effect": _number(row.get("g")),
     }
 
 
-VERDICT_ORDER = {"strong": 0, "some": 1, "none": 2, "negative": 3, "too_little": 4}
+def _int_or_none(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _assessments(rows: list[dict[str, Any]], school: School) -> None:
+    """Name the assessments each row was compared on (one query for the page): ``entry_assessment`` and
+    ``exit_assessment`` are the Assessment objects, or None."""
+    ids = {r[k] for r in rows for k in ("entry_assessment_id", "exit_assessment_id") if r.get(k)}
+    found = {a.pk: a for a in Assessment.objects.filter(school=school, pk__in=ids)} if ids else {}
+    for row in rows:
+        row["entry_assessment"] = found.get(row.get("entry_assessment_id"))
+        row["exit_assessment"] = found.get(row.get("exit_assessment_id"))
+
+
+VERDICT_ORDER = {key: position for position, key in enumerate(evaluation.VERDICT_ORDER)}
 
 
 def _sorted_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -339,16 +394,26 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     pupils = {p.pk: p for p in Pupil.objects.filter(pk__in=pupil_ids, school=request.school)}
     spec = intervention.scale.spec() if intervention.scale_id else None
     rows = _pupil_rows(pupil_frame, spec, pupils) if pupil_frame is not None else []
-    chart = ""
+    chart = adjusted = ""
     if pupil_frame is not None and group and group["n_measured"]:
+        unit = unit_for(spec.kind if spec else "")
         gains = [g for g in pupil_frame["gain"].tolist() if _number(g) is not None]
         others = [g for g in comparison.get("gain", pd.Series(dtype=float)).tolist() if _number(g) is not None]
-        chart = gains_chart(
-            title=f"Gains in {intervention.name}",
-            group=gains,
-            comparison=others,
-            unit=unit_for(spec.kind if spec else ""),
-        )
+        chart = gains_chart(title="Each pupil's gain", group=gains, comparison=others, unit=unit)
+        if group["effect"]["measure"] == "comparison":
+            on_pair = pupil_frame[
+                pupil_frame["measured"]
+                & (pupil_frame["entry_assessment_id"] == group["entry_assessment_id"])
+                & (pupil_frame["exit_assessment_id"] == group["exit_assessment_id"])
+            ]
+            adjusted = adjusted_chart(
+                group=list(zip(on_pair["entry_value"].tolist(), on_pair["exit_value"].tolist(), strict=True)),
+                comparison=list(zip(comparison["baseline"].tolist(), comparison["exit_value"].tolist(), strict=True)),
+                unit=unit,
+                ages=bool(spec and spec.kind == scales.AGE),
+            )
+    if group:
+        _assessments([group], intervention.school)
     return render(
         request,
         "reports/impact_intervention.html",
@@ -357,6 +422,7 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "rows": rows,
             "chart": chart,
+            "adjusted_chart": adjusted,
             "is_age": bool(spec and spec.kind == scales.AGE),
             "thresholds": evaluation.thresholds_text(evaluation.THRESHOLDS),
             "show_costs": show_costs,
@@ -384,6 +450,8 @@ def impact_programme(request: HttpRequest, pk: int) -> HttpResponse:
     summary = _group_row(pooled[0], None, show_costs) if pooled else None
     if summary:
         summary["n_groups"] = int(_number(pooled[0].get("n_groups")) or 0)
+        summary["n_groups_compared"] = int(_number(pooled[0].get("n_groups_compared")) or 0)
+        _assessments([summary], school)
     return render(
         request,
         "reports/impact_programme.html",
@@ -437,3 +505,47 @@ def impact_rethink(request: HttpRequest) -> HttpResponse:
         "reports/impact_rethink.html",
         {"rows": rows, "minimum": evaluation.THRESHOLDS.rethink_min_interventions},
     )
+
+
+def impact_method(request: HttpRequest) -> HttpResponse:
+    """How impact is judged, in plain English for SENCOs and governors: what g, the interval and months mean, why
+    a comparison is needed, and every rule with its thresholds. Public: it holds no school's data, and governors
+    reading the report may have no account."""
+    t = evaluation.THRESHOLDS
+    months = [(f"{float(lower):.2f}", months) for lower, months in sorted(TOOLKIT_MONTHS, key=lambda row: row[1])]
+    return render(
+        request,
+        "reports/impact_method.html",
+        {
+            "t": t,
+            "thresholds": evaluation.thresholds_text(t),
+            "verdicts": [
+                (key, label, _VERDICT_MEANING[key], evaluation.RECOMMENDATIONS[_VERDICT_ADVICE[key]])
+                for key, label in evaluation.VERDICTS.items()
+            ],
+            "months": months,
+            "population_sd": [(evaluation.KIND_WORDS.get(k, k), f"{v:g}") for k, v in t.population_sd.items()],
+        },
+    )
+
+
+_VERDICT_MEANING = {
+    "strong": "The whole 95% interval is above zero and the effect is large enough to matter (g of 0.4 or more, "
+    "about five months' extra progress). Only possible with a comparison.",
+    "some": "The whole 95% interval is above zero: the pupils did better than similar pupils without it.",
+    "promising": "The estimate is large enough to be worth having (g of 0.2 or more) but the interval still "
+    "includes zero: it could be chance.",
+    "inconclusive": "The interval includes both no effect and a worthwhile one: the data cannot tell yet.",
+    "none": "The interval rules out an effect large enough to be worth having (its upper end is below g = 0.2).",
+    "negative": "The whole 95% interval is below zero: the pupils did worse than similar pupils without it.",
+    "too_little": "Too few pupils with entry and exit results, or too few similar pupils to compare with.",
+}
+_VERDICT_ADVICE = {
+    "strong": "continue",
+    "some": "continue",
+    "promising": "measure",
+    "inconclusive": "measure",
+    "none": "review",
+    "negative": "review",
+    "too_little": "measure",
+}

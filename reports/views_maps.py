@@ -14,8 +14,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +22,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions.models import Area, Intervention, InterventionStaff, Placement, StaffRate, Status, SupportPlan
-from interventions.selectors import dosage_for, placements_with_dosage
-from provision.access import INTERVENTION_EDITORS, PUPIL_VIEWERS, role_required
+from interventions.selectors import dosage_for, placements_with_dosage, pupil_cost_shares, stays_of, whole_run_cost
+from provision import audit
+from provision.access import INTERVENTION_EDITORS, PLAN_VIEWERS, PUPIL_VIEWERS, role_required
 from provision.models import School, Term
-from pupils.models import NeedArea, SenStatus, Subject
+from pupils.models import NeedArea, Pupil, SenStatus, Subject
 from pupils.reference import AREA_LABELS
 from pupils.selectors import get_pupil_for_user
 
 from .access_maps import MAP_VIEWERS, shows_costs, shows_names
-from .provision_map import VIEWS, MapFilters, Period, build_map, period_cost, period_for_term, period_for_year
+from .provision_map import VIEWS, MapFilters, Period, build_map, period_for_term, period_for_year
 
 SEN_FILTERS = {"any": "Any SEN (K or E)", "K": "SEN support", "E": "EHC plan", "N": "No SEN"}
 YES_NO = {"yes": True, "no": False}
@@ -240,44 +240,43 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
     """Every provision a pupil has had, term by term, with dosage, their share of the cost, entry and exit results
     and outcome, beside their active SEN support plan. A constant number of queries."""
     pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS, school=request.school)
-    today = timezone.localdate()
-    show_costs = shows_costs(request.role)
-    terms = _terms(request.school)
-    ranges = [(t.start_date, t.end_date) for t in terms]
-    placed = (
-        Placement.objects.filter(intervention=OuterRef("intervention"))
-        .values("intervention")
-        .annotate(n=Count("pupil", distinct=True))
-        .values("n")
+    context = pupil_map_context(
+        pupil,
+        school=request.school,
+        show_costs=shows_costs(request.role),
+        show_plan=request.role in PLAN_VIEWERS,
+        today=timezone.localdate(),
     )
+    if context["plan"] is not None:
+        audit.log_view(request, pupil=pupil, what="Individual provision map (support plan)")
+    return render(request, "reports/pupil_map.html", context)
+
+
+def pupil_map_context(pupil: Pupil, *, school: School, show_costs: bool, show_plan: bool, today: dt.date) -> dict:
+    """What a pupil's individual provision map shows (the page and the data-protection export). The support plan's
+    needs and outcomes only for roles that may read plans (``show_plan``): the others see that a plan exists."""
+    terms = _terms(school)
+    ranges = [(t.start_date, t.end_date) for t in terms]
     placements = list(
         placements_with_dosage(Placement.objects.filter(pupil=pupil))
-        .annotate(placed_count=Coalesce(Subquery(placed, output_field=IntegerField()), 0))
         .select_related("intervention__programme", "entry_result__assessment", "exit_result__assessment")
         .prefetch_related(Prefetch("intervention__staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("-entry_date", "intervention__name")
     )
-    rates = {r.role: r.hourly_rate for r in StaffRate.objects.filter(school=request.school)} if show_costs else {}
+    rates = {r.role: r.hourly_rate for r in StaffRate.objects.filter(school=school)} if show_costs else {}
+    stays = stays_of({p.intervention_id for p in placements}) if show_costs else {}
     rows, total = [], Decimal("0")
     for placement in placements:
         intervention = placement.intervention
         staff = list(intervention.staff.all())
         share = None
         if show_costs:
-            run = Period("whole run", intervention.start_date, intervention.end_date or today)
-            cost = period_cost(
-                days=list(intervention.days or []),
-                start=intervention.start_date,
-                end=intervention.end_date,
-                minutes=intervention.minutes_per_session,
-                staff=[("", m.role) for m in staff],
-                rates=rates,
-                resources=intervention.resources_cost,
-                external=intervention.external_cost,
-                terms=ranges,
-                period=run,
-            ).total
-            share = (cost / max(placement.placed_count, 1)).quantize(Decimal("0.01"))
+            # The whole run's cost, shared between its pupils by the sessions planned for each one's stay.
+            group_stays = stays.get(intervention.pk, [])
+            cost = whole_run_cost(intervention, staff=staff, rates=rates, terms=ranges, today=today, stays=group_stays)
+            share = pupil_cost_shares(intervention, cost.total, group_stays, terms=ranges, today=today).get(
+                placement.pk, Decimal("0.00")
+            )
             total += share
         term = next((t for t in terms if t.start_date <= placement.entry_date <= t.end_date), None)
         term = term or next((t for t in reversed(terms) if t.start_date <= placement.entry_date), None)
@@ -292,18 +291,17 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     plan = SupportPlan.objects.filter(pupil=pupil, is_active=True).order_by("-start_date").first()
-    plan_needs = [(AREA_LABELS.get(area, area), text) for area, text in (plan.needs or {}).items()] if plan else []
-    return render(
-        request,
-        "reports/pupil_map.html",
-        {
-            "pupil": pupil,
-            "rows": rows,
-            "show_costs": show_costs,
-            "total_cost": total,
-            "plan": plan,
-            "plan_needs": plan_needs,
-            "sen_label": dict(SenStatus.choices).get(pupil.sen_status, ""),
-            "today": today,
-        },
+    plan_needs = (
+        [(AREA_LABELS.get(area, area), text) for area, text in (plan.needs or {}).items()] if plan and show_plan else []
     )
+    return {
+        "pupil": pupil,
+        "rows": rows,
+        "show_costs": show_costs,
+        "total_cost": total,
+        "plan": plan,
+        "show_plan": show_plan,
+        "plan_needs": plan_needs,
+        "sen_label": dict(SenStatus.choices).get(pupil.sen_status, ""),
+        "today": today,
+    }

@@ -24,10 +24,12 @@ from django.db import connection
 from bench.database import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
+# The processes these tests start are not under the test runner, so they need a key of their own (not a secret).
+SUBPROCESS_ENV = {"DJANGO_SECRET_KEY": "tests-subprocess-" + "k" * 40, "PYTHONWARNINGS": "ignore"}
 
 
 def _step(url: str, *args: str, expect_killed: bool = False) -> dict | None:
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="provision.settings", PYTHONWARNINGS="ignore")
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="provision.settings", **SUBPROCESS_ENV)
     env.pop("REDIS_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "tests.faults_probe", *args], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -108,7 +110,7 @@ def test_pg_dump_and_pg_restore_bring_every_row_back(django_db_blocker):
         restored = scratch_database(source_url, suffix=f"restore{os.getpid()}")
     work = Path(tempfile.mkdtemp(prefix="provision-dump-"))
     try:
-        env = dict(os.environ, DATABASE_URL=seeded.url, PYTHONWARNINGS="ignore")
+        env = dict(os.environ, DATABASE_URL=seeded.url, **SUBPROCESS_ENV)
         env.pop("REDIS_URL", None)
         for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--pupils", "400", "--seed", "3"]):
             done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True,

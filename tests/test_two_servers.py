@@ -18,7 +18,7 @@ import time
 import pytest
 import requests
 
-from tests.test_faults import ROOT, _step
+from tests.test_faults import ROOT, SUBPROCESS_ENV, _step
 from tests.test_redis import REDIS_URL  # noqa: F401 (skips this module too when there is no Redis)
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def _free_port() -> int:
 def two_servers(scratch):
     _step(scratch, "staff")
     env = dict(os.environ, DATABASE_URL=scratch, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"two-servers-{os.getpid()}",
-               DJANGO_ALLOWED_HOSTS="127.0.0.1", PYTHONWARNINGS="ignore")  # fmt: skip
+               DJANGO_ALLOWED_HOSTS="127.0.0.1", **SUBPROCESS_ENV)  # fmt: skip
     servers = []
     for _ in range(2):
         port = _free_port()

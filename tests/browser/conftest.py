@@ -36,13 +36,30 @@ def browser():
         browser.close()
 
 
+def _watch_policy(page) -> list[str]:
+    """Collect what the Content-Security-Policy refused (Chromium reports each refusal on the console), and
+    uncaught script errors: a page whose script or style was blocked would look broken to a user."""
+    refused: list[str] = []
+
+    def on_console(message) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
+            refused.append(text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: refused.append(f"script error: {error}"))
+    return refused
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = _watch_policy(page)
     yield page
     context.close()
+    assert not refused, f"Blocked by the Content-Security-Policy or failed: {refused}"
 
 
 @pytest.fixture
@@ -50,8 +67,10 @@ def phone_page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = _watch_policy(page)
     yield page
     context.close()
+    assert not refused, f"Blocked by the Content-Security-Policy or failed: {refused}"
 
 
 def screenshot(page, name: str) -> Path:

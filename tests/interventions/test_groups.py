@@ -293,12 +293,14 @@ def test_group_page_shows_dosage_and_links_to_session_logging(client, world, fro
     client.force_login(world.users["senco"])
     response = client.get(reverse("interventions:detail", args=[group.pk]))
     row = response.context["rows"][0]
-    # Planned from Mon 14 Sep to Wed 25 Nov on Mon/Wed/Fri: 10 whole weeks (30) + Mon 23 and Wed 25 Nov = 32.
-    assert row["dosage"].planned_to_date == 32
-    assert row["dosage_text"] == "2 of 32 sessions (6%), 60 min"
+    # Held while in the group: the two logged. Planned for the stay: Mon/Wed/Fri from Mon 14 Sep to Fri 11 Dec,
+    # 13 whole weeks = 39 (the stay has not ended, so no percentage of it yet).
+    dosage = row["dosage"]
+    assert (dosage.attended, dosage.held, dosage.planned, dosage.minutes) == (2, 2, 39, 60)
+    assert dosage.text == "2 of 2 held (100%) · 2 of 39 planned for their stay · 60 min"
     assert row["baseline"] == "82"
     page = response.content.decode()
-    assert "2 of 32 sessions (6%), 60 min" in page
+    assert "2 of 2 held (100%)" in page and "2 of 39 planned for their stay" in page
     if response.context["sessions_url"]:  # once session logging is in (it is a colleague's part)
         assert response.context["sessions_url"] in page
     assert "2 sessions logged, 60 minutes in all" in page
@@ -346,7 +348,8 @@ def test_senco_plans_an_intervention_with_staff_lines(client, world):
     client.force_login(world.users["senco"])
     data = _form_data(
         subject=str(subject.pk), scale=str(scale.pk), lead=str(world.users["ta"].pk), lead_role="hlta",
-        year_groups=["3", "4"], **{"staff-0-user": str(world.users["teacher"].pk), "staff-0-role": "teacher",
+        year_groups=["3", "4"], external_costing="session",
+        **{"staff-0-user": str(world.users["teacher"].pk), "staff-0-role": "teacher",
                                    "staff-1-external_name": "Dr Lee", "staff-1-role": "external"},
     )  # fmt: skip
     response = client.post(reverse("interventions:intervention_new"), data)
@@ -458,7 +461,7 @@ def test_editing_replaces_staff_lines_and_keeps_the_unchanged_ones(client, world
     form = client.get(reverse("interventions:edit", args=[group.pk])).context["form"]
     assert form.initial["lead_role"] == "ta"
     data = _form_data(
-        name=group.name, lead=str(world.users["ta"].pk), lead_role="ta",
+        name=group.name, lead=str(world.users["ta"].pk), lead_role="ta", external_costing="session",
         **{"staff-0-external_name": "Speech therapist", "staff-0-role": "external"},
     )  # fmt: skip
     assert client.post(reverse("interventions:edit", args=[group.pk]), data).status_code == 302

@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -759,7 +761,8 @@ def test_plan_page_shows_the_plan_its_provision_and_its_reviews_newest_first(cli
     assert html.index("Half-term review.") < html.index("First month done.")
     assert html.index("What I want") < html.index('id="provision-h"')  # the pupil's views come first
     assert "Record a review" not in html and "Edit plan" not in html  # a teacher reads only
-    assert "@media print" in html and 'class="d-flex flex-wrap gap-2 no-print"' in html
+    assert "css/plan.css" in html and 'class="d-flex flex-wrap gap-2 no-print"' in html
+    assert "@media print" in (Path(settings.BASE_DIR) / "static" / "css" / "plan.css").read_text()
 
 
 @pytest.mark.django_db

@@ -506,8 +506,8 @@ def test_saving_the_log_page_query_count_is_constant(client, world, frozen, djan
     client.force_login(world.users["ta"])
     # Session, user, memberships; the group; the day's session. The service, in a savepoint here (a transaction
     # in production): the group locked, the day's session, the placements, the new session, its marks (none
-    # yet), all the marks in one insert.
-    with django_assert_num_queries(13):
+    # yet), all the marks in one insert; the audit log: the new session's entry, and every mark's in one insert.
+    with django_assert_num_queries(15):
         response = client.post(_log_url(intervention), _post_data(placements, absent=placements[0], reason="unwell"))
     assert response.status_code == 302
 

@@ -45,6 +45,7 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
         reports_impact,
         reports_maps,
         reports_offer,
+        security,
     )
 
     cases: dict[str, Case] = {}
@@ -61,6 +62,7 @@ def merged() -> tuple[dict[str, Case], dict[str, Callable]]:
         reports_maps,
         reports_dashboard,
         reports_impact,
+        security,
     ):
         clash = set(cases) & set(module.CASES)
         assert not clash, f"URLs in two permission tables: {clash}"

@@ -17,9 +17,15 @@ CASES: dict[str, Case] = {
     "provision:academic_year_new": Case(allowed=only("admin", "leader")),
     "provision:term_edit": Case(allowed=only("admin", "leader"), args="term"),
     "reports:identification": Case(allowed=only("senco", "leader", "other_senco")),
+    # Posted with no data: back to the list with a message (each school's own setting).
+    "reports:identification_window": Case(allowed=only("senco", "leader", "other_senco"), ok=302, method="post"),
     "reports:disadvantage_gap": Case(allowed=only("senco", "leader", "other_senco")),
     "reports:tracking": Case(allowed=only("senco", "leader", "teacher", "other_senco")),
-    "reports:pupil_progress": Case(allowed=STAFF, args="pupil", overrides={"other_senco": 404}),
+    # Results history follows the tracking rule: SENCO and leaders, and teachers of the pupil's class (the
+    # world's teacher teaches pupils[0]'s class); TAs and the admin are refused.
+    "reports:pupil_progress": Case(
+        allowed=only("senco", "leader", "teacher"), args="pupil", overrides={"other_senco": 404}
+    ),
     "pupils:list": Case(allowed=STAFF + ["other_senco"]),
     "pupils:new": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:detail": Case(allowed=STAFF, args="pupil", overrides={"other_senco": 404}),

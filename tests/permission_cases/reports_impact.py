@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.factories import InterventionFactory, PlacementFactory, ProgrammeFactory
 
-from . import Case, only
+from . import ACTORS, Case, only
 
 READERS = only("senco", "leader", "admin")
 CROSS_SCHOOL = {"other_senco": 404}
@@ -29,6 +29,8 @@ CASES: dict[str, Case] = {
     "reports:impact_intervention": Case(allowed=READERS, args="impact_intervention", overrides=CROSS_SCHOOL),
     "reports:impact_programme": Case(allowed=READERS, args="impact_programme", overrides=CROSS_SCHOOL),
     "reports:impact_rethink": Case(allowed=READERS + ["other_senco"]),
+    # How impact is judged: no school's data, open to everyone (governors reading the report may have no account).
+    "reports:impact_method": Case(allowed=ACTORS, anonymous=200),
 }
 
 ARGS = {

@@ -122,3 +122,130 @@ def test_disadvantage_gap_per_year_and_subject():
     assert (gap.n_pp, gap.n_other) == (2, 2)
     assert gap.mean_pp == 85 and gap.mean_other == 105 and gap.gap == 20
     assert gap.pct_expected_pp == 50 and gap.pct_expected_other == 100 and gap.gap_pct == 50
+
+
+# --- Every recent assessment, each on its own scale ------------------------------------------------------
+
+NOV_23, NOV_26 = dt.date(2026, 11, 23), dt.date(2026, 11, 26)
+SINCE = dt.date(2026, 4, 13)  # the start of the summer term: "this term and last term" in December
+AGE = {"kind": "age", "scale": 2, "expected": None, "high": None, "drop": None, "tolerance": 12}
+
+
+def test_below_expected_on_a_standardised_test_is_listed_despite_a_lenient_reading_age_days_later():
+    # Three Year 2 pupils (born 1 Oct 2019: 85 months old on 26 Nov 2026) score 76, 79 and 84 on the standardised
+    # reading test (expected 85); three days later their reading ages, 6:04 to 6:08 (76-80 months), are within the
+    # 12 months' tolerance (expected 73). The reading age is the latest result, but the standardised test counts.
+    dob = dt.date(2019, 10, 1)
+    rows = []
+    for pupil, score, age in ((1, 76, 76), (2, 79, 78), (3, 84, 80), (4, 100, 90)):
+        rows.append(row(pupil, 10, NOV_23, score, year=2, dob=dob))
+        rows.append(row(pupil, 11, NOV_26, age, year=2, dob=dob, **AGE))
+    result = ident.identify(frame(*rows), since=SINCE)
+    assert sorted(result["pupil_id"]) == [1, 2, 3]
+    assert set(result["latest_assessment_id"]) == {10} and result["below_expected"].all()
+    assert sorted(result["latest_value"]) == [76, 79, 84]
+    groups = ident.pupil_groups(result)
+    assert set(groups["group"]) == {"support"}
+
+
+def test_a_pupil_with_only_last_years_result_has_no_recent_result_and_is_not_judged_on_it():
+    rows = [
+        row(1, 1, dt.date(2025, 11, 24), 70),  # last year, well below: not used
+        row(2, 1, dt.date(2025, 11, 24), 100), row(2, 2, NOV_23, 80),  # this year's result judges pupil 2
+    ]  # fmt: skip
+    result = ident.identify(frame(*rows), since=SINCE)
+    assert list(result["pupil_id"]) == [2]
+    stale = ident.no_recent_results(frame(*rows), since=SINCE)
+    assert list(stale["pupil_id"]) == [1]
+    last = stale.iloc[0]
+    assert last["last_assessment_id"] == 1 and last["last_on"] == pd.Timestamp(2025, 11, 24)
+    assert last["last_value"] == 70 and last["was_below"]
+
+
+def test_an_old_low_result_on_another_scale_is_not_used_when_the_recent_ones_are_fine():
+    rows = [row(1, 1, dt.date(2025, 11, 24), 60, scale=9), row(1, 2, NOV_23, 100)]
+    assert ident.identify(frame(*rows), since=SINCE).empty
+    assert ident.no_recent_results(frame(*rows), since=SINCE).empty  # they have a recent result in the subject
+
+
+def test_progress_is_measured_from_the_previous_result_even_before_the_window():
+    rows = [row(1, 1, dt.date(2026, 3, 2), 100), row(1, 2, NOV_23, 90)]  # spring 100, autumn 90: fell 10
+    [finding] = ident.identify(frame(*rows), since=SINCE).itertuples()
+    assert finding.slow_progress and finding.previous_assessment_id == 1 and finding.change == -10
+
+
+def test_each_scale_in_the_window_is_judged_on_its_own_latest_result():
+    rows = [
+        row(1, 1, dt.date(2026, 6, 29), 80), row(1, 2, NOV_23, 90),  # standardised: summer low, autumn fine
+        row(1, 3, dt.date(2026, 7, 2), 60, **AGE),  # reading age in the window: 5:00 at 8:09 is below
+    ]  # fmt: skip
+    result = ident.identify(frame(*rows), since=SINCE)
+    assert list(result["latest_assessment_id"]) == [3]  # the standardised test recovered; the age did not
+
+
+def test_medians_are_the_whole_year_groups_whoever_is_shown():
+    # The gap-widened rule compares with the year group's median, so it is worked out on the whole roll; a page
+    # filter (pupil premium, say) picks whom to show from the findings, and cannot change them.
+    rows = [row(p, 1, dt.date(2026, 6, 29), v) for p, v in ((1, 94), (2, 100), (3, 100), (4, 102), (5, 103))]
+    rows += [row(p, 2, NOV_23, v) for p, v in ((1, 90), (2, 104), (3, 104), (4, 105), (5, 108))]
+    everyone = ident.identify(frame(*rows), since=SINCE)
+    assert list(everyone["pupil_id"]) == [1] and everyone.iloc[0]["gap_widened"]
+    alone = ident.identify(frame(*[r for r in rows if r["pupil_id"] == 1]), since=SINCE)
+    assert alone.empty or not alone.iloc[0]["gap_widened"]  # what filtering the input would have wrongly done
+
+
+# --- The disadvantage gap: which assessment, and the arithmetic on the page ---------------------------
+
+
+def _gap_rows():
+    """Year 2 reading: a standardised test on 23 Nov (PP 1 of 3 at expected, others 5 of 8) and a lenient reading
+    age three days later that everyone passes; an older standardised test in the summer."""
+    dob = dt.date(2019, 10, 1)
+    rows = []
+    for pupil, score in enumerate((80, 84, 90, 86, 88, 90, 92, 95, 70, 75, 80), start=1):
+        rows.append(row(pupil, 10, NOV_23, score, year=2, dob=dob))
+        rows.append(row(pupil, 11, NOV_26, 85, year=2, dob=dob, **AGE))
+        rows.append(row(pupil, 5, dt.date(2026, 6, 29), 100, year=2, dob=dob))
+    premium = pd.Series({pupil: pupil <= 3 for pupil in range(1, 12)})
+    return frame(*rows), premium
+
+
+AUTUMN_TERMS = [(dt.date(2026, 4, 13), dt.date(2026, 7, 21)), (dt.date(2026, 9, 2), dt.date(2026, 12, 18))]
+
+
+def test_the_default_gap_assessment_is_the_standardised_test_not_the_reading_age_days_later():
+    results, premium = _gap_rows()
+    half_term_of = ident.half_terms(AUTUMN_TERMS)
+    options = ident.gap_options(results, half_term_of)
+    assert options.loc[options["default"], "assessment_id"].tolist() == [10]
+    gap = ident.disadvantage_gap(results, premium, half_term_of=half_term_of).iloc[0]
+    assert gap.assessment_id == 10
+    # PP: 90 only of 80, 84, 90 at 85 or more = 1 of 3 (33.3%); others 86, 88, 90, 92, 95 of eight = 62.5%.
+    assert (gap.n_pp, gap.n_other) == (3, 8)
+    assert gap.pct_expected_pp == pytest.approx(100 / 3) and gap.pct_expected_other == 62.5
+    # Shown as 33% and 63% (halves up): the gap is 30 points, the difference of what is shown (not 29.2).
+    assert (gap.pct_pp_shown, gap.pct_other_shown, gap.gap_pct) == (33, 63, 30)
+
+
+def test_the_reader_can_pick_another_assessment_and_a_wrong_pick_is_ignored():
+    results, premium = _gap_rows()
+    age = ident.disadvantage_gap(results, premium, chosen={(2, 1): 11}).iloc[0]
+    assert age.assessment_id == 11 and (age.pct_pp_shown, age.pct_other_shown, age.gap_pct) == (100, 100, 0)
+    wrong = ident.disadvantage_gap(results, premium, chosen={(2, 1): 999, (5, 1): 10}).iloc[0]
+    assert wrong.assessment_id == 10
+
+
+def test_an_older_half_term_is_not_the_default_and_halves_of_terms_split_at_the_middle():
+    half_term_of = ident.half_terms([(dt.date(2026, 9, 2), dt.date(2026, 12, 18))])
+    assert half_term_of(dt.date(2026, 10, 20)) == pd.Timestamp(2026, 9, 2)
+    # 2 Sep to 18 Dec is 107 days: the second half starts 53.5 days in, on Sunday 25 October.
+    assert half_term_of(dt.date(2026, 10, 26)) == pd.Timestamp(2026, 10, 25)
+    assert half_term_of(dt.date(2026, 12, 30)) == pd.Timestamp(2026, 10, 25)  # holidays: the half before
+    results = frame(row(1, 1, dt.date(2026, 9, 20), 90), row(1, 2, dt.date(2026, 11, 20), 90, **AGE))
+    options = ident.gap_options(results, half_term_of)
+    assert options.loc[options["default"], "assessment_id"].tolist() == [2]  # the latest half term's, though coarser
+
+
+@pytest.mark.parametrize(("value", "shown"), [(62.5, 63), (33.333, 33), (0.5, 1), (99.49, 99), (float("nan"), None)])
+def test_percentages_are_shown_to_the_nearest_whole_number_halves_up(value, shown):
+    assert ident.whole_percent(value) == shown

@@ -110,6 +110,10 @@ def test_band_results_are_stored_as_the_band_rank(world):
 
 @pytest.mark.django_db
 def test_grid_query_count_does_not_grow_with_class_size(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    # The audit log names each result's model by its content type, which Django looks up once per process.
+    ContentType.objects.get_for_model(Result)
     counts = []
     for size in (5, 40):
         school = f.SchoolFactory()

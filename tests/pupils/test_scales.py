@@ -100,3 +100,52 @@ def test_scale_settings_are_checked():
     assert "above the expected" in " ".join(scales.validate_spec(spec(scales.KS2_SCALED, expected=110, high=100)))
     assert "within the scale's range" in " ".join(scales.validate_spec(spec(scales.KS2_SCALED, expected=130)))
     assert "below the highest" in " ".join(scales.validate_spec(spec(scales.RAW, min_value=10, max_value=5)))
+
+
+# --- age-equivalents (moved from reports.impact: one copy of the arithmetic) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "months"), [("8:06", 102), ("0:00", 0), ("10:11", 131), (" 8:6 ", 102), ("18:00", 216)]
+)
+def test_age_to_months(text, months):
+    assert scales.age_to_months(text) == months
+
+
+@pytest.mark.parametrize("text", ["8:12", "8", "eight", "8:-1", "", "8.06", None, 8])
+def test_age_to_months_refuses_what_is_not_years_and_months(text):
+    with pytest.raises(ValueError):
+        scales.age_to_months(text)
+
+
+def test_age_to_months_says_months_run_to_eleven():
+    with pytest.raises(ValueError, match="0 to 11"):
+        scales.age_to_months("8:12")
+
+
+@pytest.mark.parametrize(
+    ("months", "text"),
+    [
+        (102, "8:06"),
+        (0, "0:00"),
+        (131, "10:11"),
+        (101.5, "8:06"),
+        (101.4, "8:05"),
+        (100.5, "8:05"),
+        (-14, "-1:02"),
+        (-0.4, "0:00"),
+    ],
+)
+def test_months_to_age(months, text):
+    assert scales.months_to_age(months) == text
+
+
+def test_age_round_trip():
+    assert all(scales.age_to_months(scales.months_to_age(m)) == m for m in range(0, 217))
+
+
+def test_reports_use_the_one_copy_of_the_age_arithmetic():
+    from reports import impact
+
+    assert not hasattr(impact, "months_to_age")
+    assert not hasattr(impact, "age_to_months")

@@ -162,9 +162,11 @@ def test_the_year_at_a_glance(client, world, oak):
     assert head["pupils"] == 10 and head["running"] == 4
     assert (head["with_exit"], head["finished"], round(head["pct_exit"])) == (6, 9, 67)
 
-    assert _rows(board, "wave") == {
-        "Wave 1: quality-first teaching": [0], "Wave 2: small-group catch-up": [8], "Wave 3: personalised": [2],
-    }  # fmt: skip
+    assert _rows(board, "wave") == {"Wave 2: small-group catch-up": [8], "Wave 3: personalised": [2]}
+    # Wave 1 has no places: its reach is the year groups and classes it covers (Year 3: its one class, 3B).
+    assert [(r["strategies"], r["years"], r["year_count"], r["classes"], r["all_classes"]) for r in board.wave1] == [
+        (1, ["Year 3"], 1, 1, 1)
+    ]
     years = {row["label"]: row["cells"][0] for row in board.breakdown["year"]}
     assert (years["Year 3"]["pupils"], years["Year 3"]["base"], round(years["Year 3"]["pct"])) == (7, 12, 58)
     assert (years["Year 4"]["pupils"], years["Year 4"]["base"]) == (3, 6)
@@ -174,6 +176,7 @@ def test_the_year_at_a_glance(client, world, oak):
     assert "SLCN" not in needs  # need words, not codes
 
     page = response.content.decode()
+    assert "1 strategy covering 1 of 1 year group (Year 3) and 1 of 1 class" in page
     for heading in ("Pupils in provision", "Pupil premium and other pupils", "Interventions ranked by impact",
                     "Cost and impact", "Attendance", "Needs attention"):  # fmt: skip
         assert heading in page
@@ -186,7 +189,8 @@ def test_impact_ranking_links_and_verdicts(client, world, oak):
     ranked = board.impact_rows
     assert [row["name"] for row in ranked] == ["Reading catch-up"]
     row = ranked[0]
-    assert row["effect_kind"] == "g" and row["effect"] > 1  # compared with six similar pupils
+    # Compared with six similar pupils, adjusted for where they started, on the SD of attainment.
+    assert row["effect_kind"] == "g" and row["effect"] > 0.4 and row["n_comparison"] == 6
     assert row["low"] > 0 and row["verdict"]["key"] == "strong"
     assert row["link"] == {"url": reverse("reports:impact_intervention", args=[oak["catch_up"].pk]), "switch_to": None}
     assert {r["name"] for r in board.too_little} == {"Talk group", "Maths boost"}

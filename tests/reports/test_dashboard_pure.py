@@ -17,7 +17,7 @@ def _interventions(rows: list[dict]) -> pd.DataFrame:
     base = {
         "school_id": 1, "programme_name": "", "wave": 2, "status": "running", "subject_id": None,
         "start_date": D(2026, 9, 14), "end_date": D(2026, 12, 11), "overdue": False, "present_count": 0,
-        "marked_count": 0, "last_session_on": None,
+        "marked_count": 0, "last_session_on": None, "year_groups": [],
     }  # fmt: skip
     return pd.DataFrame([{**base, **row} for row in rows], columns=dashboard.INTERVENTION_COLUMNS)
 
@@ -52,7 +52,8 @@ def test_breakdown_counts_distinct_pupils_by_wave_year_and_need():
     )
     tables = dashboard.provision_breakdown(placements, interventions, ROLL[ROLL["school_id"] == 1], [1])
     waves = tables["wave"].set_index("key")
-    assert waves.loc[1, "pupils"] == 0 and waves.loc[2, "pupils"] == 2 and waves.loc[3, "pupils"] == 2
+    assert list(waves.index) == [2, 3]  # wave 1 has no places: its reach is counted in classes (wave1_reach)
+    assert waves.loc[2, "pupils"] == 2 and waves.loc[3, "pupils"] == 2
     assert waves.loc[2, "base"] == 15 and waves.loc[2, "pct"] == pytest.approx(100 * 2 / 15)
     assert waves.loc[2, "label"] == "Wave 2: small-group catch-up"
     years = tables["year"].set_index("key")
@@ -78,8 +79,28 @@ def test_breakdown_side_by_side_has_a_cell_per_school_even_when_empty():
 
 def test_breakdown_of_nothing():
     tables = dashboard.provision_breakdown(_placements([]), _interventions([]), ROLL.iloc[0:0], [1])
-    assert tables["wave"]["pupils"].tolist() == [0, 0, 0]
+    assert tables["wave"]["pupils"].tolist() == [0, 0]
     assert tables["wave"]["pct"].isna().all()
+
+
+def test_wave_1_reach_is_year_groups_and_classes_covered():
+    interventions = _interventions(
+        [
+            {"intervention_id": 1, "name": "Visual timetables", "wave": 1, "year_groups": [3, 4]},
+            {"intervention_id": 2, "name": "Pre-teaching", "wave": 1, "year_groups": [4]},
+            {"intervention_id": 3, "name": "A group", "wave": 2, "year_groups": [5]},
+            {"intervention_id": 4, "name": "Zones", "wave": 1, "school_id": 2, "year_groups": []},
+        ]
+    )
+    classes = pd.DataFrame(
+        [(1, 10, 3), (1, 11, 4), (1, 12, 4), (1, 13, 5), (2, 20, 7), (2, 21, 8)], columns=dashboard.CLASS_COLUMNS
+    )
+    oak, elm = dashboard.wave1_reach(interventions, classes, [1, 2])
+    assert (oak["strategies"], oak["years"], oak["year_count"], oak["all_years"]) == (2, ["Year 3", "Year 4"], 2, 3)
+    assert (oak["classes"], oak["all_classes"]) == (3, 4)  # 3's one class and 4's two; not Year 5's
+    # A strategy with no year groups is for the whole school.
+    assert (elm["years"], elm["year_count"], elm["classes"], elm["all_classes"]) == (["Whole school"], 2, 2, 2)
+    assert dashboard.wave1_reach(interventions.iloc[0:0], classes, [1])[0]["strategies"] == 0
 
 
 def test_suppress_small_counts():
@@ -131,7 +152,8 @@ def test_gap_trend_per_assessment_point_weighted_across_year_groups():
     autumn, spring = trend.iloc[0], trend.iloc[1]
     assert (autumn["n_pp"], autumn["n_other"]) == (3, 4)
     assert autumn["pct_pp"] == pytest.approx(100 / 3) and autumn["pct_other"] == pytest.approx(75)
-    assert autumn["gap_pct"] == pytest.approx(75 - 100 / 3)
+    # The gap is the difference of the percentages as shown, 75% - 33% = 42 points (not 41.67).
+    assert (autumn["pct_pp_shown"], autumn["pct_other_shown"], autumn["gap_pct"]) == (33, 75, 42)
     assert autumn["names"] == "Autumn reading, Autumn reading Y4"
     assert (spring["n_pp"], spring["pct_pp"], spring["pct_other"]) == (2, 50, 100)
 
@@ -141,35 +163,27 @@ def test_gap_trend_leaves_out_scales_without_an_expected_standard():
     assert dashboard.gap_trend(frame, pd.Series({1: True}), pd.DataFrame()).empty
 
 
-def test_d_z_interval_worked_example():
-    # d_z = 0.5 from 8 pupils: SE = sqrt(1/8 + 0.25/16) = sqrt(0.140625) = 0.375; 1.96 x 0.375 = 0.735.
-    low, high = dashboard.d_z_interval(0.5, 8)
-    assert low == pytest.approx(0.5 - 1.959964 * 0.375, abs=1e-6)
-    assert high == pytest.approx(1.235, abs=1e-3)
-    assert all(math.isnan(v) for v in dashboard.d_z_interval(0.5, 1))
-    assert all(math.isnan(v) for v in dashboard.d_z_interval(float("nan"), 8))
-
-
 def _groups(rows: list[dict]) -> pd.DataFrame:
     """Rows in the shape of ``reports.evaluation.group_summary``."""
     base = {
         "n_placed": 6, "n_measured": 6, "g": float("nan"), "g_ci_low": float("nan"), "g_ci_high": float("nan"),
-        "d_z": float("nan"), "measure": "before_after", "verdict": "none", "recommendation": "review", "reasons": [],
+        "measure": "before_after", "verdict": "none", "recommendation": "review", "reasons": [],
         "cost_per_pupil": 100.0, "months": float("nan"),
     }  # fmt: skip
     return pd.DataFrame([{**base, **row} for row in rows]).reindex(columns=evaluation.GROUP_COLUMNS)
 
 
-def test_effects_prefer_g_then_d_z_and_rank_largest_first():
+def test_effects_draw_only_g_against_similar_pupils_ranked_largest_first():
     interventions = _interventions(
         [{"intervention_id": i, "name": name} for i, name in ((1, "Compared"), (2, "Before after"), (3, "Thin"))]
     )
     groups = _groups(
         [
-            {"intervention_id": 1, "g": 0.3, "g_ci_low": 0.1, "g_ci_high": 0.5, "d_z": 1.2, "measure": "comparison",
+            {"intervention_id": 1, "g": 0.3, "g_ci_low": 0.1, "g_ci_high": 0.5, "measure": "comparison",
              "verdict": "some"},
-            {"intervention_id": 2, "d_z": 0.5, "n_measured": 8, "verdict": "none"},
-            {"intervention_id": 3, "d_z": 2.0, "n_measured": 2, "verdict": "too_little"},
+            {"intervention_id": 2, "n_measured": 8, "verdict": "inconclusive"},
+            {"intervention_id": 3, "g": 2.0, "g_ci_low": -1.0, "g_ci_high": 5.0, "n_measured": 2,
+             "measure": "comparison", "verdict": "too_little"},
         ]
     )  # fmt: skip
     frame = dashboard.effects(groups, interventions).set_index("name")
@@ -179,13 +193,14 @@ def test_effects_prefer_g_then_d_z_and_rank_largest_first():
         0.1,
         0.5,
     ]
-    assert frame.loc["Before after", "effect_kind"] == "d_z"
-    assert frame.loc["Before after", "effect_high"] == pytest.approx(1.235, abs=1e-3)
-    assert not frame.loc["Thin", "plotted"] and frame.loc["Compared", "plotted"]
-    assert list(frame.index) == ["Thin", "Before after", "Compared"]  # ranked by effect
+    # A before-and-after rise is not an effect size on the attainment scale: never drawn beside g.
+    assert frame.loc["Before after", "effect_kind"] == "" and math.isnan(frame.loc["Before after", "effect"])
+    assert not frame.loc["Before after", "plotted"]
+    assert not frame.loc["Thin", "plotted"] and frame.loc["Compared", "plotted"]  # too little data
+    assert list(frame.index) == ["Thin", "Compared", "Before after"]  # ranked by effect, none last
     assert dashboard.effects(_groups([]), interventions).empty
     assert dashboard.verdict_counts(frame.reset_index()) == {
-        "strong": 0, "some": 1, "none": 1, "negative": 0, "too_little": 1,
+        "strong": 0, "some": 1, "promising": 0, "inconclusive": 1, "none": 0, "negative": 0, "too_little": 1,
     }  # fmt: skip
 
 
@@ -275,15 +290,16 @@ def test_charts_are_labelled_svg_with_text_kept_as_text():
                     charts_impact.EffectRow(
                         "Lexia", 0.62, 0.05, 1.19, "g", "strong", "Strong evidence of impact", "/x/"
                     ),
-                    charts_impact.EffectRow("Toe by Toe", 0.3, -0.4, 1.0, "d_z", "none", "No clear impact"),
+                    charts_impact.EffectRow("Toe by Toe", 0.3, -0.4, 1.0, "g", "inconclusive", "Inconclusive"),
                 ],
             )
         ],
     )
     assert svg.startswith(
-        '<svg role="img" aria-label="Interventions ranked by impact, largest effect first. Lexia: 0.62 (g)'
+        '<svg role="img" aria-label="Interventions ranked by impact, largest effect first. Lexia: g 0.62, Strong'
     )
-    assert ">Lexia<" in svg and ">Strong evidence of impact<" in svg and "Before-after d_z" in svg
+    assert ">Lexia<" in svg and ">Strong evidence of impact<" in svg and ">Inconclusive<" in svg
+    assert "adjusted for where they started" in svg
     assert 'href="/x/"' in svg  # the name links to the impact page
 
 

@@ -78,8 +78,12 @@ def sample_map(view: str = "year") -> ProvisionMap:
         wave_pupils={1: 0, 2: 2, 3: 1},
         funding_costs={"Pupil premium": D("387.86")},
         total_cost=D("387.86"),
+        wave_cost_per_pupil={2: D("117.50"), 3: D("132.86")},
+        targeted_cost=D("367.86"),
+        wave1_strategies=1,
+        wave1_reach=["Year 3"],
         pupils_in_provision=3,
-        cost_per_pupil=D("129.29"),
+        cost_per_pupil=D("122.62"),
     )
 
 
@@ -109,8 +113,12 @@ def test_xlsx_has_a_formatted_sheet_per_view():
     cost = next(row[cost_column - 1] for row in sheet.iter_rows(min_row=5) if row[2].value == "Reading boost")
     assert cost.value == 235 and "£" in cost.number_format
     assert "Tia Assistant" in values and "Ash, Ann; Birch, Ben" in values
-    assert "Totals" in values and "Cost per pupil" in values
+    assert "Totals" in values and "Cost per pupil (wave 1 apart)" in values
     assert any(v == 387.86 or v == D("387.86") for v in values)
+    # Per pupil, waves 2 and 3 only: (235.00 + 132.86) / 3 = 122.62; wave 1 on a line of its own, no pupils.
+    per_pupil = next(row for row in sheet.iter_rows() if row[0].value == "Waves 2 and 3")
+    assert [cell.value for cell in per_pupil[1:4]] == [3, 367.86, 122.62]
+    assert any(isinstance(v, str) and v.startswith("Wave 1: quality-first teaching: 1 whole-class") for v in values)
 
 
 def test_xlsx_without_costs_or_names_by_default():

@@ -14,21 +14,27 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from reports.impact import (
+    AdjustedDifference,
     EffectSize,
     PairedEffect,
-    age_to_months,
+    PooledEffect,
+    ancova_difference,
     cohens_d,
+    group_ratio_gain,
     hedges_g,
     hedges_g_from_summary,
+    hedges_j,
     mean_ci,
-    months_to_age,
     paired_effect_size,
+    pool_effects,
     ratio_gain,
     ratio_gain_band,
+    standardised_effect,
     t_quantile,
     toolkit_months,
 )
@@ -37,38 +43,6 @@ from reports.impact import (
 # the exact values below are our own hand arithmetic, so the tests stand even if a rating were mis-transcribed.
 MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]  # mean 8.7, sum of squared deviations 6.1, var 6.1/9, SD 0.8233
 MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]  # mean 7.7, sum of squared deviations 8.1, var 8.1/9, SD 0.9487
-
-
-# --- age-equivalents ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "months"), [("8:06", 102), ("0:00", 0), ("10:11", 131), (" 8:6 ", 102), ("18:00", 216)]
-)
-def test_age_to_months(text, months):
-    assert age_to_months(text) == months
-
-
-@pytest.mark.parametrize("text", ["8:12", "8", "eight", "8:-1", "", "8.06", None])
-def test_age_to_months_refuses_what_is_not_years_and_months(text):
-    with pytest.raises(ValueError):
-        age_to_months(text)
-
-
-def test_age_to_months_says_months_run_to_eleven():
-    with pytest.raises(ValueError, match="0 to 11"):
-        age_to_months("8:12")
-
-
-@pytest.mark.parametrize(
-    ("months", "text"), [(102, "8:06"), (0, "0:00"), (131, "10:11"), (101.5, "8:06"), (101.4, "8:05"), (-14, "-1:02")]
-)
-def test_months_to_age(months, text):
-    assert months_to_age(months) == text
-
-
-def test_age_round_trip():
-    assert all(age_to_months(months_to_age(m)) == m for m in range(0, 217))
 
 
 # --- ratio gain (Brooks 2016) ---------------------------------------------------------------------------------
@@ -357,3 +331,97 @@ def test_toolkit_months_rounds_to_two_places_first(effect_size, months):
 def test_toolkit_months_refuses_missing():
     with pytest.raises(ValueError):
         toolkit_months(math.nan)
+
+
+# --- The adjusted effect (ANCOVA) and Hedges' g on the attainment scale ----------------------------------------
+
+
+def test_ancova_difference_worked_by_hand():
+    # Group: entry 1, 2, 3 -> exit 3, 5, 6. Similar pupils: entry 1, 2, 3, 4 -> exit 1, 2, 4, 5.
+    # Within-group sums: Sxx = 2 + 5 = 7, Sxy = 3 + 7 = 10, Syy = 42/9 + 10 = 132/9; slope b = 10/7;
+    # adjusted difference = (14/3 - 3) - (10/7)(2 - 2.5) = 50/21; residual SS = 132/9 - 100/7 = 8/21 on 4 df;
+    # SE = sqrt((2/21)(1/3 + 1/4 + 0.25/7)) = sqrt(26)/21; CI = 50/21 -/+ t(0.975, 4) x SE, t = 2.776445.
+    result = ancova_difference([1, 2, 3], [3, 5, 6], [1, 2, 3, 4], [1, 2, 4, 5])
+    assert isinstance(result, AdjustedDifference)
+    assert result.difference == pytest.approx(50 / 21)
+    assert result.slope == pytest.approx(10 / 7)
+    assert result.se == pytest.approx(math.sqrt(26) / 21)
+    assert result.df == 4
+    assert result.ci_low == pytest.approx(50 / 21 - 2.776445 * math.sqrt(26) / 21, abs=1e-5)
+    assert result.ci_high == pytest.approx(50 / 21 + 2.776445 * math.sqrt(26) / 21, abs=1e-5)
+
+
+def test_ancova_difference_is_the_least_squares_coefficient_of_group_membership():
+    rng = np.random.default_rng(20261205)
+    entry_t, entry_c = rng.normal(80, 6, 9), rng.normal(92, 9, 35)
+    exit_t = 0.8 * entry_t + 23 + rng.normal(0, 5, 9)
+    exit_c = 0.8 * entry_c + 20 + rng.normal(0, 5, 35)
+    result = ancova_difference(entry_t, exit_t, entry_c, exit_c)
+    design = np.column_stack([np.ones(44), np.r_[np.ones(9), np.zeros(35)], np.r_[entry_t, entry_c]])
+    exits = np.r_[exit_t, exit_c]
+    coefficients, residual, *_ = np.linalg.lstsq(design, exits, rcond=None)
+    covariance = residual[0] / (44 - 3) * np.linalg.inv(design.T @ design)
+    assert result.difference == pytest.approx(coefficients[1])
+    assert result.slope == pytest.approx(coefficients[2])
+    assert result.se == pytest.approx(math.sqrt(covariance[1, 1]))
+
+
+def test_ancova_refuses_what_it_cannot_fit():
+    with pytest.raises(ValueError):
+        ancova_difference([1], [2], [1, 2], [2, 3])  # one pupil in the group
+    with pytest.raises(ValueError, match="spread"):
+        ancova_difference([5, 5], [6, 7], [5, 5], [5, 6])  # every entry score the same
+    with pytest.raises(ValueError):
+        ancova_difference([1, 2], [2], [1, 2], [2, 3])
+
+
+def test_hedges_j_and_the_standardised_effect():
+    assert hedges_j(19) == pytest.approx(1 - 3 / 75)
+    assert hedges_j(math.inf) == 1
+    with pytest.raises(ValueError):
+        hedges_j(0)
+    adjusted = AdjustedDifference(difference=3.0, se=1.5, df=30, ci_low=-0.06, ci_high=6.06, slope=0.8)
+    effect = standardised_effect(adjusted, 15.0)
+    assert effect == (pytest.approx(0.2), pytest.approx(-0.004), pytest.approx(0.404))
+    corrected = standardised_effect(adjusted, 15.0, sd_df=59)
+    assert corrected.g == pytest.approx(0.2 * (1 - 3 / 235))
+    with pytest.raises(ValueError):
+        standardised_effect(adjusted, 0)
+
+
+# --- Pooling groups -------------------------------------------------------------------------------------------
+
+
+def test_pool_effects_random_effects_worked_by_hand():
+    # w = 1/SE^2 = 4 and 16; fixed average (3.2 + 3.2) / 20 = 0.32; Q = 4(0.48)^2 + 16(0.12)^2 = 1.152 on 1 df;
+    # C = 20 - (16 + 256)/20 = 6.4; tau^2 = 0.152 / 6.4 = 0.02375; I^2 = 0.152 / 1.152 = 13.19%.
+    pooled = pool_effects([0.8, 0.2], [0.5, 0.25])
+    weights = [1 / (0.25 + 0.02375), 1 / (0.0625 + 0.02375)]
+    g = (weights[0] * 0.8 + weights[1] * 0.2) / sum(weights)
+    assert isinstance(pooled, PooledEffect)
+    assert pooled.q == pytest.approx(1.152) and pooled.tau2 == pytest.approx(0.02375)
+    assert pooled.i2 == pytest.approx(100 * 0.152 / 1.152)
+    assert pooled.g == pytest.approx(g) and pooled.se == pytest.approx(1 / math.sqrt(sum(weights)))
+    assert pooled.ci_low == pytest.approx(g - 1.959964 / math.sqrt(sum(weights)), abs=1e-6)
+    assert pooled.k == 2
+
+
+def test_pool_effects_is_the_fixed_effect_average_when_groups_agree():
+    pooled = pool_effects([0.3, 0.35, 0.25], [0.2, 0.2, 0.2])
+    assert pooled.tau2 == 0 and pooled.i2 == 0
+    assert pooled.g == pytest.approx(0.3) and pooled.se == pytest.approx(0.2 / math.sqrt(3))
+    one = pool_effects([0.4], [0.1])
+    assert (one.g, one.se, one.i2) == (0.4, 0.1, 0.0)
+    with pytest.raises(ValueError):
+        pool_effects([], [])
+    with pytest.raises(ValueError):
+        pool_effects([0.2], [0])
+
+
+def test_group_ratio_gain_is_a_ratio_of_means():
+    # Brooks: 12 months gained in 3, and 3 in 6: (7.5 / 4.5) = 1.67, not the mean of 4.0 and 0.5.
+    assert group_ratio_gain([12, 3], [3, 6]) == pytest.approx(7.5 / 4.5)
+    with pytest.raises(ValueError):
+        group_ratio_gain([1], [0])
+    with pytest.raises(ValueError):
+        group_ratio_gain([], [])

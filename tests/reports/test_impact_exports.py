@@ -72,6 +72,7 @@ def test_pdf_report_for_governors(client, world, oak):
     for term, _meaning in GLOSSARY:
         assert term in flat
     assert "Interventions ranked by impact" in flat  # the chart's title, kept as text in the SVG
+    assert "http://testserver/impact/how-judged/" in flat  # where a governor reads the method in full
     # Nobody named; the 3 Year 4 pupils in provision are "fewer than 5"; the reading gap, with only 4 pupil
     # premium pupils tested, is not described (on the dashboard, for staff, it is).
     assert not [name for name in _surnames() if name in flat]
@@ -98,6 +99,7 @@ def test_excel_report_for_governors(client, world, oak):
     summary = [c for row in book["Summary"].iter_rows(values_only=True) for c in row if c]
     assert any(str(c).startswith("In 2026/27, 10 pupils at Oak Primary") for c in summary)
     assert any("No pupil is named" in str(c) for c in summary)
+    assert "Explained in plain English: http://testserver/impact/how-judged/" in summary
 
     sheet = book["Interventions"]
     header = [c.value for c in sheet[4]]
@@ -105,7 +107,7 @@ def test_excel_report_for_governors(client, world, oak):
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]}
     catch_up = rows["Reading catch-up"]
     assert catch_up["Verdict"] == "Strong evidence of impact" and catch_up["Recommendation"] == "Continue"
-    assert catch_up["Kind of effect"] == "Against similar pupils (g)" and catch_up["Effect size"] > 1
+    assert catch_up["How judged"] == "Compared with similar pupils" and catch_up["Effect size g"] > 0.4
     assert catch_up["95% CI low"] > 0 and catch_up["Pupils"] == 6 and catch_up["Cost per pupil"] == 50
     assert rows["Talk group"]["Verdict"] == "Too little data"
 

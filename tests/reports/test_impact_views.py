@@ -170,3 +170,34 @@ def test_intervention_page_queries_do_not_grow_with_pupils(client, world, impact
     client.get(url)  # warm the session and caches
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
+
+
+def test_the_group_page_says_what_was_compared_with_what_and_how_sure(client, world, impact):
+    response = _get(client, world, "senco", "reports:impact_intervention", impact["group"].pk)
+    group = response.context["group"]
+    effect = group["effect"]
+    assert effect["measure"] == "comparison" and (effect["n_compared"], effect["n_comparison"]) == (8, 12)
+    # Each side's starting point, as a reading age.
+    assert effect["entry_group"] == "8:03" and effect["entry_comparison"] == "8:03"  # 99.0 and 98.5 months
+    assert effect["sd_source"] == "year_group" and effect["sd_n"] == 20
+    assert group["entry_assessment"].name == "Autumn reading" and group["exit_assessment"].name == "December reading"
+    page = response.content.decode()
+    assert "What was compared with what" in page
+    assert "<strong>Autumn reading</strong>" in page and "<strong>December reading</strong>" in page
+    assert "who started at the same score" in page and f"g = {effect['g']}" in page
+    assert "the 20 pupils of the year group who sat it" in page
+    assert "Exit score against entry score" in page  # the adjusted comparison, drawn
+    assert reverse("reports:impact_method") in page  # "how impact is judged" beside the verdict
+
+
+def test_how_impact_is_judged_is_public_and_states_every_rule(client):
+    response = client.get(reverse("reports:impact_method"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for label in ("Strong evidence of impact", "Promising, not yet clear", "Inconclusive", "No clear impact"):
+        assert label in page
+    assert "regression to the mean" in page and "spread of attainment" in page
+    assert 'id="promising"' in page  # each verdict's badge links to its own line
+    from reports import evaluation
+
+    assert evaluation.thresholds_text()[0] in page.replace("&#x27;", "'")

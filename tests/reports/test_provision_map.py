@@ -16,7 +16,8 @@ rates TA £15/h, teacher £30/h:
 - Spring phonics (wave 2, 11/01-26/03/2027): outside the autumn term, so not on the autumn map.
 
 Autumn, year view: Year 3 £20 + £235 = £255.00; Year 4 £20 + £117.50 + £132.86 = £270.36; waves £40 /
-£352.50 / £132.86; total £525.36 for 4 pupils = £131.34 a pupil.
+£352.50 / £132.86; total £525.36. Cost per pupil leaves wave 1 apart (it has no places): wave 2 £352.50 / 3 =
+£117.50, wave 3 £132.86 / 1, waves 2 and 3 £485.36 / 4 pupils = £121.34.
 """
 
 from __future__ import annotations
@@ -120,7 +121,10 @@ def test_year_view_totals_match_the_hand_computed_numbers(fixture_school):
     assert pmap.funding_costs == {"Other": D("40.00"), "Pupil premium": D("352.50"), "SEN notional budget": D("132.86")}
     assert pmap.total_cost == D("525.36")
     assert pmap.pupils_in_provision == 4
-    assert pmap.cost_per_pupil == D("131.34")  # 525.36 / 4
+    assert pmap.cost_per_pupil == D("121.34")  # (352.50 + 132.86) / 4: wave 1 apart
+    assert pmap.wave_cost_per_pupil == {2: D("117.50"), 3: D("132.86")}
+    assert pmap.targeted_cost == D("485.36")
+    assert (pmap.wave1_strategies, pmap.wave1_reach) == (1, ["Year 3", "Year 4"])
     boost = _row(pmap, "3").cells[2].provisions[0]
     assert boost.staff_roles == ["Teaching assistant"] and boost.staff_names == ["Tia Assistant"]
     assert boost.pupil_names == ["Ash, Ann", "Birch, Ben"]
@@ -219,7 +223,7 @@ def test_build_map_queries_are_constant(django_assert_num_queries, db):
 
     period = Period("Autumn", dt.date(2026, 9, 2), dt.date(2026, 12, 18))
     small, large = school_of(20, 3), school_of(200, 30)
-    for view, queries in (("year", 5), ("class", 6)):
+    for view, queries in (("year", 6), ("class", 7)):
         with django_assert_num_queries(queries):
             build_map(school=small, period=period, view=view)
         with django_assert_num_queries(queries):

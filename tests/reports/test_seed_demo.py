@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
+from django.test import RequestFactory
 from django.urls import reverse
 
 from provision.demo import DEMO_PASSWORD, DEMO_TRUST_NAME, term_dates
@@ -87,7 +88,7 @@ EXPECTED_POSTS = {
 
 def test_logins_have_their_roles_at_their_schools_and_the_demo_password(demo):
     for username, posts in EXPECTED_POSTS.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         held = dict(Membership.objects.filter(user=user).values_list("school__name", "role"))
         assert held == posts, username

@@ -437,3 +437,53 @@ def test_the_command_reports_the_provision():
     out = StringIO()
     call_command("seed_demo", f"--pupils={PUPILS}", f"--today={TODAY}", stdout=out)
     assert "Provision: " in out.getvalue() and "support plans" in out.getvalue()
+
+
+def test_external_specialists_are_costed_once_by_their_fee(demo):
+    from interventions.models import ExternalCosting
+    from interventions.selectors import whole_run_cost
+
+    with_external = Intervention.objects.filter(staff__role=StaffRole.EXTERNAL).distinct()
+    assert with_external.exists()
+    for group in with_external.filter(external_cost__gt=0):
+        assert group.external_costing == ExternalCosting.FEE, group.name
+    speech = Intervention.objects.filter(name__startswith="Speech and language programme", external_cost__gt=0)
+    assert speech.exists()
+    for group in speech.prefetch_related("staff__user"):
+        rates = dict(StaffRate.objects.filter(school=group.school).values_list("role", "hourly_rate"))
+        cost = whole_run_cost(
+            group, staff=list(group.staff.all()), rates=rates, terms=term_ranges(group.school), today=TODAY
+        )
+        therapist = [line for line in cost.staff if line.role == StaffRole.EXTERNAL]
+        assert therapist and all(line.in_fee and line.cost == 0 for line in therapist)
+        # The lead's time, the books and the therapist's invoice: nothing counted twice.
+        assert cost.total == sum(line.cost for line in cost.staff) + group.resources_cost + group.external_cost
+
+
+def test_last_years_classes_are_recorded_and_past_maps_place_groups_in_their_years_rows(demo):
+    import re
+
+    from pupils.models import PastClass
+    from reports.provision_map import build_map, period_for_year
+
+    primary = school(PRIMARY)
+    records = PastClass.objects.filter(pupil__school=primary).select_related("pupil", "group")
+    assert records.exists()
+    for record in records:
+        assert record.year_group == record.pupil.year_group - 1 and record.until == dt.date(2026, 8, 31)
+    for each in (primary, school(SECONDARY)):
+        year = each.academic_years.get(start_year=2025)
+        pmap = build_map(school=each, period=period_for_year(year), today=TODAY)
+        assert pmap.past and "during 2025/26" in pmap.as_they_were
+        placed = 0
+        for row in pmap.rows:
+            for wave, cell in row.cells.items():
+                for provision in cell.provisions:
+                    named = re.search(r": Year (\d+)[ ,(]", provision.name)
+                    if named and wave > 1:  # e.g. "Inference training: Year 3 (Spring 2026)" in the Year 3 row
+                        placed += 1
+                        assert row.key == named.group(1), (provision.name, row.label)
+        assert placed
+        classes = build_map(school=each, period=period_for_year(year), view="class", today=TODAY)
+        this_year = {g.name for g in each.teaching_groups.all() if g.year_group == each.highest_year}
+        assert not this_year & {row.label for row in classes.rows}  # nobody was in this year's top classes then

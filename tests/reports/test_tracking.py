@@ -39,9 +39,13 @@ def test_identification_lists_reasons_and_separates_more_able(client, world, rea
     response = client.get(reverse("reports:identification"))
     rows = response.context["rows"]
     assert [r["pupil"] for r in rows] == [a]
-    assert rows[0]["latest_value"] == "84" and rows[0]["change"] == "-12"
-    assert "Below the expected standard" in rows[0]["reasons"]
-    assert "Progress below what the school expects" in rows[0]["reasons"]
+    [finding] = rows[0]["findings"]
+    assert finding["value"] == "84" and finding["change"] == "-12" and finding["assessment"] == reading["spring"]
+    assert finding["reasons"] == [
+        "Below the expected standard on Spring reading (01/02/2027): 84, expected 85",
+        "Progress below what the school expects on Spring reading (01/02/2027): -12 since Autumn reading (05/10/2026)",
+        "Gap to the year group's median widened on Spring reading (01/02/2027), since Autumn reading (05/10/2026)",
+    ]
     assert response.context["tabs"] == [(reading["autumn"].subject, 1)]
     page = response.content.decode()
     assert a.last_name in page and c.last_name not in page
@@ -138,7 +142,7 @@ def test_pupil_progress_draws_an_svg_chart_per_scale(client, world, reading):
                          expected=None, high=None, drop_concern=None)  # fmt: skip
     test = f.AssessmentFactory(school=world.school, scale=age, subject=reading["autumn"].subject, taken_on=SPRING)
     Result.objects.create(pupil=pupil, assessment=test, value=86, typed="7:02")
-    client.force_login(world.users["ta"])
+    client.force_login(world.users["teacher"])  # the pupil's class teacher
     response = client.get(reverse("reports:pupil_progress", args=[pupil.pk]))
     sections = response.context["sections"]
     assert len(sections) == 2
@@ -160,3 +164,22 @@ def test_disadvantage_gap_page(client, world, reading):
     assert row["mean_pp"] == "84.0" and row["mean_other"] == "105.0"
     assert row["gap_text"] == "+21.0"
     assert (row["pct_pp"], row["pct_other"], row["gap_pct"]) == (0, 100, 100)
+
+
+@pytest.mark.django_db
+def test_pupil_progress_follows_the_tracking_rule(client, world):
+    """Results history: the SENCO and leaders any pupil, a teacher their own classes, TAs and the admin none."""
+    mine, other_class = world.pupils[0], f.PupilFactory(school=world.school, year_group=3)
+    for actor, pupil, expected in [
+        ("senco", other_class, 200),
+        ("leader", other_class, 200),
+        ("teacher", mine, 200),
+        ("teacher", other_class, 404),
+        ("ta", mine, 403),
+        ("admin", mine, 403),
+    ]:
+        client.force_login(world.users[actor])
+        assert client.get(reverse("reports:pupil_progress", args=[pupil.pk])).status_code == expected, actor
+    client.force_login(world.users["teacher"])
+    profile = client.get(reverse("pupils:detail", args=[other_class.pk])).content.decode()
+    assert reverse("reports:pupil_progress", args=[other_class.pk]) not in profile

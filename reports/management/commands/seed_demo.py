@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -133,9 +135,12 @@ def seed_demo(
         raise DemoError(str(exc)) from exc
     # Hash once: every demo account shares the password, and hashing is deliberately slow.
     password_hash = make_password(DEMO_PASSWORD)
-    with transaction.atomic():
+    # The demo is made, not typed in: no audit entries for its hundreds of thousands of rows (and those of an
+    # earlier demo go with it).
+    with transaction.atomic(), disable_auditlog():
         if reset:
             schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
+            LogEntry.objects.filter(additional_data__school__in=[school.pk for school in schools]).delete()
             # Interventions protect the schools' own programmes, and placements point at results: both go first.
             interventions_delete(schools=schools)
             _results_delete(schools)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provision', '0001_initial'),
+        ('provision', '0003_security_settings_and_sessions'),
     ]
 
     operations = [

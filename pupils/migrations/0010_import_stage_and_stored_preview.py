@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provision', '0002_figures_version'),
-        ('pupils', '0007_guardian_invitation'),
+        ('provision', '0004_figures_version'),
+        ('pupils', '0009_pupil_erased_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
