@@ -172,7 +172,9 @@ def test_no_input_gives_a_500(world, name, data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["provision:switch_school", "interventions:add_from_identification"])
+@pytest.mark.parametrize(
+    "name", ["provision:switch_school", "interventions:add_from_identification", "sign_out_everywhere"]
+)
 @pytest.mark.parametrize("next_value", [":", "ab", "reports:home", "//evil.example/", "https://evil.example/"])
 def test_a_next_that_is_not_a_path_here_goes_to_a_safe_page(client, world, name, next_value):
     """Found by the test above: a "next" without a slash was looked up as a view's name (a 500)."""
