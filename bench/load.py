@@ -259,6 +259,9 @@ def run_load(*, accounts: list[dict], left_out: list[str], redis_url: str, secon
             "gthread",
             "--timeout",
             "60",
+            # Longer than the staff's thinking time: a connection is never closed just as it is used again.
+            "--keep-alive",
+            "5",
             "--log-level",
             "warning",
         ],  # fmt: skip

@@ -110,6 +110,14 @@ def cached(
     return value
 
 
+def fragment_key(name: str, schools: Iterable[School | int] | School | int, key: object = ()) -> str:
+    """A key for a template fragment cached with the figures (``{% cache ... fragment_key %}``): the figures'
+    key, or one never seen before when this transaction has changed those schools (it must see its own data)."""
+    if uncommitted_changes() & set(_ids(schools)):
+        return f"uncommitted:{secrets.token_hex(16)}"
+    return cache_key(name, schools, key)
+
+
 def peek(name: str, *, schools: Iterable[School | int] | School | int, key: object = ()) -> object | None:
     """The cached value :func:`cached` would return, or None when it would have to compute it."""
     if uncommitted_changes() & set(_ids(schools)):

@@ -167,3 +167,23 @@ def test_while_one_process_works_a_figure_out_the_others_wait_for_it(world, comm
     cache.delete(f"{key}:computing")
     assert figures.cached("slow", schools=world.school, compute=lambda: "mine") == "mine"
     assert cache.get(f"{key}:computing") is None
+
+
+@pytest.mark.django_db
+def test_the_impact_tables_are_cached_with_the_figures_and_never_stale(client, world, placed, committed):
+    client.force_login(world.users["leader"])
+    url = reverse("reports:impact_overview")
+    intervention = placed["intervention"]
+    committed()
+    assert intervention.name in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as repeat:
+        again = client.get(url).content.decode()
+    assert intervention.name in again
+    assert not any("interventions_placement" in q["sql"] for q in repeat)  # the evaluation came from the cache
+    intervention.name = "Renamed reading group"
+    intervention.save()
+    # Uncommitted: this transaction sees its own change ...
+    assert "Renamed reading group" in client.get(url).content.decode()
+    committed()
+    # ... and once committed, so does everyone.
+    assert "Renamed reading group" in client.get(url).content.decode()
