@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev chromium axe bench
+.PHONY: demo test install install-dev chromium axe bench worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ test: install-dev chromium axe
 
 bench: install
 	$(BIN)/python -m bench
+
+# The background worker, when REDIS_URL is set (README, "Several servers"): the same as `manage.py rqworker default`.
+worker: install
+	$(BIN)/python manage.py rqworker default

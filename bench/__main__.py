@@ -31,10 +31,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "temporary SQLite file), time each measurement and print its median, query count, runs and what "
             "was measured. Two sizes are used: seed_demo and pupil_list run on a trust of --pupils pupils "
             "(a 210-pupil primary and a secondary with the rest); identification_list, impact_school, "
-            "import_results and the provision maps are targets for one school, so for them the trust is reseeded "
-            "(untimed) with a secondary of --school-pupils pupils, whose SENCO they run as. Measurements run in "
-            "the order bench.measurements registers them (seed_demo, pupil_list, identification_list, "
-            "impact_school, import_results, provision_map, provision_map_pdf), whatever order --only gives."
+            "import_results, the provision maps, the repeat visits, import_limits and load are targets for one "
+            "school, so for them the trust is reseeded (untimed) with a secondary of --school-pupils pupils, whose "
+            "SENCO they run as. Measurements run in the order bench.measurements registers them, whatever order "
+            "--only gives. load needs PostgreSQL and starts gunicorn and locust (see bench/load.py)."
         ),
     )
     parser.add_argument(
@@ -58,6 +58,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this measurement (repeatable)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="the Redis the load test's servers share (default: REDIS_URL, else redis://127.0.0.1:6379/0 if it "
+        "answers, else none)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         call_command("migrate", verbosity=0)
         bench = Bench(pupils=args.pupils, seed=args.seed, school_pupils=args.school_pupils, today=args.today)
+        bench.redis = args.redis
         results = []
         for name in names:
             result = run(bench, MEASUREMENTS[name], args.repeat)

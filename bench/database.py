@@ -34,20 +34,21 @@ class ScratchDatabase:
             _postgres_drop(self._admin, self.name)
 
 
-def scratch_database(database_url: str | None) -> ScratchDatabase:
-    """A new empty database beside the one ``database_url`` names: ``<name>_bench`` on the same PostgreSQL
-    server (dropped first if a crashed run left it), or a SQLite file in a new temporary directory."""
+def scratch_database(database_url: str | None, suffix: str = "bench") -> ScratchDatabase:
+    """A new empty database beside the one ``database_url`` names: ``<name>_<suffix>`` on the same PostgreSQL
+    server (dropped first if a crashed run left it), or a SQLite file in a new temporary directory. (The fault
+    tests use it too, with suffixes of their own.)"""
     if database_url and urlsplit(database_url).scheme in POSTGRES_SCHEMES:
-        return _postgres_scratch(database_url)
+        return _postgres_scratch(database_url, suffix)
     directory = Path(tempfile.mkdtemp(prefix="provision-bench-"))
     path = directory / "bench.sqlite3"
     return ScratchDatabase(url=f"sqlite:///{path}", vendor="sqlite", name=str(path), _directory=directory)
 
 
-def _postgres_scratch(database_url: str) -> ScratchDatabase:
+def _postgres_scratch(database_url: str, suffix: str = "bench") -> ScratchDatabase:
     parts = urlsplit(database_url)
     source = unquote(parts.path.lstrip("/")) or "postgres"
-    name = f"{source}_bench"
+    name = f"{source}_{suffix}"
     admin = {
         "host": parts.hostname or None,
         "port": parts.port or None,

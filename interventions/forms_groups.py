@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import Q, QuerySet
 
+from provision.concurrency import StaleFormMixin
 from provision.models import School
 from pupils import scales
 from pupils.forms import DateInput
@@ -135,7 +136,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, mapping: Mappin
 # --- Interventions -----------------------------------------------------------------------------------
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(StaleFormMixin, forms.ModelForm):
     """An intervention's details. The lead is chosen with the role their time is costed at; other staff come in
     a :class:`StaffLineFormSet` beside it."""
 
@@ -229,6 +230,15 @@ class InterventionForm(forms.ModelForm):
         self.fields["external_costing"].choices = ExternalCosting.choices
         if not self.instance.pk:
             self.initial.setdefault("external_costing", None)
+
+        if self.instance.pk:
+            # The staff lines are edited beside the form (a formset): watched as one value.
+            lines = sorted(
+                f"{(s.user.get_full_name() or s.user.get_username()) if s.user else s.external_name} "
+                f"({s.get_role_display()})"
+                for s in self.instance.staff.all()
+            )
+            self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
 
     def clean_external_costing(self) -> str:
         return self.cleaned_data.get("external_costing") or ""
@@ -451,7 +461,7 @@ class EntryDateForm(forms.Form):
     entry_date = forms.DateField(widget=DateInput(), label="Joining on")
 
 
-class PlacementEditForm(PlacementEntryForm):
+class PlacementEditForm(StaleFormMixin, PlacementEntryForm):
     entry_date = forms.DateField(widget=DateInput(), label="Joined on")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -471,6 +481,7 @@ class PlacementEditForm(PlacementEntryForm):
             "notes": placement.notes,
         }
         super().__init__(*args, pupil=placement.pupil, results=results, initial=initial, **kwargs)
+        self.watch_for_changes(key=f"placement:{placement.pk}", baseline=initial)
 
     def service_kwargs(self) -> dict[str, object]:
         """The placement_update arguments (the entry's fields, without the pupil)."""

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from provision.concurrency import StaleFormMixin
 from provision.models import School
 from pupils import reference
 from pupils.forms import DateInput
@@ -45,7 +46,7 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class PlanForm(forms.Form):
+class PlanForm(StaleFormMixin, forms.Form):
     """A support plan: dates, needs by broad area (a tick and a box each), outcomes, strategies, the linked
     provision, and the pupil's and parents' views.
 
@@ -93,6 +94,8 @@ class PlanForm(forms.Form):
             self.fields[f"voice_{key}"] = forms.CharField(label=prompt, required=False, widget=_text(2))
         if not self.is_bound:
             self.initial.update(self._initial(source, linked, carry_forward))
+        if plan is not None and not carry_forward:
+            self.watch_for_changes(key=f"plan:{plan.pk}", baseline=self._initial(plan, linked, carry_forward=False))
 
     def _initial(self, source: SupportPlan | None, linked: list[int], carry_forward: bool) -> dict:
         ticked = set(plans.areas_of_recorded_need(self.pupil)) if source is None or carry_forward else set()

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from provision import audit
+from provision.figures import figures_changed
 
 from .models import AbsenceReason, Attendance, Intervention, InterventionStaff, Placement, Session, Status
 
@@ -250,4 +251,6 @@ def _attendance_write(
 @transaction.atomic
 def session_delete(*, session: Session, by) -> None:
     """Remove a session logged in error, with its attendance (each removal is in the audit log, by ``by``)."""
+    school_id = Intervention.objects.filter(pk=session.intervention_id).values_list("school_id", flat=True).first()
     session.delete()
+    figures_changed(school_id)  # attendance goes with it, unsignalled (reports.invalidation)

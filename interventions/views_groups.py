@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -147,6 +148,13 @@ def _get_placement(request: HttpRequest, pk: int) -> Placement:
         raise Http404("No such placement") from exc
 
 
+def _locked(model, row):
+    """``row`` locked until the transaction ends, with its fields read afresh (its loaded relations kept)."""
+    model.objects.select_for_update(of=("self",)).filter(pk=row.pk).exists()
+    row.refresh_from_db(fields=[f.attname for f in model._meta.concrete_fields if not f.primary_key])
+    return row
+
+
 def _optional_url(name: str, *args) -> str | None:
     """The URL of a page another part of the app may not have yet (session logging), or None."""
     try:
@@ -156,7 +164,9 @@ def _optional_url(name: str, *args) -> str | None:
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str | None:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+    """``value`` when it is a path on this site ("/pupils/?q=x"); anything else (another site, or a word that
+    ``redirect`` would try to read as a view's name) is None."""
+    if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
     return None
 
@@ -507,27 +517,32 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
 @role_required(*INTERVENTION_EDITORS)
 def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = _get_intervention(request, pk)
-    form = InterventionForm(request.POST or None, instance=intervention, school=request.school)
-    formset = staff_formset(request.POST or None, school=request.school, intervention=intervention)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and formset.is_valid()
-        and form.require_external_costing(_staff_members(form, formset))
-    ):
-        try:
-            intervention = services.intervention_update(
-                intervention=intervention,
-                fields=form.fields_for_service(),
-                staff=_staff_members(form, formset),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"staff": None})
-        else:
-            messages.success(request, f"{intervention.name} saved.")
-            _warn_time_limit(request, intervention)
-            return redirect("interventions:detail", intervention.pk)
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked and read afresh: the form checks it was opened on the group as saved now (a stale tab must
+            # not reset what someone else saved; provision.concurrency).
+            intervention = _locked(Intervention, intervention)
+        form = InterventionForm(request.POST or None, instance=intervention, school=request.school)
+        formset = staff_formset(request.POST or None, school=request.school, intervention=intervention)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and formset.is_valid()
+            and form.require_external_costing(_staff_members(form, formset))
+        ):
+            try:
+                intervention = services.intervention_update(
+                    intervention=intervention,
+                    fields=form.fields_for_service(),
+                    staff=_staff_members(form, formset),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, {"staff": None})
+            else:
+                messages.success(request, f"{intervention.name} saved.")
+                _warn_time_limit(request, intervention)
+                return redirect("interventions:detail", intervention.pk)
     return render(
         request,
         "interventions/intervention_form.html",
@@ -718,15 +733,18 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _get_placement(request, pk)
     intervention = placement.intervention
     spec = intervention.scale.spec() if intervention.scale_id else None
-    form = PlacementEditForm(request.POST or None, placement=placement, results=_results_for(placement), spec=spec)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.placement_update(placement=placement, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc, ENTRY_FIELDS)
-        else:
-            messages.success(request, f"{placement.pupil.full_name}'s entry details saved.")
-            return redirect("interventions:detail", intervention.pk)
+    with transaction.atomic():
+        if request.method == "POST":
+            placement = _locked(Placement, placement)  # see intervention_edit
+        form = PlacementEditForm(request.POST or None, placement=placement, results=_results_for(placement), spec=spec)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.placement_update(placement=placement, by=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc, ENTRY_FIELDS)
+            else:
+                messages.success(request, f"{placement.pupil.full_name}'s entry details saved.")
+                return redirect("interventions:detail", intervention.pk)
     return render(
         request,
         "interventions/placement_form.html",

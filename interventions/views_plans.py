@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from pupils.selectors import get_pupil_for_user
 
 from . import plans
 from .forms_plans import PlanFilterForm, PlanForm, ReviewForm, apply_service_errors
+from .models import SupportPlan
 
 PAGE_SIZE = 100
 
@@ -132,15 +134,20 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.is_active:
         messages.error(request, "This plan is closed: it is kept as a record and cannot be changed.")
         return redirect("interventions:plan_detail", plan.pk)
-    form = PlanForm(request.POST or None, pupil=plan.pupil, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plans.plan_update(plan=plan, **form.service_kwargs(), by=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Support plan saved.")
-            return redirect("interventions:plan_detail", plan.pk)
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked and read afresh: the form checks it was opened on the plan as saved now (provision.concurrency).
+            SupportPlan.objects.select_for_update(of=("self",)).filter(pk=plan.pk).exists()
+            plan.refresh_from_db()
+        form = PlanForm(request.POST or None, pupil=plan.pupil, plan=plan)
+        if request.method == "POST" and form.is_valid():
+            try:
+                plans.plan_update(plan=plan, **form.service_kwargs(), by=request.user)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Support plan saved.")
+                return redirect("interventions:plan_detail", plan.pk)
     return render(request, "interventions/plan_form.html", {"form": form, "pupil": plan.pupil, "plan": plan})
 
 

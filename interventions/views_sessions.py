@@ -160,7 +160,9 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         if existing
         else {"date": page_date, "minutes": intervention.minutes_per_session}
     )
-    form = SessionForm(request.POST or None, initial=initial, date_locked=existing is not None)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, initial=initial, date_locked=existing is not None
+    )
     marks = {}
     if existing and request.method == "GET":
         marks = {a.placement_id: (a.present, a.absence_reason) for a in existing.attendance.all()}

@@ -1,7 +1,9 @@
-"""Puts the signed-in user's schools, current school and role on every request."""
+"""Puts the signed-in user's schools, current school and role on every request; keeps control characters out of
+every request's fields."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -48,6 +50,42 @@ class SchoolContextMiddleware:
             if current is not None:
                 request.school = current.school
                 request.role = current.role
+        return self.get_response(request)
+
+
+# Control characters other than tab, line feed and carriage return: never part of anything a school types, and
+# each breaks something downstream (PostgreSQL refuses NUL in text, Excel files and SVG charts refuse the rest).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(values: QueryDict) -> QueryDict:
+    if not any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in items)
+        for key, items in values.lists()
+    ):
+        return values
+    cleaned = QueryDict(mutable=True, encoding=values.encoding)
+    for key, items in values.lists():
+        cleaned.setlist(CONTROL_CHARACTERS.sub("", key), [CONTROL_CHARACTERS.sub("", item) for item in items])
+    cleaned._mutable = False
+    return cleaned
+
+
+class ControlCharactersMiddleware:
+    """Drops control characters (NUL and the like; not tab or new lines) from the query string and form fields
+    of every request, so that no view, query, chart or export ever meets one. Uploaded files are left as they
+    are: the importers read them cell by cell (``pupils.tabular``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _without_control_characters(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            request.POST = _without_control_characters(request.POST)
         return self.get_response(request)
 
 

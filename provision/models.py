@@ -263,3 +263,21 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} since {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class FiguresVersion(models.Model):
+    """The version of a school's computed figures (dashboard, impact, who needs support).
+
+    Cached figures are keyed by it (``provision.figures``); a change to any of their inputs (results, pupils,
+    placements, interventions, sessions...) gives the school a new random ``token`` once the change commits, so
+    the next visit computes afresh. Random rather than a counter: a school deleted and made again (a demo reset,
+    a restored backup) can never meet figures cached for its earlier self. Kept in the database, not the cache,
+    so that every worker and server agrees on it even without a shared cache.
+    """
+
+    school = models.OneToOneField(School, primary_key=True, on_delete=models.CASCADE, related_name="figures_version")
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.token} ({self.changed_at:%d/%m/%Y %H:%M})"

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # The RQ task queue's worker command (`manage.py rqworker`) and queue settings (RQ_QUEUES below).
+    "django_rq",
     "provision",
     "pupils",
     "interventions",
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware: picks the page language from the browser (see LANGUAGES).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Drops NUL and other control characters from query strings and form fields before any view sees them.
+    "provision.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session typed a two-factor code.
@@ -223,6 +227,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Limits that keep any accepted file within a worker's memory (under 500 MB, see bench "import_limits"): rows
+# and columns read from a file, and for an .xlsx (a zip of XML) the size it unpacks to and how far it may be
+# compressed, checked before anything is unpacked, so that a zip bomb is refused at once.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+# Files up to this size are read inside the upload request; larger ones by a background task with a progress
+# bar (with no Redis, the "background" task runs in the request too).
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 256 * 1024)
 
 # --- HTTPS, cookies and headers ----------------------------------------------------------------------------
 # Production sits behind a TLS-terminating proxy (nginx or Caddy, README "Deploying") and sets
@@ -357,6 +372,58 @@ if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 if INVITATION_VALID_DAYS < 1:
     raise ImproperlyConfigured("INVITATION_VALID_DAYS must be at least 1")
+
+# --- Shared cache, sessions and background tasks (issue 13) --------------------------------------------------
+# One switch, REDIS_URL (e.g. redis://127.0.0.1:6379/0), turns a single server into several that behave as one:
+# - CACHES: Django's Redis cache, shared by every worker and server, for the cached figures (dashboard, impact,
+#   who needs support; see provision/figures.py) and the charts. Without it, each process keeps its own local
+#   memory cache; the figures stay right because their version numbers live in the database.
+# - SESSION_ENGINE: sessions are kept in the database; with Redis, read through the shared cache ("cached_db").
+#   A per-process cache would let a signed-out session live on in another worker's memory, so without Redis the
+#   plain database engine is used.
+# - Background tasks (provision/tasks.py) go to an RQ queue in the same Redis, served by `manage.py rqworker`
+#   (README, "Background tasks"); without Redis they run at once, inside the request that asked for them.
+REDIS_URL = env_str("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
+# Several deployments (or test runs) sharing one Redis keep apart by their key prefix.
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "provision")
+CACHE_TIMEOUT = env_int("CACHE_TIMEOUT", 24 * 60 * 60)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's own Redis backend, made to treat an unreachable Redis as a cache miss (provision/cache.py).
+            "BACKEND": "provision.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": CACHE_TIMEOUT,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "provision",
+            "TIMEOUT": CACHE_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# TASKS_INLINE=true runs background tasks in the request even with Redis (a single small server); it is the
+# default without Redis. RQ_QUEUES is django-rq's setting: one queue, "default", in the Redis of REDIS_URL.
+TASKS_INLINE = env_bool("TASKS_INLINE", not REDIS_URL)
+if not TASKS_INLINE and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_INLINE=false needs REDIS_URL: background tasks are queued in Redis")
+# A task running longer than this is stopped by the worker and its page offers to try again.
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 30 * 60)
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS}}
+RQ_SHOW_ADMIN_LINK = False
+# A trust's dashboard showing this many schools side by side is worked out by a background task when its figures
+# are not cached yet (with a queue; inline, the request does it).
+DASHBOARD_BACKGROUND_SCHOOLS = env_int("DASHBOARD_BACKGROUND_SCHOOLS", 4)
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,8 @@ def switch_school(request: HttpRequest) -> HttpResponse:
         raise Http404("No such school")
     request.session[SESSION_SCHOOL_KEY] = school_id
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only: not another site, nor a word redirect() would look up as a view's name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
 

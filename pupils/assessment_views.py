@@ -17,6 +17,8 @@ from .assessments import GridOutcome, assessments_for_year, groups_for_results, 
 from .models import Assessment, Pupil, Result, Scale, Subject, YearGroup
 
 CELL = re.compile(r"^v_(\d+)_(\d+)$")
+# What a cell held when the grid was opened: only changed cells are saved, and never over someone else's change.
+ORIGINAL = re.compile(r"^o_(\d+)_(\d+)$")
 MAX_COLUMNS = 8
 
 
@@ -48,20 +50,32 @@ def results_grid(request: HttpRequest) -> HttpResponse:
     available = assessments_for_year(school=request.school, year_group=group.year_group)
     assessments = _selected_assessments(request, available)
     outcome = GridOutcome()
+    posted_originals: dict[tuple[int, int], str] = {}
     if request.method == "POST":
         entries = {}
         for key, value in request.POST.items():
-            match = CELL.match(key)
-            if match:
+            if match := CELL.match(key):
                 entries[(int(match.group(1)), int(match.group(2)))] = value
-        outcome = results_save(pupils=pupils, assessments=assessments, entries=entries, by=request.user)
-        if not outcome.errors:
+            elif match := ORIGINAL.match(key):
+                posted_originals[(int(match.group(1)), int(match.group(2)))] = value
+        outcome = results_save(
+            pupils=pupils, assessments=assessments, entries=entries, by=request.user, originals=posted_originals
+        )
+        if not outcome.errors and not outcome.conflicts:
             messages.success(request, _summary(outcome))
             return redirect(request.get_full_path())
+        if outcome.conflicts:
+            count = len(outcome.conflicts)
+            messages.warning(
+                request,
+                f"{_summary(outcome)} {count} cell{'s were' if count != 1 else ' was'} changed by someone else "
+                "since you opened this page, so your value was not saved: each is marked below with both values. "
+                "Save again to keep yours, or type theirs back.",
+            )
         in_grid = {(p.pk, a.pk) for p in pupils for a in assessments}
         stray = [key for key in outcome.errors if key not in in_grid]
         shown = len(outcome.errors) - len(stray)
-        if shown:
+        if shown and not outcome.conflicts:
             messages.warning(
                 request,
                 f"{_summary(outcome)} {shown} cell{'s' if shown != 1 else ''} could not be saved: "
@@ -83,13 +97,23 @@ def results_grid(request: HttpRequest) -> HttpResponse:
         cells = []
         for assessment in assessments:
             key = (pupil.pk, assessment.pk)
+            conflict = outcome.conflicts.get(key)
+            if conflict is not None:
+                # Theirs becomes the original: saving again now is a decision made knowing both.
+                value, original = conflict.yours, saved.get(key, "")
+            elif key in outcome.errors:
+                value = outcome.typed.get(key, saved.get(key, ""))
+                original = posted_originals.get(key, saved.get(key, ""))
+            else:
+                value = original = saved.get(key, "")
             cells.append(
                 {
                     "name": f"v_{pupil.pk}_{assessment.pk}",
-                    "value": outcome.typed.get(key, saved.get(key, ""))
-                    if key in outcome.errors
-                    else saved.get(key, ""),
+                    "original_name": f"o_{pupil.pk}_{assessment.pk}",
+                    "value": value,
+                    "original": original,
                     "error": outcome.errors.get(key),
+                    "conflict": conflict,
                     "assessment": assessment,
                 }
             )
@@ -104,6 +128,7 @@ def results_grid(request: HttpRequest) -> HttpResponse:
             "assessments": assessments,
             "rows": rows,
             "error_count": len(outcome.errors),
+            "conflict_count": len(outcome.conflicts),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from auditlog.context import disable_auditlog
@@ -10,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from provision import audit
+from provision.figures import figures_changed
 from provision.models import Role, School
 
 from . import scales
@@ -36,14 +38,26 @@ def assessments_for_year(*, school: School, year_group: int | None) -> list[Asse
     return [a for a in assessments if year_group is None or a.covers_current_year(year_group, today)]
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A cell someone else changed after the grid was opened: what it holds now and what was typed over it."""
+
+    theirs: str  # what is saved now ("" when they cleared it)
+    yours: str
+    by: str  # who saved it, as named on screen ("" when not known)
+    at: dt.datetime | None
+
+
 @dataclass
 class GridOutcome:
-    """What happened to a posted grid: counts, and the cells that were refused with the reason."""
+    """What happened to a posted grid: counts, the cells refused with the reason, and the cells not saved
+    because someone else had changed them since the grid was opened."""
 
     saved: int = 0
     deleted: int = 0
     unchanged: int = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    conflicts: dict[tuple[int, int], Conflict] = field(default_factory=dict)
     typed: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
@@ -54,10 +68,16 @@ def results_save(
     assessments: list[Assessment],
     entries: dict[tuple[int, int], str],
     by,
+    originals: dict[tuple[int, int], str] | None = None,
 ) -> GridOutcome:
     """Save the typed cells of a results grid: valid cells are written, bad ones are returned with their reason.
 
-    ``entries`` maps (pupil_id, assessment_id) to what was typed; a blank cell removes an existing result.
+    ``entries`` maps (pupil_id, assessment_id) to what was typed. ``originals`` maps the same cells to what
+    they held when the grid was opened; with it, only the cells the user changed are saved, and a changed cell
+    that someone else changed meanwhile is not saved but returned as a conflict with both values (typing the
+    same as they saved is no conflict). A blank cell removes a result only if it held one when the grid was
+    opened; a cell with no original (a script) may add or change a result but never removes one. Without
+    ``originals`` (callers with no grid) every cell is saved as typed and a blank removes the result.
     Cells for pupils or assessments outside the grid are refused, never silently dropped. Existing results are
     read in one query and written with one bulk create, one bulk update and one delete.
     """
@@ -68,7 +88,9 @@ def results_save(
     # Lock the grid's existing results: two teachers saving the same class at once must not both insert.
     existing = {
         (r.pupil_id, r.assessment_id): r
-        for r in Result.objects.select_for_update().filter(pupil_id__in=pupil_ids, assessment_id__in=by_id)
+        for r in Result.objects.select_for_update(of=("self",))
+        .select_related("entered_by")
+        .filter(pupil_id__in=pupil_ids, assessment_id__in=by_id)
     }
     pupils_by_id = {p.pk: p for p in pupils}
     previous = {key: (r.typed, r.value) for key, r in existing.items()}
@@ -81,6 +103,21 @@ def results_save(
         if pupil_id not in pupil_ids or assessment_id not in by_id:
             outcome.errors[(pupil_id, assessment_id)] = "This pupil or assessment is not part of this grid"
             continue
+        if originals is not None:
+            original = originals.get((pupil_id, assessment_id))
+            held = current.typed if current is not None else ""
+            if original is None:
+                if not typed:
+                    continue  # a script's blank: it cannot know what it would remove
+            elif typed == original.strip():
+                outcome.unchanged += 1
+                continue  # not touched by this user: whatever is saved now stays
+            elif held != original.strip():
+                if held == typed:
+                    outcome.unchanged += 1
+                else:
+                    outcome.conflicts[(pupil_id, assessment_id)] = _conflict(current, typed)
+                continue
         if not typed:
             if current is not None:
                 to_delete.append(current.pk)
@@ -114,9 +151,19 @@ def results_save(
 
     with sqlite_real_parameter_limit():  # one insert for the log, however big the class
         _audit_grid(to_create, to_update, [r for r in existing.values() if r.pk in set(to_delete)], previous, by_id, by)
+    if to_create or to_update or to_delete:
+        figures_changed(assessments[0].school_id)  # bulk writes send no signals (reports.invalidation)
     outcome.saved = len(to_create) + len(to_update)
     outcome.deleted = len(to_delete)
     return outcome
+
+
+def _conflict(current: Result | None, typed: str) -> Conflict:
+    if current is None:
+        return Conflict(theirs="", yours=typed, by="", at=None)
+    who = current.entered_by
+    name = (who.get_full_name() or who.get_username()) if who is not None else ""
+    return Conflict(theirs=current.typed, yours=typed, by=name, at=current.updated_at)
 
 
 def _audit_grid(created, updated, deleted, previous, assessments, by) -> None:

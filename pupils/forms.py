@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from provision.concurrency import StaleFormMixin
 from provision.models import School
 
 from .models import Pupil, SenStatus, TeachingGroup, YearGroup, need_choices_grouped
@@ -93,7 +94,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PupilForm(forms.ModelForm):
+class PupilForm(StaleFormMixin, forms.ModelForm):
     """Create or edit a pupil. SEN fields are editable by the SENCO only (others see them read-only)."""
 
     SEN_FIELDS = ("sen_status", "primary_need", "secondary_need", "sen_identified_on", "sen_review_due")
@@ -146,6 +147,8 @@ class PupilForm(forms.ModelForm):
             for name in self.SEN_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only the SENCO can change SEN details."
+        if self.instance.pk:
+            self.watch_for_changes(key=f"pupil:{self.instance.pk}")
 
     def clean_upn(self) -> str:
         upn = normalise_upn(self.cleaned_data["upn"])

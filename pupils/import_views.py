@@ -1,9 +1,11 @@
 """Upload an MIS export of pupils, or a file of assessment results; preview what it would change; confirm or
 cancel it.
 
-The upload is held in a ``DataImport`` row (its ``kind`` says pupils or results) until the user decides; the
-preview reads it again each time (the school's pupils and results may have changed since) and runs the
-import as a dry run, so what it shows is what confirm does. One preview URL serves both kinds.
+The upload is held in a ``DataImport`` row (its ``kind`` says pupils or results) until the user decides. It is
+read once (``pupils.import_jobs``: in the request when small, else by a background task while the page shows a
+progress bar), and the preview it gave is stored and shown on each visit; when the school's data has changed
+since, the page says so and offers to check again. Confirming compares the stored rows with the data as it is
+then, so what is written is always right. One preview URL serves both kinds.
 """
 
 from __future__ import annotations
@@ -21,17 +23,13 @@ from django.template.defaultfilters import filesizeformat
 
 from provision.access import IMPORTERS, role_required
 
-from . import results_importing
+from . import import_jobs, results_importing
 from .importing import FIELDS_BY_NAME, recognised_columns
-from .models import Assessment, DataImport, ImportKind, ImportStatus
-from .results_import import results_record_apply, results_record_preview
-from .services import (
-    ImportClosed,
-    import_record_apply,
-    import_record_cancel,
-    import_record_create,
-    import_record_preview,
-)
+from .models import Assessment, DataImport, ImportKind, ImportStage, ImportStatus
+from .services import ImportClosed, import_record_cancel, import_record_create
+
+# How many rejected rows a preview lists (the count covers them all).
+REJECTED_SHOWN = 1000
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".txt")
 
@@ -83,12 +81,15 @@ def _upload(request: HttpRequest, kind: str) -> tuple[ImportUploadForm, DataImpo
     record = import_record_create(
         school=request.school, by=request.user, filename=Path(upload.name).name, content=upload.read(), kind=kind
     )
+    import_jobs.import_record_start(record=record)
     return form, record
 
 
 def _recent(request: HttpRequest, kind: str):
     return (
-        DataImport.objects.filter(school=request.school, kind=kind).defer("content").select_related("uploaded_by")[:10]
+        DataImport.objects.filter(school=request.school, kind=kind)
+        .defer("content", "parsed", "preview")
+        .select_related("uploaded_by")[:10]
     )
 
 
@@ -146,78 +147,85 @@ def results_import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _confirm_or_cancel(request: HttpRequest, record: DataImport, *, apply, noun: str, upload: str) -> HttpResponse:
-    """Apply (``action=confirm``) or drop (``action=cancel``) a held file. After applying, the record's own page
-    shows what was done and the rows to fix."""
+def _decide(request: HttpRequest, record: DataImport, *, noun: str, upload: str) -> HttpResponse:
+    """The preview page's buttons: apply (``confirm``), drop (``cancel``), work the preview out again from the
+    stored rows (``recheck``), or read the file again after a failure (``retry``). After applying, the record's
+    own page shows what was done and the rows to fix."""
     action = request.POST.get("action")
+    here = redirect("pupils:import_preview", pk=record.pk)
     if action == "confirm":
         try:
-            result = apply(record=record, by=request.user)
-        except ImportClosed as exc:
+            result = import_jobs.import_record_confirm(record=record, by=request.user)
+        except (ImportClosed, import_jobs.NotReady) as exc:
             messages.error(request, f"{exc} Nothing was changed.")
-            return redirect("pupils:import_preview", pk=record.pk)
+            return here
+        if result is import_jobs.QUEUED:
+            messages.info(request, f"{record.filename} is being applied: this page shows when it is done.")
+            return here
+        if result is None:
+            record.refresh_from_db()
+            messages.error(request, record.failure or f"{record.filename} could not be applied: nothing was changed.")
+            return here
         if result.file_errors:
             messages.error(request, f"{record.filename} cannot be imported: nothing was changed.")
-            return redirect("pupils:import_preview", pk=record.pk)
+            return here
         rejected = f" {result.rejected_count} rejected {noun} were not imported." if result.rejected_count else ""
         messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
-        return redirect("pupils:import_preview", pk=record.pk)
+        return here
     if action == "cancel":
         try:
             import_record_cancel(record=record)
         except ImportClosed as exc:
             messages.error(request, str(exc))
-            return redirect("pupils:import_preview", pk=record.pk)
+            return here
         messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
         return redirect(upload)
+    if action in ("recheck", "retry") and record.status == ImportStatus.PREVIEW:
+        busy = record.stage in (ImportStage.READING, ImportStage.APPLYING) and not import_jobs.is_stalled(record)
+        if busy:
+            messages.info(request, f"{record.filename} is still being worked on.")
+        elif action == "recheck" and record.stage == ImportStage.READY:
+            import_jobs.import_record_recheck(record=record)
+        else:
+            import_jobs.import_record_retry(record=record)
+        return here
     return HttpResponseBadRequest("Choose confirm or cancel.")
+
+
+def _preview_context(record: DataImport, fields: dict) -> dict:
+    """What both preview templates need: the stored preview, or where the work on the file has got to."""
+    preview = import_jobs.stored_preview(record) if record.status == ImportStatus.PREVIEW else None
+    result = preview.result if preview and record.stage == ImportStage.READY else None
+    working = record.status == ImportStatus.PREVIEW and record.stage in (ImportStage.READING, ImportStage.APPLYING)
+    stalled = import_jobs.is_stalled(record)
+    return {
+        "record": record,
+        "result": result,
+        "preview": preview,
+        "working": working and not stalled,
+        "stalled": stalled,
+        "failed": record.status == ImportStatus.PREVIEW and record.stage == ImportStage.FAILED,
+        "rejected_shown": REJECTED_SHOWN,
+        "can_apply": result is not None and not result.file_errors,
+        "columns_found": [(fields[name].label, header) for name, header in result.columns.items()] if result else [],
+    }
 
 
 @role_required(*IMPORTERS)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     record = _import_for_request(request, pk)
-    if record.kind == ImportKind.RESULTS:
-        return _results_preview(request, record)
     if record.kind == ImportKind.CHECKS:
         # Files of progress check scores are read by the interventions app, which has their own preview.
         return redirect("interventions:checks_import_preview", pk=record.pk)
-    if request.method == "POST":
-        return _confirm_or_cancel(
-            request, record, apply=import_record_apply, noun="rows", upload="pupils:import_upload"
-        )
-    result = import_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
-    return render(
-        request,
-        "pupils/import_preview.html",
-        {
-            "record": record,
-            "result": result,
-            "can_apply": result is not None and not result.file_errors,
-            "columns_found": [(FIELDS_BY_NAME[name].label, header) for name, header in result.columns.items()]
-            if result
-            else [],
-        },
-    )
-
-
-def _results_preview(request: HttpRequest, record: DataImport) -> HttpResponse:
-    """Preview, confirm or cancel a held file of results."""
-    if request.method == "POST":
-        return _confirm_or_cancel(
-            request, record, apply=results_record_apply, noun="results", upload="pupils:results_import_upload"
-        )
-    result = results_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
-    return render(
-        request,
-        "pupils/results_import_preview.html",
-        {
-            "record": record,
-            "result": result,
-            "can_apply": result is not None and not result.file_errors,
-            "columns_found": [
-                (results_importing.FIELDS_BY_NAME[name].label, header) for name, header in result.columns.items()
-            ]
-            if result
-            else [],
-        },
-    )
+    if record.kind == ImportKind.RESULTS:
+        if request.method == "POST":
+            return _decide(request, record, noun="results", upload="pupils:results_import_upload")
+        template, fields = "pupils/results_import_preview.html", results_importing.FIELDS_BY_NAME
+    else:
+        if request.method == "POST":
+            return _decide(request, record, noun="rows", upload="pupils:import_upload")
+        template, fields = "pupils/import_preview.html", FIELDS_BY_NAME
+    if record.status == ImportStatus.PREVIEW and record.stage == ImportStage.READY and not record.preview:
+        import_jobs.import_prepare(record.pk)  # held before previews were stored: read it once now
+        record.refresh_from_db()
+    return render(request, template, _preview_context(record, fields))

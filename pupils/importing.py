@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 
 from . import reference
 from .tabular import (
+    DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_PREFIXES,
     HEADER_SEARCH_ROWS,
     CellProblem,
     FileProblem,
+    Limits,
+    Progress,
     RowError,
     cell_at,
     cell_text,
@@ -35,6 +38,7 @@ from .tabular import (
     header_text,
     is_blank,
     match_header_in,
+    no_progress,
     normalise_header,
     parse_date,
     read_tables,
@@ -811,7 +815,14 @@ def _cross_checks(
 
 
 def parse_pupil_file(
-    content: bytes, filename: str, *, lowest_year: int, highest_year: int, today: dt.date
+    content: bytes,
+    filename: str,
+    *,
+    lowest_year: int,
+    highest_year: int,
+    today: dt.date,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
 ) -> ParsedFile:
     """Read an MIS export and check every row.
 
@@ -821,7 +832,7 @@ def parse_pupil_file(
     """
     parsed = ParsedFile(filename=filename)
     try:
-        tables = read_tables(content, _header_score)
+        tables = read_tables(content, _header_score, limits=limits, progress=progress)
     except FileProblem as exc:
         parsed.file_errors.append(str(exc))
         return parsed
@@ -855,6 +866,8 @@ def parse_pupil_file(
 
     for line, cells in data_rows:
         parsed.row_count += 1
+        if parsed.row_count % 2000 == 0:
+            progress("checking", parsed.row_count, len(data_rows))
         values: dict[str, object] = {}
         row_errors: list[RowError] = []
         for field_name, index in layout.columns.items():

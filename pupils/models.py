@@ -469,6 +469,16 @@ class ImportKind(models.TextChoices):
     CHECKS = "checks", "Progress check scores"  # read and applied by interventions.progress
 
 
+class ImportStage(models.TextChoices):
+    """Where a held file is, while its status is "preview": being read, ready to confirm, being applied, or
+    stopped by an error (it can be tried again or cancelled)."""
+
+    READING = "reading", "Reading the file"
+    READY = "ready", "Ready to confirm"
+    APPLYING = "applying", "Applying"
+    FAILED = "failed", "Stopped"
+
+
 class DataImport(models.Model):
     """An uploaded MIS export, held between preview and confirm.
 
@@ -478,6 +488,7 @@ class DataImport(models.Model):
 
     Status = ImportStatus
     Kind = ImportKind
+    Stage = ImportStage
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="data_imports")
     kind = models.CharField(max_length=8, choices=ImportKind.choices, default=ImportKind.PUPILS)
@@ -496,6 +507,18 @@ class DataImport(models.Model):
     rejected_rows = models.JSONField(
         default=list, blank=True, help_text="Each rejected row as {line, column, value, reason}, kept after applying."
     )
+    # Reading a large file is a background task (pupils.import_jobs): its stage and progress are kept here, and
+    # what it read is stored once (``parsed``, sealed), with the preview it gave (``preview``) and the school's
+    # figures token then (``previewed_token``, to tell whether the school's data has changed since).
+    stage = models.CharField(max_length=8, choices=ImportStage.choices, default=ImportStage.READY)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent of the current stage done.")
+    progress_text = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the task last reported progress.")
+    failure = models.TextField(blank=True)
+    parsed = models.BinaryField(editable=False, default=b"")
+    preview = models.BinaryField(editable=False, default=b"")
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    previewed_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -505,6 +528,9 @@ class DataImport(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=[choice.value for choice in ImportKind]), name="data_import_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=[choice.value for choice in ImportStage]), name="data_import_stage_valid"
             ),
         ]
 

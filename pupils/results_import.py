@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from provision import audit
+from provision.figures import figures_changed
 from provision.models import School
 
 from .models import Assessment, DataImport, ImportKind, Pupil, Result
@@ -41,7 +42,7 @@ from .results_importing import (
     parse_results_file,
 )
 from .services import ImportClosed, import_record_close, import_record_lock, sqlite_real_parameter_limit
-from .tabular import RowError
+from .tabular import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
 
 __all__ = [
     "ImportClosed",
@@ -142,7 +143,15 @@ def school_pupils(school: School) -> dict[str, PupilRef]:
     return {normalise_upn(upn): PupilRef(id=pk, year_group=year, left_on=left_on) for pk, upn, year, left_on in rows}
 
 
-def results_parse(*, school: School, content: bytes, filename: str, today: dt.date | None = None) -> ParsedResults:
+def results_parse(
+    *,
+    school: School,
+    content: bytes,
+    filename: str,
+    today: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
+) -> ParsedResults:
     """Read a results file for ``school``: its assessments and pupils are loaded here (three queries)."""
     return parse_results_file(
         content,
@@ -150,6 +159,8 @@ def results_parse(*, school: School, content: bytes, filename: str, today: dt.da
         assessments=school_assessments(school),
         pupils=school_pupils(school),
         today=today or timezone.localdate(),
+        limits=limits,
+        progress=progress,
     )
 
 
@@ -211,6 +222,7 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     _fill_samples(result, parsed, created_sample, updated_sample)
     if to_write and not dry_run:
         _write(to_write, by_id=getattr(by, "pk", None))
+        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
     if not dry_run:
         # One entry for the whole import (a file may hold 100,000 results): its counts, not each result.
         audit.record(
@@ -348,10 +360,10 @@ def results_record_apply(*, record: DataImport, by=None) -> ResultsImportResult:
     """
     if record.kind != ImportKind.RESULTS:
         raise ValueError(f"{record} is not a results import")
+    from .import_jobs import stored_parsed
+
     locked = import_record_lock(record=record)
-    result = results_import_file(
-        school=locked.school, content=bytes(locked.content), filename=locked.filename, dry_run=False, by=by
-    )
+    result = results_import(school=locked.school, parsed=stored_parsed(locked), dry_run=False, by=by)
     if not result.file_errors:
         import_record_close(record=record, locked=locked, result=result)
     return result

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from . import reference, scales
@@ -45,11 +45,14 @@ from .importing import FIELDS_BY_NAME as PUPIL_FIELDS
 from .importing import year_label
 from .reference import normalise_upn, upn_problem
 from .tabular import (
+    DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_SEARCH_ROWS,
     INVISIBLE,
     CellProblem,
     FileProblem,
+    Limits,
+    Progress,
     RowError,
     cell_at,
     cell_text,
@@ -59,6 +62,7 @@ from .tabular import (
     header_text,
     is_blank,
     match_header_in,
+    no_progress,
     parse_date,
     read_tables,
 )
@@ -609,6 +613,8 @@ def parse_results_file(
     assessments: Iterable[AssessmentRef],
     pupils: Mapping[str, PupilRef],
     today: dt.date,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
 ) -> ParsedResults:
     """Read a results file and check every result against the school's ``assessments`` and ``pupils``.
 
@@ -620,7 +626,7 @@ def parse_results_file(
     catalogue = Catalogue(assessments)
     score = _score(catalogue)
     try:
-        tables = read_tables(content, score)
+        tables = read_tables(content, score, limits=limits, progress=progress)
     except FileProblem as exc:
         parsed.file_errors.append(str(exc))
         return parsed
@@ -651,12 +657,31 @@ def parse_results_file(
     if not data_rows:
         parsed.file_errors.append(f"There are no results in the file: nothing below the header on line {header_line}.")
         return parsed
+    if layout.kind != LONG:
+        # One result per filled assessment cell: count them before making any (the row limit is on results too).
+        columns = [index for index, _ in layout.assessment_columns]
+        filled = sum(1 for _, cells in data_rows for index in columns if not is_blank([cell_at(cells, index)]))
+        if filled > limits.max_rows:
+            parsed.file_errors.append(
+                f"The file holds {filled:,} results; at most {limits.max_rows:,} are read at once. "
+                "Split it into smaller files (or raise IMPORT_MAX_ROWS)."
+            )
+            return parsed
     reader = _Reader(catalogue, pupils, today)
+    reported = _reporting(data_rows, progress)
     if layout.kind == LONG:
-        _read_long(parsed, layout, reader, data_rows)
+        _read_long(parsed, layout, reader, reported)
     else:
-        _read_wide(parsed, layout, reader, data_rows)
+        _read_wide(parsed, layout, reader, reported)
     return parsed
+
+
+def _reporting(rows: list[tuple[int, list[object]]], progress: Progress) -> Iterator[tuple[int, list[object]]]:
+    """``rows``, telling ``progress`` every 2,000."""
+    for done, row in enumerate(rows, 1):
+        if done % 2000 == 0:
+            progress("checking", done, len(rows))
+        yield row
 
 
 def _stray_cells(layout: _Layout, line: int, cells: list[object]) -> list[tuple[int, RowError]]:

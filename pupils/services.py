@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from provision import audit
+from provision.figures import figures_changed
 from provision.models import School
 
 from .importing import FIELDS_BY_NAME, ParsedFile, PupilRow, RowError, parse_pupil_file
@@ -32,6 +33,7 @@ from .models import (
     GroupKind,
     Guardian,
     ImportKind,
+    ImportStage,
     ImportStatus,
     PastClass,
     Pupil,
@@ -40,6 +42,7 @@ from .models import (
     YearGroup,
 )
 from .reference import normalise_upn
+from .tabular import DEFAULT_LIMITS, Limits, Progress, no_progress
 
 # What an import may write, in the order a preview lists the changes. The UPN is the key, never changed.
 IMPORTED_FIELDS: tuple[str, ...] = (
@@ -346,6 +349,7 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
         )
         with sqlite_real_parameter_limit():  # one insert for the log, however long the file
             _audit_import(school=school, result=result, by=by)
+        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
     result.errors.sort(key=lambda error: error.line)  # stable: a row's errors stay in column order
     return result
 
@@ -534,7 +538,15 @@ class ImportClosed(Exception):
     """The import was already applied or cancelled: it cannot be applied again."""
 
 
-def import_parse(*, school: School, content: bytes, filename: str, today: dt.date | None = None) -> ParsedFile:
+def import_parse(
+    *,
+    school: School,
+    content: bytes,
+    filename: str,
+    today: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
+) -> ParsedFile:
     """Read an MIS export for ``school`` (its year groups, today's date for the age checks)."""
     return parse_pupil_file(
         content,
@@ -542,6 +554,8 @@ def import_parse(*, school: School, content: bytes, filename: str, today: dt.dat
         lowest_year=school.lowest_year,
         highest_year=school.highest_year,
         today=today or timezone.localdate(),
+        limits=limits,
+        progress=progress,
     )
 
 
@@ -570,9 +584,10 @@ def import_record_apply(*, record: DataImport, by=None) -> ImportResult:
     """
     if record.kind != ImportKind.PUPILS:
         raise ValueError(f"{record} is not a pupil import")
+    from .import_jobs import stored_parsed
+
     locked = import_record_lock(record=record)
-    parsed = import_parse(school=locked.school, content=bytes(locked.content), filename=locked.filename)
-    result = pupils_import(school=locked.school, parsed=parsed, dry_run=False, by=by)
+    result = pupils_import(school=locked.school, parsed=stored_parsed(locked), dry_run=False, by=by)
     if not result.file_errors:
         import_record_close(record=record, locked=locked, result=result)
     return result
@@ -604,7 +619,8 @@ def import_record_close(*, record: DataImport, locked: DataImport, result) -> No
     locked.rejected_rows = [
         {"line": e.line, "column": e.column, "value": e.value, "reason": e.reason} for e in result.errors
     ]
-    locked.content = b""
+    locked.content = locked.parsed = locked.preview = b""  # the file and what was read from it: children's data
+    locked.stage = ImportStage.READY
     locked.save()
     record.refresh_from_db()
 
@@ -616,8 +632,9 @@ def import_record_cancel(*, record: DataImport) -> DataImport:
     if locked.status != ImportStatus.PREVIEW:
         raise ImportClosed(f"{locked.filename} was already {locked.get_status_display().lower()}.")
     locked.status = ImportStatus.CANCELLED
-    locked.content = b""
-    locked.save(update_fields=["status", "content"])
+    locked.content = locked.parsed = locked.preview = b""
+    locked.stage = ImportStage.READY
+    locked.save(update_fields=["status", "content", "parsed", "preview", "stage"])
     record.refresh_from_db()
     return locked
 

@@ -19,7 +19,8 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # How far down a file we look for its header row (MIS reports often start with a title and a blank line).
@@ -27,6 +28,32 @@ HEADER_SEARCH_ROWS = 30
 
 # A header scorer: how many distinct columns of a candidate header row the importer recognises.
 HeaderScore = Callable[[list[object]], int]
+
+# Told how reading goes: (stage, done, total); total is 0 when not known yet. Stages: "reading", "checking".
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file is read, so that any accepted file fits in a worker's memory (bench: import_limits).
+
+    Rows count every row of the sheet (blank ones too); columns count up to a row's last non-blank cell; cells
+    count the non-blank ones. For an .xlsx, the size its parts unpack to and how far they are compressed are
+    checked before anything is unpacked (a "zip bomb" is a few MB that unpack to gigabytes).
+    """
+
+    max_rows: int = 200_000
+    max_columns: int = 100
+    max_cells: int = 2_000_000
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 100
+
+
+DEFAULT_LIMITS = Limits()
 
 
 # --- Problems -----------------------------------------------------------------------------------------
@@ -55,7 +82,12 @@ class CellProblem(Exception):
 
 # --- Headers and cells --------------------------------------------------------------------------------
 
-INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+# Invisible characters, and control characters other than tab and line breaks (no one types them; they break
+# the database, charts and Excel files downstream): dropped from every cell.
+INVISIBLE = dict.fromkeys(
+    [*map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), *range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F],
+    None,
+)
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"})
 # Excel's trick for keeping leading zeros in a CSV: ="0123".
 _EXCEL_TEXT = re.compile(r'^="(.*)"$')
@@ -262,7 +294,54 @@ def _split(text: str, delimiter: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
 
 
-def _read_csv(content: bytes, score: HeaderScore) -> Table:
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):,.0f} MB" if count >= 1024 * 1024 else f"{count / 1024:,.0f} KB"
+
+
+class _Counted:
+    """Rows as they are read, counted against the limits (a FileProblem as soon as one is passed), with trailing
+    blank cells dropped and progress reported every few thousand rows."""
+
+    def __init__(self, limits: Limits, progress: Progress, total: int) -> None:
+        self.limits, self.progress, self.total = limits, progress, total
+        self.rows = 0
+        self.cells = 0
+
+    def take(self, rows: Iterable[list[object]]) -> Iterator[tuple[int, list[object]]]:
+        limits = self.limits
+        for number, cells in enumerate(rows, 1):
+            width = len(cells)
+            while width and (cells[width - 1] is None or cells[width - 1] == ""):
+                width -= 1
+            if width > limits.max_columns:
+                raise FileProblem(
+                    f"Line {number} has {width:,} columns; at most {limits.max_columns:,} are read. "
+                    "Export only the columns needed (or raise IMPORT_MAX_COLUMNS)."
+                )
+            self.rows += 1
+            # Data rows, plus the title and header lines an MIS report may start with.
+            if self.rows > limits.max_rows + HEADER_SEARCH_ROWS:
+                raise FileProblem(
+                    f"The file has more than {limits.max_rows:,} rows; at most {limits.max_rows:,} are read at "
+                    "once. Split it into smaller files (or raise IMPORT_MAX_ROWS)."
+                )
+            if width < len(cells):
+                cells = list(cells[:width])
+            elif not isinstance(cells, list):
+                cells = list(cells)
+            self.cells += sum(1 for cell in cells if cell is not None and cell != "")
+            if self.cells > limits.max_cells:
+                raise FileProblem(
+                    f"The file has more than {limits.max_cells:,} filled cells; split it into smaller files."
+                )
+            if number % 5000 == 0:
+                self.progress("reading", number, max(self.total, number))
+            yield number, cells
+
+
+def _read_csv(
+    content: bytes, score: HeaderScore, limits: Limits = DEFAULT_LIMITS, progress: Progress = no_progress
+) -> Table:
     text = _decode(content).lstrip("\ufeff")
     # Excel's "sep=;" hint line: Excel hides it and numbers the next line 1, so we drop it too.
     forced = re.match(r"^sep=(.)\r?\n", text)
@@ -276,43 +355,87 @@ def _read_csv(content: bytes, score: HeaderScore) -> Table:
         else:
             scores = {d: best_header(enumerate(_split(sample, d), 1), score)[1] for d in _DELIMITERS}
             delimiter = max(_DELIMITERS, key=lambda d: (scores[d], -_DELIMITERS.index(d)))
-        records = _split(text, delimiter)
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+        # Lines are numbered by record, as a spreadsheet numbers its rows (a quoted cell may span two text lines).
+        counted = _Counted(limits, progress, total=text.count("\n") + 1)
+        rows = list(counted.take(records))
     except csv.Error as exc:
         raise FileProblem(f"The file could not be read as CSV: {exc}") from exc
-    # Lines are numbered by record, as a spreadsheet numbers its rows (a quoted cell may span two text lines).
-    return Table(rows=list(enumerate(records, 1)))
+    return Table(rows=rows)
 
 
-def _read_xlsx(content: bytes) -> list[Table]:
+def check_workbook(content: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an .xlsx that would unpack to more than the limits allow, before unpacking any of it.
+
+    The sizes are those the zip's directory declares; Python's zipfile never inflates a part past its declared
+    size (it stops, and reports the part as damaged), so a lying directory cannot get more out than it says.
+    Raises FileProblem with the reason.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FileProblem(f"This file could not be opened as an Excel (.xlsx) workbook ({exc}).") from exc
+    if len(parts) > 10_000:
+        raise FileProblem(f"This workbook has {len(parts):,} parts: it is not an ordinary spreadsheet.")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.max_unpacked_bytes:
+        raise FileProblem(
+            f"This workbook unpacks to {_size(unpacked)}; the largest accepted is {_size(limits.max_unpacked_bytes)}. "
+            "Save it as CSV, or split it into smaller files."
+        )
+    for part in parts:
+        # Small parts can compress far (a sheet of blanks); only a big part compressed beyond reason is refused.
+        if part.file_size > 1024 * 1024 and part.file_size > limits.max_compression_ratio * max(part.compress_size, 1):
+            ratio = part.file_size / max(part.compress_size, 1)
+            raise FileProblem(
+                f"This workbook is compressed {ratio:,.0f} to 1 ({part.filename} unpacks from "
+                f"{_size(part.compress_size)} to {_size(part.file_size)}), far more than a real spreadsheet: it "
+                "looks like a 'zip bomb' and was not opened."
+            )
+
+
+def _read_xlsx(content: bytes, limits: Limits = DEFAULT_LIMITS, progress: Progress = no_progress) -> list[Table]:
     from openpyxl import load_workbook
 
+    check_workbook(content, limits)
     try:
         # Read-only mode streams the sheet's XML: a 100,000-row export opens in half the time.
         workbook = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
         tables = []
+        counted = _Counted(limits, progress, total=0)  # one count for the whole workbook
         for sheet in workbook.worksheets:
             # In read-only mode openpyxl trusts the sheet's stored dimensions, which some exporters get wrong
             # (A1:A1 for a whole sheet): forget them and read every row there is. Rows then end at their
             # last cell rather than at the widest row's, which the importers allow for.
+            try:
+                stated = int(sheet.max_row or 0)  # only an estimate, for the progress bar
+            except (TypeError, ValueError):
+                stated = 0
             sheet.reset_dimensions()
-            rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
+            counted.total = counted.rows + stated
+            rows = list(counted.take(sheet.iter_rows(values_only=True)))
             tables.append(Table(rows=rows, sheet=sheet.title))
         workbook.close()
+    except FileProblem:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
         raise FileProblem(f"This file could not be opened as an Excel (.xlsx) workbook ({exc}).") from exc
     return tables
 
 
-def read_tables(content: bytes, score: HeaderScore) -> list[Table]:
+def read_tables(
+    content: bytes, score: HeaderScore, *, limits: Limits = DEFAULT_LIMITS, progress: Progress = no_progress
+) -> list[Table]:
     """The file's tables (one per worksheet for XLSX), recognising the format from the bytes, not the name.
 
     ``score`` picks a CSV file's delimiter: the one under which some early row reads as the best header.
-    Raises FileProblem when the file is not a spreadsheet we can read.
+    Raises FileProblem when the file is not a spreadsheet we can read, or passes one of ``limits``.
     """
     if not content.strip():
         raise FileProblem("The file is empty")
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, limits, progress)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(
             "This is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx or as CSV."
@@ -320,7 +443,7 @@ def read_tables(content: bytes, score: HeaderScore) -> list[Table]:
     head = content[:200].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
     if head.startswith((b"<!doctype", b"<html", b"<table", b"<?xml")):
         raise FileProblem("This file is a web page or XML, not a spreadsheet: export it from the MIS as CSV or .xlsx.")
-    return [_read_csv(content, score)]
+    return [_read_csv(content, score, limits, progress)]
 
 
 # --- Header row ---------------------------------------------------------------------------------------

@@ -123,17 +123,22 @@ def pupil_new(request: HttpRequest) -> HttpResponse:
 @role_required(*PUPIL_EDITORS)
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, PUPIL_EDITORS, school=request.school)
-    previous_class = pupil.registration_group
-    form = PupilForm(
-        request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked and read afresh: the form compares what it was opened with against the pupil as saved now
+            # (provision.concurrency), and nobody can save between that check and this save.
+            Pupil.objects.select_for_update().filter(pk=pupil.pk).exists()
+            pupil.refresh_from_db()
+        previous_class = pupil.registration_group
+        form = PupilForm(
+            request.POST or None, instance=pupil, school=request.school, can_edit_sen=request.role in SEN_EDITORS
+        )
+        if request.method == "POST" and form.is_valid():
             form.save()
             if pupil.registration_group_id != (previous_class.pk if previous_class else None):
                 past_classes_record(changes=[(pupil, previous_class)], on=timezone.localdate())
-        messages.success(request, f"{pupil.full_name}'s details saved.")
-        return redirect(pupil)
+            messages.success(request, f"{pupil.full_name}'s details saved.")
+            return redirect(pupil)
     return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
 
 

@@ -32,6 +32,10 @@ matplotlib.rcParams.update(
         "xtick.color": INK,
         "ytick.color": INK,
         "svg.hashsalt": "provision",  # stable ids, so the same data gives the same SVG
+        # Names typed by staff ("Maths $x$", "50% of £5") are drawn as typed: a "$" must never start mathtext,
+        # which fails on most text and made every chart showing such a name fail.
+        "text.parse_math": False,
+        "text.usetex": False,
     }
 )
 

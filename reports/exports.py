@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,7 +34,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def text_safe(value: str) -> str:
     """Stop spreadsheet formula injection: a cell starting with = + - @ is read as text by Excel
-    (as ``pupils.views._csv_safe``)."""
+    (as ``pupils.views._csv_safe``). Control characters, which a worksheet cannot hold, are dropped."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 

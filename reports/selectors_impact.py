@@ -17,9 +17,11 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
+from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils import scales
 from pupils.identification import RESULT_COLUMNS
@@ -285,6 +287,22 @@ def _results_frame(school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:
     return frame[RESULT_COLUMNS]
 
 
+def _evaluation_key(
+    *,
+    schools=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    subject_id: int | None = None,
+    intervention_ids: Iterable[int] | None = None,
+    thresholds: evaluation.Thresholds = evaluation.THRESHOLDS,
+) -> tuple:
+    ids = None if intervention_ids is None else tuple(sorted(intervention_ids))
+    # Today's date: the default period and "ongoing" placements are read against it.
+    return (start, end, subject_id, ids, repr(thresholds), timezone.localdate())
+
+
+# Cached per school until its results, placements or interventions change (provision.figures).
+@cached_figures("impact", schools=lambda **kwargs: kwargs["schools"], key=_evaluation_key)
 def evaluate_school(
     *,
     schools: School | Iterable[School],

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 import pandas as pd
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -32,25 +34,26 @@ from pupils.reference import age_in_months
 from pupils.selectors import get_pupil_for_user
 
 from . import charts
-from .selectors import assessments_by_id, results_frame
+from .selectors import PupilFlags, assessments_by_id, identification_figures, results_frame
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
 ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
 
-def _flag_filters(request: HttpRequest, pupils):
+def _flags(request: HttpRequest, year_group: int | None = None) -> PupilFlags:
     """Pupil premium, SEN, EAL and gender filters shared by the tracking pages."""
-    for param, field in (("pp", "pupil_premium"), ("eal", "eal")):
-        if request.GET.get(param) in YES_NO:
-            pupils = pupils.filter(**{field: YES_NO[request.GET[param]]})
-    if request.GET.get("sen") == "yes":
-        pupils = pupils.with_sen()
-    elif request.GET.get("sen") == "no":
-        pupils = pupils.filter(sen_status="N")
-    if request.GET.get("gender") in Gender.values:
-        pupils = pupils.filter(gender=request.GET["gender"])
-    return pupils
+    return PupilFlags(
+        pupil_premium=YES_NO.get(request.GET.get("pp", "")),
+        eal=YES_NO.get(request.GET.get("eal", "")),
+        sen=YES_NO.get(request.GET.get("sen", "")),
+        gender=request.GET.get("gender") if request.GET.get("gender") in Gender.values else None,
+        year_group=year_group,
+    )
+
+
+def _flag_filters(request: HttpRequest, pupils):
+    return _flags(request).apply(pupils)
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -75,6 +78,22 @@ def _band(value: float, expected: float | None, high: float | None) -> str:
     if expected is None:
         return "none"
     return "below" if value < expected else "expected"
+
+
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _progress_chart(spec: scales.ScaleSpec, **inputs) -> str:
+    """``charts.progress_chart(**inputs)``, from the cache when the same chart was drawn before. A chart is a
+    function of its inputs (and the scale, which formats its axis), so new results are a new key and nothing
+    stale is ever shown; drawing is most of the progress page's time."""
+    described = {name: value for name, value in inputs.items() if name != "value_format"}
+    key = "progress-chart:" + hashlib.sha256(repr((sorted(described.items()), spec)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = charts.progress_chart(**inputs)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
 
 
 GROUPS = {"support": "Need support", "more_able": "More able, slipping", "no_recent": "No recent result"}
@@ -137,10 +156,9 @@ def identification(request: HttpRequest) -> HttpResponse:
     year = _int_param(request, "year")
     group = request.GET.get("group") if request.GET.get("group") in GROUPS else "support"
     since, window_words = recent_since(school, today)
-    frame = results_frame(school=school)
-    findings = ident.identify(frame, since=since)
-    pupil_groups = ident.pupil_groups(findings)
-    stale = ident.no_recent_results(frame, since=since)
+    # Cached per school until its results or pupils change (reports.selectors.identification_figures).
+    figures = identification_figures(school, since=since)
+    findings, pupil_groups, stale = figures
     shown = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
     if year is not None:
         shown = shown.filter(year_group=year)
@@ -154,14 +172,17 @@ def identification(request: HttpRequest) -> HttpResponse:
     if subject_id not in {s.pk for s in subjects}:
         subject_id = next((s.pk for s in subjects if counts.get(s.pk)), subjects[0].pk if subjects else None)
     chosen = listed[listed["subject_id"] == subject_id]
-    pupil_rows = {
-        p.pk: p for p in Pupil.objects.filter(pk__in=chosen["pupil_id"].tolist()).select_related("registration_group")
-    }
+    # Ordered by year group and name from the cached figures: only the page's pupils are loaded.
     ordered = sorted(
-        chosen.itertuples(index=False),
-        key=lambda r: (pupil_rows[r.pupil_id].year_group, pupil_rows[r.pupil_id].sorting_name),
+        chosen.itertuples(index=False), key=lambda r: (*figures.order.get(r.pupil_id, (99, "")), r.pupil_id)
     )
     page = Paginator(ordered, IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    pupil_rows = {
+        p.pk: p
+        for p in Pupil.objects.filter(pk__in=[r.pupil_id for r in page.object_list]).select_related(
+            "registration_group"
+        )
+    }
     assessments = assessments_by_id(school)
     on_page = {row.pupil_id for row in page.object_list}
     their_findings: dict[int, list] = defaultdict(list)
@@ -415,7 +436,8 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
                         "band": _band(r.value, exp, scale.high),
                     }
                 )
-            chart = charts.progress_chart(
+            chart = _progress_chart(
+                spec,
                 title=f"{subject} - {scale.name}",
                 dates=[r.assessment.taken_on for r in scale_results],
                 values=[r.value for r in scale_results],

@@ -32,12 +32,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from provision import figures, tasks
 from provision.access import IMPACT_VIEWERS, role_required, schools_for
 from provision.models import AcademicYear, School, Term
 from pupils.models import Subject
 
 from . import charts_impact as charts
 from . import dashboard, evaluation, exports, exports_impact, selectors_dashboard, selectors_impact
+from . import tasks as reports_tasks
 from .access_maps import shows_costs
 from .provision_map import Period, period_for_term, period_for_year
 
@@ -91,6 +93,25 @@ class Selection:
     def dated(self) -> list[tuple[str, Period]]:
         """(school name, its dates) for each school shown."""
         return [(school.name, self.periods[school.pk]) for school in self.schools]
+
+    def figures_key(self) -> tuple:
+        """Everything besides the schools' data that the dashboard's figures depend on (the cache key)."""
+        return (
+            self.anchor.pk,
+            [s.pk for s in self.schools],
+            self.side_by_side,
+            self.term.pk if self.term else None,
+            self.year.pk,
+            self.label,
+            sorted((pk, p.start, p.end) for pk, p in self.periods.items()),
+            self.subject,
+            sorted(self.subject_ids.items()),
+            self.gap_subject,
+            sorted(self.gap_subject_ids.items()),
+            self.show_costs,
+            self.today,
+            sorted(self.quiet_since.items()),
+        )
 
     @property
     def query(self) -> str:
@@ -444,6 +465,25 @@ CHART_TITLES = {"wave": "Pupils in provision by wave", "year": "By year group", 
 
 
 def build(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
+    """:func:`compute`, cached per school until the data it reads changes (``provision.figures``): a repeat visit
+    costs the cache read and the template. The board keeps the reader's own selection (its menus are theirs)."""
+    board = figures.cached(
+        "dashboard",
+        schools=selection.schools,
+        key=(selection.figures_key(), with_charts, for_governors),
+        compute=lambda: compute(selection, with_charts=with_charts, for_governors=for_governors),
+    )
+    board.selection = selection
+    return board
+
+
+def is_built(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> bool:
+    """Whether :func:`build` would answer from the cache."""
+    key = (selection.figures_key(), with_charts, for_governors)
+    return figures.peek("dashboard", schools=selection.schools, key=key) is not None
+
+
+def compute(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
     """Everything the dashboard and the governors' report show, for the selection: the selectors' frames, the
     evaluation, ``reports.dashboard``'s arithmetic, then rows and charts ready to show. ``for_governors`` leaves
     out of the gap chart the assessment points where either group has fewer than 5 pupils (a percentage of 3
@@ -655,8 +695,18 @@ def _draw(board: Dashboard, trend: pd.DataFrame, empty_gap: str) -> None:
 
 @role_required(*IMPACT_VIEWERS)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """The leaders' dashboard. A constant number of queries (see tests/reports/test_dashboard.py)."""
+    """The leaders' dashboard. A constant number of queries (see tests/reports/test_dashboard.py). A trust's
+    schools side by side (``DASHBOARD_BACKGROUND_SCHOOLS`` or more) are worked out by a background task when
+    their figures are not cached yet, while the page says so and refreshes itself."""
     selection = select(request)
+    if selection and _in_background(selection) and not is_built(selection):
+        tasks.enqueue(
+            reports_tasks.dashboard_figures,
+            selection,
+            job_id=f"dashboard-{_job_key(selection)}",
+            description="dashboard",
+        )
+        return render(request, "reports/dashboard.html", {"selection": selection, "preparing": True})
     board = build(selection) if selection else None
     # Early in a year nothing has finished: point to the last year, whose groups have their exit results.
     earlier = (
@@ -699,10 +749,19 @@ def _report_selection(request: HttpRequest) -> Selection:
     return selection
 
 
-@role_required(*IMPACT_VIEWERS)
-def impact_report_pdf(request: HttpRequest) -> HttpResponse:
-    """The governors' impact report as A4 PDF: counts and verdicts, never a pupil's name."""
-    selection = _report_selection(request)
+def _in_background(selection: Selection) -> bool:
+    return not tasks.runs_inline() and len(selection.schools) >= settings.DASHBOARD_BACKGROUND_SCHOOLS
+
+
+def _job_key(selection: Selection) -> str:
+    return hashlib.sha256(
+        figures.cache_key("dashboard-job", selection.schools, selection.figures_key()).encode()
+    ).hexdigest()[:32]
+
+
+def report_pdf(selection: Selection, *, base_url: str, method_address: str) -> bytes:
+    """The governors' report as PDF bytes (also run by the background task ``reports.tasks.impact_report_pdf``,
+    with no request: the template needs none; ``method_address`` is :func:`method_url` of the request)."""
     board = build(selection, for_governors=True)
     html = render_to_string(
         "reports/impact_report_pdf.html",
@@ -713,12 +772,48 @@ def impact_report_pdf(request: HttpRequest) -> HttpResponse:
             "charts": exports_impact.pdf_charts(board),
             "glossary": exports_impact.GLOSSARY,
             "printed_on": selection.today,
-            "method_url": method_url(request),
+            "method_url": method_address,
         },
-        request=request,
     )
-    body = exports.map_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(selection, "pdf"))
+    return exports.map_to_pdf(html, base_url=base_url)
+
+
+@role_required(*IMPACT_VIEWERS)
+def impact_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The governors' impact report as A4 PDF: counts and verdicts, never a pupil's name.
+
+    Laid out in the request when tasks run inline; otherwise by a background task, while a page says it is being
+    prepared and refreshes itself until the PDF (kept in the cache for an hour, and thrown away with the
+    figures it shows) is ready to download."""
+    selection = _report_selection(request)
+    base_url = request.build_absolute_uri("/")
+    method_address = method_url(request)
+    if tasks.runs_inline():
+        body = report_pdf(selection, base_url=base_url, method_address=method_address)
+        return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(selection, "pdf"))
+    store = figures.cache_key("impact-report-pdf", selection.schools, (selection.figures_key(), base_url))
+    body = cache.get(store)
+    if body is not None:
+        return _attachment(HttpResponse(body, content_type="application/pdf"), _filename(selection, "pdf"))
+    job_id = "impact-report-" + hashlib.sha256(store.encode()).hexdigest()[:32]
+    failed = tasks.job_state(job_id) == "failed"
+    if not failed or request.GET.get("again"):
+        tasks.enqueue(
+            reports_tasks.impact_report_pdf,
+            selection,
+            base_url,
+            method_address,
+            store,
+            job_id=job_id,
+            description="PDF",
+        )
+        failed = False
+    return render(
+        request,
+        "reports/report_preparing.html",
+        {"selection": selection, "failed": failed, "again": f"{request.get_full_path()}&again=1"},
+        status=202 if not failed else 200,
+    )
 
 
 @role_required(*IMPACT_VIEWERS)

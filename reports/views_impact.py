@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, Placement, Programme
 from interventions.progress.selectors import group_progress
+from provision import figures
 from provision.access import IMPACT_VIEWERS, role_required
 from provision.models import School, Term
 from pupils import scales
@@ -334,6 +335,18 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
             "thresholds": evaluation.thresholds_text(evaluation.THRESHOLDS),
             "show_costs": show_costs,
             "rethink_count": rethink_count,
+            # The tables' cache key: the school's figures token with what the tables depend on.
+            "tables_key": figures.fragment_key(
+                "impact-overview-tables",
+                school,
+                (
+                    period.start if period else None,
+                    period.end if period else None,
+                    subject.pk if subject else None,
+                    show_costs,
+                    timezone.localdate(),
+                ),  # fmt: skip
+            ),
         },
     )
 

@@ -40,3 +40,34 @@ def world(db) -> World:
     users["other_senco"] = f.staff(other, Role.SENCO, username="senco2")
     group.teachers.add(users["teacher"])
     return World(school=school, other_school=other, users=users, pupils=pupils, other_pupil=other_pupil)
+
+
+@pytest.fixture
+def committed():
+    """Call to make the writes so far count as committed for the cached figures: the test's own transaction never
+    commits, so the on-commit hooks that give schools new figures tokens (provision.figures) are run here."""
+    from django.db import connection
+
+    from provision.figures import _Bump
+
+    def run() -> None:
+        for _savepoints, callback, _robust in list(connection.run_on_commit):
+            if isinstance(callback, _Bump) and not callback.done:
+                callback()
+
+    return run
+
+
+@pytest.fixture
+def scratch(django_db_blocker):
+    """A scratch database beside the test database (PostgreSQL when the suite runs on it, else a SQLite file),
+    for tests whose other processes must see committed rows; its URL. Dropped afterwards."""
+    import os
+
+    from bench.database import scratch_database
+    from tests.test_faults import suite_database_url
+
+    with django_db_blocker.unblock():
+        database = scratch_database(suite_database_url(), suffix=f"scratch{os.getpid()}")
+    yield database.url
+    database.drop()

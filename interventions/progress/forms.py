@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 from django import forms
 
+from provision.concurrency import StaleFormMixin
+
 from .models import CheckChange, ProgressCheck
 from .services import ScoreEntry
 
@@ -20,7 +22,7 @@ SCORE = re.compile(r"^score-(\d+)-(\d{4}-\d{2}-\d{2})$")
 GOAL = re.compile(r"^(entry|target)-(\d+)$")
 
 
-class CheckForm(forms.Form):
+class CheckForm(StaleFormMixin, forms.Form):
     name = forms.CharField(
         label="What is checked",
         max_length=ProgressCheck._meta.get_field("name").max_length,
@@ -51,6 +53,9 @@ class CheckForm(forms.Form):
         if low is not None and high is not None and low >= high:
             self.add_error("max_value", "The highest possible score must be above the lowest.")
         return data
+
+    # What a group without a check compares with (a check set up by someone else meanwhile is a change).
+    BLANK = {"name": "", "unit": "", "direction": HIGHER, "min_value": 0, "max_value": None}
 
     @staticmethod
     def initial_for(check: ProgressCheck | None) -> dict:

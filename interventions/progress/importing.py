@@ -27,9 +27,12 @@ from dataclasses import dataclass, field
 from pupils.importing import FIELDS_BY_NAME as PUPIL_FIELDS
 from pupils.reference import normalise_upn, upn_problem
 from pupils.tabular import (
+    DEFAULT_LIMITS,
     INVISIBLE,
     CellProblem,
     FileProblem,
+    Limits,
+    Progress,
     RowError,
     cell_at,
     cell_text,
@@ -39,6 +42,7 @@ from pupils.tabular import (
     header_text,
     is_blank,
     match_header_in,
+    no_progress,
     parse_date,
     read_tables,
 )
@@ -243,11 +247,19 @@ def _score_header(cells: list[object]) -> int:
     return len({name for cell in cells if (name := match_header_in(HEADER_INDEX, cell)) is not None})
 
 
-def parse_checks_file(content: bytes, filename: str, school: School) -> ParsedChecks:
-    """Read and check every row of a file of scores (see the module's docstring)."""
+def parse_checks_file(
+    content: bytes,
+    filename: str,
+    school: School,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
+) -> ParsedChecks:
+    """Read and check every row of a file of scores (see the module's docstring), within ``limits``, telling
+    ``progress`` how far it has got."""
     parsed = ParsedChecks(filename=filename)
     try:
-        tables = read_tables(content, _score_header)
+        tables = read_tables(content, _score_header, limits=limits, progress=progress)
     except FileProblem as exc:
         parsed.file_errors.append(str(exc))
         return parsed
@@ -286,7 +298,10 @@ def parse_checks_file(content: bytes, filename: str, school: School) -> ParsedCh
         return parsed
 
     seen: dict[tuple[int, dt.date], int] = {}
-    for line, cells in table.rows[position + 1 :]:
+    data_rows = table.rows[position + 1 :]
+    for done, (line, cells) in enumerate(data_rows, 1):
+        if done % 2000 == 0:
+            progress("checking", done, len(data_rows))
         if is_blank(cells):
             continue
         parsed.row_count += 1

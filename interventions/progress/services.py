@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from provision import audit
 from provision.models import School
-from pupils.models import DataImport, ImportKind, Pupil
-from pupils.services import import_record_close, import_record_lock
-from pupils.tabular import CellProblem, RowError
+from pupils.models import DataImport, Pupil
+from pupils.tabular import DEFAULT_LIMITS, CellProblem, Limits, Progress, RowError, no_progress
 
 from ..models import Attendance, Intervention, Placement
 from . import importing, rules
@@ -360,16 +359,66 @@ def import_school(school: School, *, today: dt.date) -> importing.School:
 
 
 def checks_parse(
-    *, school: School, content: bytes, filename: str, today: dt.date | None = None
+    *,
+    school: School,
+    content: bytes,
+    filename: str,
+    today: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
 ) -> importing.ParsedChecks:
-    return importing.parse_checks_file(content, filename, import_school(school, today=today or timezone.localdate()))
+    """Read a file of scores for ``school`` (its pupils, groups, places and absences: four queries), within
+    ``limits``. Also how ``pupils.import_jobs`` reads a held file of scores."""
+    school_now = import_school(school, today=today or timezone.localdate())
+    return importing.parse_checks_file(content, filename, school_now, limits=limits, progress=progress)
+
+
+def _still_good(school: School, rows: list[importing.ScoreRow], *, today: dt.date) -> list[RowError]:
+    """The rows that are no longer good against the school's data as it is now (a file read a while ago: a place
+    ended or was removed, the register changed, the check's range narrowed), each with its reason."""
+    places = {
+        p.pk: p
+        for p in Placement.objects.filter(
+            pk__in={r.placement_id for r in rows}, intervention__school=school
+        ).select_related("intervention__progress_check")
+    }
+    absent = set(
+        Attendance.objects.filter(
+            placement_id__in=list(places), present=False, session__date__in={r.date for r in rows}
+        ).values_list("placement_id", "session__date")
+    )
+    problems = []
+    for row in rows:
+        place = places.get(row.placement_id)
+        check = getattr(place.intervention, "progress_check", None) if place else None
+        if place is None or check is None:
+            reason = "The pupil's place in the group, or the group's check, has been removed since the file was read"
+        elif not _is_active_on(place, row.date):
+            reason = f"The pupil is no longer recorded in {place.intervention.name} on {row.date:%d/%m/%Y}"
+        elif (place.pk, row.date) in absent:
+            reason = f"The register now has the pupil absent from the session on {row.date:%d/%m/%Y}"
+        elif row.date > today:
+            reason = f"{row.date:%d/%m/%Y} is in the future"
+        elif problem := check.range_problem(row.value):
+            reason = problem
+        else:
+            continue
+        problems.append(RowError(line=row.line, column="Date", value=f"{row.date:%d/%m/%Y}", reason=reason))
+    return problems
 
 
 @transaction.atomic
-def checks_import(*, school: School, parsed: importing.ParsedChecks, dry_run: bool, by=None) -> ChecksImportResult:
-    """Compare the file's scores with what is stored and, unless ``dry_run`` or any row was rejected, write the
-    difference: all of it or nothing. A score is unchanged when its number and text are as stored; a file never
-    deletes a score. One audit entry per score written, and one for the import with its counts."""
+def checks_import(
+    *, school: School, parsed: importing.ParsedChecks, dry_run: bool, by=None, today: dt.date | None = None
+) -> ChecksImportResult:
+    """Compare the file's scores with what is stored and, unless ``dry_run`` or any row is rejected, write the
+    difference: all of it or nothing. Rows read earlier are checked again against the school's data as it is now.
+    A score is unchanged when its number and text are as stored; a file never deletes a score. One audit entry
+    per score written, and one for the import with its counts.
+
+    When rows are rejected and this was not a dry run, ``file_errors`` says that nothing was written (so that a
+    held import stays held: ``pupils.import_jobs`` closes only imports without file errors)."""
+    today = today or timezone.localdate()
     result = ChecksImportResult(
         filename=parsed.filename,
         dry_run=dry_run,
@@ -380,37 +429,38 @@ def checks_import(*, school: School, parsed: importing.ParsedChecks, dry_run: bo
         header_line=parsed.header_line,
         sheet=parsed.sheet,
         row_count=parsed.row_count,
-        rejected_count=parsed.rejected_count,
     )
-    if parsed.file_errors or not parsed.rows:
+    if parsed.file_errors:
         return result
-    ids = {row.placement_id for row in parsed.rows}
+    newly_bad = _still_good(school, parsed.rows, today=today) if parsed.rows else []
+    bad_lines = {error.line for error in newly_bad}
+    result.errors = sorted(result.errors + newly_bad, key=lambda error: error.line)
+    result.rejected_count = len({error.line for error in result.errors})
+    rows = [row for row in parsed.rows if row.line not in bad_lines]
+    ids = {row.placement_id for row in rows}
     stored = {
         (s.placement_id, s.date): s
-        for s in CheckScore.objects.filter(placement_id__in=ids, date__in={row.date for row in parsed.rows})
+        for s in CheckScore.objects.filter(placement_id__in=ids, date__in={row.date for row in rows})
     }
+    recorder = by if getattr(by, "is_authenticated", False) else None
     to_create, to_update, before = [], [], {}
-    for row in parsed.rows:
+    for row in rows:
         current = stored.get((row.placement_id, row.date))
         if current is None:
             result.created_count += 1
             to_create.append(
                 CheckScore(
-                    placement_id=row.placement_id,
-                    date=row.date,
-                    value=row.value,
-                    typed=row.typed,
-                    source=ScoreSource.IMPORT,
-                    recorded_by=by if getattr(by, "is_authenticated", False) else None,
+                    placement_id=row.placement_id, date=row.date, value=row.value, typed=row.typed,
+                    source=ScoreSource.IMPORT, recorded_by=recorder,
                 )
-            )
+            )  # fmt: skip
             old = ""
         elif (current.value, current.typed) != (row.value, row.typed):
             result.updated_count += 1
             before[current.pk] = copy.copy(current)
             old = current.typed
             current.value, current.typed, current.source = row.value, row.typed, ScoreSource.IMPORT
-            current.recorded_by = by if getattr(by, "is_authenticated", False) else None
+            current.recorded_by = recorder
             to_update.append(current)
         else:
             result.unchanged_count += 1
@@ -420,10 +470,16 @@ def checks_import(*, school: School, parsed: importing.ParsedChecks, dry_run: bo
                 {"line": row.line, "placement_id": row.placement_id, "date": row.date, "old": old, "new": row.typed}
             )
     _name_changes(result)
-    if dry_run or parsed.errors:
+    if dry_run:
+        return result
+    if result.errors:
+        result.file_errors.append(
+            f"{result.rejected_count} row{'s' if result.rejected_count != 1 else ''} rejected, so nothing was "
+            "written: fix them and import the file again."
+        )
         return result
     by_group: dict[int, tuple[list, list]] = {}
-    group_of = {row.placement_id: row.group_id for row in parsed.rows}
+    group_of = {row.placement_id: row.group_id for row in rows}
     for score in to_create:
         by_group.setdefault(group_of[score.placement_id], ([], []))[0].append(score)
     for score in to_update:
@@ -451,35 +507,6 @@ def _name_changes(result: ChecksImportResult) -> None:
     for change in result.changes:
         placement = placements[change["placement_id"]]
         change.update(pupil=placement.pupil.sorting_name, upn=placement.pupil.upn, group=placement.intervention.name)
-
-
-def checks_import_file(*, school: School, content: bytes, filename: str, dry_run: bool, by=None) -> ChecksImportResult:
-    return checks_import(
-        school=school, parsed=checks_parse(school=school, content=content, filename=filename), dry_run=dry_run, by=by
-    )
-
-
-def checks_record_preview(*, record: DataImport) -> ChecksImportResult:
-    """What applying the held file would do now (read again: scores and places may have changed)."""
-    return checks_import_file(
-        school=record.school, content=bytes(record.content), filename=record.filename, dry_run=True
-    )
-
-
-@transaction.atomic
-def checks_record_apply(*, record: DataImport, by=None) -> ChecksImportResult:
-    """Apply a held file of scores if every row is good; keep the counts and drop the file. A file with rejected
-    rows changes nothing and stays held (fix it and upload it again, or cancel it). Raises ``ImportClosed`` when
-    it was already applied or cancelled."""
-    if record.kind != ImportKind.CHECKS:
-        raise ValueError(f"{record} is not a progress check import")
-    locked = import_record_lock(record=record)
-    result = checks_import_file(
-        school=locked.school, content=bytes(locked.content), filename=locked.filename, dry_run=False, by=by
-    )
-    if result.written:
-        import_record_close(record=record, locked=locked, result=result)
-    return result
 
 
 # --- Acknowledging a decision ---------------------------------------------------------------------------------------

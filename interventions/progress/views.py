@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,15 +23,16 @@ from django.utils import timezone
 
 from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
 from provision.models import Role
-from pupils.import_views import ImportUploadForm
-from pupils.models import DataImport, ImportKind, ImportStatus
+from pupils import import_jobs
+from pupils.import_views import REJECTED_SHOWN, ImportUploadForm
+from pupils.models import DataImport, ImportKind, ImportStage, ImportStatus
 from pupils.services import ImportClosed, import_record_cancel, import_record_create
 
 from .. import sessions as logs
 from ..models import Attendance, Intervention, Placement
 from . import importing, rules, services
 from .forms import CheckForm, ReviewForm, posted_goals, posted_scores
-from .models import CheckChange, CheckScore, ScoreSource
+from .models import CheckChange, CheckGoal, CheckScore, ProgressCheck, ScoreSource
 from .selectors import check_of, group_progress, progress_for
 
 # How many earlier days of checks the grid shows beside the day being recorded.
@@ -70,42 +72,61 @@ def _group_url(intervention: Intervention) -> str:
 @role_required(*INTERVENTION_EDITORS)
 def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the group's check (what, unit, which way is better, its range) and give each pupil a target on it,
-    and a baseline when one was measured before the first check. Saved together, or not at all."""
+    and a baseline when one was measured before the first check. Saved together, or not at all; a form opened
+    before someone else saved the check or a target is refused with what they changed (provision.concurrency)."""
     intervention = _group_for_editor(request, pk)
-    check = check_of(intervention)
     placements = _placements(intervention)
-    progress = progress_for(placements)
-    form = CheckForm(request.POST or None, initial=CheckForm.initial_for(check))
     problems: dict[int, str] = {}
-    goals_typed: dict[int, tuple[str, str]] = {}
-    if request.method == "POST":
-        goals, problems = posted_goals(request.POST)
-        goals_typed = {
-            p.pk: (request.POST.get(f"entry-{p.pk}", ""), request.POST.get(f"target-{p.pk}", "")) for p in placements
+    posted_boxes: dict[int, tuple[str, str]] = {}
+    with transaction.atomic():
+        if request.method == "POST":
+            # Lock the group, then read the check and targets as they are now: what the form is compared with.
+            Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
+        check = ProgressCheck.objects.filter(intervention=intervention).first()
+        goals = {g.placement_id: g for g in CheckGoal.objects.filter(placement__intervention=intervention)}
+        stored_boxes = {
+            p.pk: (_box(goals[p.pk].entry_value), _box(goals[p.pk].target_value)) if p.pk in goals else ("", "")
+            for p in placements
         }
-        if form.is_valid() and not problems:
-            try:
-                with transaction.atomic():
-                    services.check_define(intervention=intervention, by=request.user, **form.service_kwargs())
-                    services.goals_save(intervention=intervention, goals=goals, by=request.user)
-            except ValidationError as exc:
-                for key, errors in exc.message_dict.items():
-                    if key.startswith(services.SCORE_ERROR):
-                        problems[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(errors)
-                    else:
-                        for error in errors:
-                            form.add_error(key if key in form.fields else None, error)
-            else:
-                messages.success(request, f"{intervention.name}: progress check and targets saved.")
-                return redirect(_group_url(intervention))
-    rows = []
-    for placement in placements:
-        goal = progress[placement.pk].goal if placement.pk in progress else None
-        entry, target = goals_typed.get(
-            placement.pk,
-            (_box(goal.entry_value) if goal else "", _box(goal.target_value) if goal else ""),
+        form = CheckForm(request.POST or None, initial=CheckForm.initial_for(check))
+        form.watch_for_changes(
+            key=f"progress-check:{intervention.pk}",
+            baseline=CheckForm.initial_for(check) or CheckForm.BLANK,
+            extra={
+                f"goal-{p.pk}": (f"{p.pupil.full_name}: baseline / target", " / ".join(stored_boxes[p.pk]))
+                for p in placements
+            },
         )
-        rows.append({"placement": placement, "entry": entry, "target": target, "error": problems.get(placement.pk, "")})
+        if request.method == "POST":
+            goals_posted, problems = posted_goals(request.POST)
+            posted_boxes = {
+                p.pk: (request.POST.get(f"entry-{p.pk}", ""), request.POST.get(f"target-{p.pk}", ""))
+                for p in placements
+            }
+            if form.is_valid() and not problems:
+                try:
+                    with transaction.atomic():
+                        services.check_define(intervention=intervention, by=request.user, **form.service_kwargs())
+                        services.goals_save(intervention=intervention, goals=goals_posted, by=request.user)
+                except ValidationError as exc:
+                    for key, errors in exc.message_dict.items():
+                        if key.startswith(services.SCORE_ERROR):
+                            problems[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(errors)
+                        else:
+                            for error in errors:
+                                form.add_error(key if key in form.fields else None, error)
+                else:
+                    messages.success(request, f"{intervention.name}: progress check and targets saved.")
+                    return redirect(_group_url(intervention))
+    rows = [
+        {
+            "placement": p,
+            "entry": posted_boxes.get(p.pk, stored_boxes[p.pk])[0],
+            "target": posted_boxes.get(p.pk, stored_boxes[p.pk])[1],
+            "error": problems.get(p.pk, ""),
+        }
+        for p in placements
+    ]
     return render(
         request,
         "interventions/progress/setup.html",
@@ -275,12 +296,14 @@ def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Importing a file of scores ---------------------------------------------------------------------------------
+# Held in a ``DataImport`` of kind "checks" and read through the shared flow (``pupils.import_jobs``: limits, the
+# rows read once and stored, a stored preview, background tasks for large files); applied whole or not at all.
 
 
 def _recent_imports(request: HttpRequest) -> Iterable[DataImport]:
     return (
         DataImport.objects.filter(school=request.school, kind=ImportKind.CHECKS)
-        .defer("content")
+        .defer("content", "parsed", "preview")
         .select_related("uploaded_by")[:10]
     )
 
@@ -299,6 +322,7 @@ def checks_import_upload(request: HttpRequest) -> HttpResponse:
             content=upload.read(),
             kind=ImportKind.CHECKS,
         )
+        import_jobs.import_record_start(record=record)
         return redirect("interventions:checks_import_preview", pk=record.pk)
     groups = (
         Intervention.objects.filter(school=request.school, progress_check__isnull=False)
@@ -313,14 +337,62 @@ def checks_import_upload(request: HttpRequest) -> HttpResponse:
             "columns": importing.recognised_columns(),
             "groups": groups,
             "recent": _recent_imports(request),
+            "max_size": settings.IMPORT_MAX_BYTES,
         },
     )
 
 
+def _decide(request: HttpRequest, record: DataImport) -> HttpResponse:
+    """The preview's buttons: apply (``confirm``, only when every row is good), drop (``cancel``), work the preview
+    out again (``recheck``), or read the file again after a failure (``retry``)."""
+    action = request.POST.get("action")
+    here = redirect("interventions:checks_import_preview", pk=record.pk)
+    if action == "confirm":
+        preview = import_jobs.stored_preview(record)
+        if preview is None or preview.result.errors or preview.result.file_errors:
+            messages.error(request, f"{record.filename} has rejected rows: nothing was changed. Fix them first.")
+            return here
+        try:
+            result = import_jobs.import_record_confirm(record=record, by=request.user)
+        except (ImportClosed, import_jobs.NotReady) as exc:
+            messages.error(request, f"{exc} Nothing was changed.")
+            return here
+        if result is import_jobs.QUEUED:
+            messages.info(request, f"{record.filename} is being applied: this page shows when it is done.")
+        elif result is None:
+            record.refresh_from_db()
+            messages.error(request, record.failure or f"{record.filename} could not be applied: nothing was changed.")
+        elif result.written:
+            messages.success(request, f"{record.filename} imported: {result.summary()}.")
+        else:
+            # Rows the preview passed are no longer good (the register or a place changed): show them.
+            import_jobs.import_record_recheck(record=record)
+            messages.error(request, f"{record.filename} was not imported: nothing was changed. Fix the rows below.")
+        return here
+    if action == "cancel":
+        try:
+            import_record_cancel(record=record)
+        except ImportClosed as exc:
+            messages.error(request, str(exc))
+            return here
+        messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
+        return redirect("interventions:checks_import")
+    if action in ("recheck", "retry") and record.status == ImportStatus.PREVIEW:
+        busy = record.stage in (ImportStage.READING, ImportStage.APPLYING) and not import_jobs.is_stalled(record)
+        if busy:
+            messages.info(request, f"{record.filename} is still being worked on.")
+        elif action == "recheck" and record.stage == ImportStage.READY:
+            import_jobs.import_record_recheck(record=record)
+        else:
+            import_jobs.import_record_retry(record=record)
+        return here
+    return HttpResponseBadRequest("Choose confirm or cancel.")
+
+
 @role_required(*IMPORTERS)
 def checks_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the held file would do (read again each time); confirm writes it all, or nothing when any row is
-    rejected; cancel drops it."""
+    """What the held file would do (the stored preview, or how far reading it has got); confirm writes it all, or
+    nothing when any row is rejected; cancel drops it."""
     record = (
         DataImport.objects.filter(pk=pk, school=request.school, kind=ImportKind.CHECKS)
         .select_related("school", "uploaded_by")
@@ -329,37 +401,26 @@ def checks_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if record is None:
         raise Http404("No such import")
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "confirm":
-            try:
-                result = services.checks_record_apply(record=record, by=request.user)
-            except ImportClosed as exc:
-                messages.error(request, f"{exc} Nothing was changed.")
-            else:
-                if result.written:
-                    messages.success(request, f"{record.filename} imported: {result.summary()}.")
-                else:
-                    messages.error(
-                        request, f"{record.filename} was not imported: nothing was changed. Fix the rows below."
-                    )
-            return redirect("interventions:checks_import_preview", pk=record.pk)
-        if action == "cancel":
-            try:
-                import_record_cancel(record=record)
-            except ImportClosed as exc:
-                messages.error(request, str(exc))
-                return redirect("interventions:checks_import_preview", pk=record.pk)
-            messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
-            return redirect("interventions:checks_import")
-        return HttpResponseBadRequest("Choose confirm or cancel.")
-    result = services.checks_record_preview(record=record) if record.status == ImportStatus.PREVIEW else None
+        return _decide(request, record)
+    if record.status == ImportStatus.PREVIEW and record.stage == ImportStage.READY and not record.preview:
+        import_jobs.import_prepare(record.pk)  # held but never read (made outside the upload page): read it now
+        record.refresh_from_db()
+    preview = import_jobs.stored_preview(record) if record.status == ImportStatus.PREVIEW else None
+    result = preview.result if preview and record.stage == ImportStage.READY else None
+    working = record.status == ImportStatus.PREVIEW and record.stage in (ImportStage.READING, ImportStage.APPLYING)
+    stalled = import_jobs.is_stalled(record)
     return render(
         request,
         "interventions/progress/import_preview.html",
         {
             "record": record,
             "result": result,
-            "can_apply": result is not None and not result.file_errors and not result.errors and result.row_count,
+            "preview": preview,
+            "working": working and not stalled,
+            "stalled": stalled,
+            "failed": record.status == ImportStatus.PREVIEW and record.stage == ImportStage.FAILED,
+            "rejected_shown": REJECTED_SHOWN,
+            "can_apply": bool(result and not result.file_errors and not result.errors and result.row_count),
             "columns_found": [(importing.LABELS[name], header) for name, header in result.columns.items()]
             if result
             else [],

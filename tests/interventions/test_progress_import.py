@@ -269,3 +269,32 @@ def test_another_schools_import_is_not_found(client, world, cw):
     record = _upload(client, CLEAN)
     client.force_login(world.users["other_senco"])
     assert client.get(reverse("interventions:checks_import_preview", args=[record.pk])).status_code == 404
+
+
+def test_rows_that_went_bad_after_the_preview_stop_the_whole_import(client, world, cw):
+    from interventions.models import Attendance, Session
+
+    client.force_login(world.users["senco"])
+    record = _upload(client, CLEAN)
+    assert (
+        "Import 8 scores"
+        in client.get(reverse("interventions:checks_import_preview", args=[record.pk])).content.decode()
+    )
+    # Meanwhile the register for Ben's check on 7 October is corrected: he was absent.
+    session = Session.objects.create(intervention=cw.reading, date=dt.date(2026, 10, 7), minutes=30)
+    Attendance.objects.create(session=session, placement=cw.places["ben"], present=False, absence_reason="unwell")
+    response = client.post(reverse("interventions:checks_import_preview", args=[record.pk]), {"action": "confirm"})
+    assert response.status_code == 302 and CheckScore.objects.count() == 0
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEW
+    page = client.get(reverse("interventions:checks_import_preview", args=[record.pk])).content.decode()
+    assert "The register now has the pupil absent from the session on 07/10/2026" in page
+    assert 'value="confirm"' not in page
+
+
+def test_a_file_over_the_import_limits_is_refused_whole(client, world, cw, settings):
+    settings.IMPORT_MAX_CELLS = 20  # the file has 45
+    client.force_login(world.users["senco"])
+    record = _upload(client, CLEAN)
+    page = client.get(reverse("interventions:checks_import_preview", args=[record.pk])).content.decode()
+    assert "This file cannot be imported" in page and CheckScore.objects.count() == 0

@@ -558,3 +558,26 @@ def test_a_pupil_who_left_or_a_finished_group_is_not_listed_to_act_on(client, wo
         {"change": "dosage", "note": "x", "changed_on": TODAY.isoformat()},
     )
     assert "has left the group" in response.content.decode() and not CheckReview.objects.exists()
+
+
+def test_setup_opened_before_someone_else_saved_a_target_saves_nothing(client, world, group):
+    import re
+
+    client.force_login(world.users["senco"])
+    url = reverse("interventions:checks_setup", args=[group.pk])
+    page = client.get(url).content.decode()
+    token = re.search(r'name="opened_as" value="([^"]+)"', page).group(1)
+    CheckGoal.objects.filter(placement=group.ben).update(target_value=40)  # another SENCO, meanwhile
+    data = {
+        "name": "Words read correctly in a minute", "unit": "words", "direction": "higher", "min_value": "0",
+        "max_value": "200", "opened_as": token, f"target-{group.ava.pk}": "35", f"target-{group.ben.pk}": "32",
+    }  # fmt: skip
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="stale-form"' in page
+    assert f"{group.ben.pupil.full_name}: baseline / target" in page
+    assert CheckGoal.objects.get(placement=group.ava).target_value == 32  # nothing saved
+    assert CheckGoal.objects.get(placement=group.ben).target_value == 40
+    fresh = re.search(r'name="opened_as" value="([^"]+)"', page).group(1)
+    response = client.post(url, {**data, "opened_as": fresh})  # saving again, knowing both
+    assert response.status_code == 302 and CheckGoal.objects.get(placement=group.ava).target_value == 35
