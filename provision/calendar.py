@@ -49,6 +49,18 @@ def calendars_for(schools: Iterable[School | int]) -> dict[int, SchoolDays]:
     return {pk: found.get(pk, SchoolDays(())) for pk in ids}
 
 
+def half_term_weeks(schools: Iterable[School | int]) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """school id -> its recorded half-term closures as (first, last) days, for splitting terms into half terms
+    (``pupils.identification.half_terms``). One query."""
+    ids = [school if isinstance(school, int) else school.pk for school in schools]
+    out: dict[int, list[tuple[dt.date, dt.date]]] = {pk: [] for pk in ids}
+    for school_id, first, last in Closure.objects.filter(
+        kind=ClosureKind.HALF_TERM, term__academic_year__school_id__in=ids
+    ).values_list("term__academic_year__school_id", "start_date", "end_date"):
+        out[school_id].append((first, last))
+    return out
+
+
 def school_days(school: School, start: dt.date, end: dt.date) -> list[dt.date]:
     """The school days from ``start`` to ``end`` inclusive (one query)."""
     return list(school_calendar(school).days_between(start, end))

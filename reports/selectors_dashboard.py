@@ -17,6 +17,7 @@ import pandas as pd
 from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
+from provision.calendar import half_term_weeks
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
@@ -246,7 +247,8 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         "academic_year__school_id", "start_date", "end_date"
     ):
         term_dates[school_id].append((first, last))
-    half_term_of = {pk: half_terms(dates) for pk, dates in term_dates.items()}
+    weeks = half_term_weeks(schools)  # a term with its half-term recorded is split there
+    half_term_of = {pk: half_terms(dates, weeks.get(pk, [])) for pk, dates in term_dates.items()}
     assessments = pd.DataFrame.from_records(
         list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
     )

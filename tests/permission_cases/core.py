@@ -19,7 +19,9 @@ CASES: dict[str, Case] = {
     "provision:academic_year_new": Case(allowed=only("admin", "leader")),
     "provision:term_edit": Case(allowed=only("admin", "leader"), args="term"),
     # Closures inside terms: the SENCO, admin and leaders; another school's term or closure is a 404.
-    "provision:closure_new": Case(allowed=only("senco", "admin", "leader"), args="term", overrides={"other_senco": 404}),
+    "provision:closure_new": Case(
+        allowed=only("senco", "admin", "leader"), args="term", overrides={"other_senco": 404}
+    ),
     "provision:closure_edit": Case(
         allowed=only("senco", "admin", "leader"), args="closure", overrides={"other_senco": 404}
     ),

@@ -154,3 +154,16 @@ def test_weekdays_between_matches_counting_day_by_day():
         assert days.weekdays_between(start, end, weekdays) == expected
         assert list(days.days_between(start, end)) == days.weekdays_between(start, end, range(5))
         assert days.count_between(start, end) == len(list(days.days_between(start, end)))
+
+
+def test_a_recorded_half_term_splits_the_term_into_its_half_terms():
+    import pandas as pd
+
+    from pupils.identification import half_terms
+
+    half_term_of = half_terms([AUTUMN], [HALF_TERM])
+    assert half_term_of(D(2026, 10, 23)) == pd.Timestamp(2026, 9, 2)
+    assert half_term_of(D(2026, 10, 28)) == pd.Timestamp(2026, 9, 2)  # in the half-term week: the half before
+    assert half_term_of(D(2026, 11, 2)) == pd.Timestamp(2026, 10, 31)
+    # Without it, the middle (Sunday 25 October): Monday 26 October would already be in the second half.
+    assert half_terms([AUTUMN])(D(2026, 10, 26)) == pd.Timestamp(2026, 10, 25)
