@@ -22,17 +22,28 @@ from .school_days import BankHoliday, SchoolDays, bank_holidays_between, suggest
 def _calendars(rows: Iterable[tuple]) -> dict[int, SchoolDays]:
     terms: dict[int, set] = defaultdict(set)
     closures: dict[int, set] = defaultdict(set)
-    for school_id, start, end, closed_from, closed_to in rows:
+    half_terms: dict[int, set] = defaultdict(set)
+    for school_id, start, end, closed_from, closed_to, kind in rows:
         terms[school_id].add((start, end))
         if closed_from is not None:
             closures[school_id].add((closed_from, closed_to))
-    return {pk: SchoolDays(tuple(sorted(spans)), tuple(sorted(closures[pk]))) for pk, spans in terms.items()}
+            if kind == ClosureKind.HALF_TERM:
+                half_terms[school_id].add((closed_from, closed_to))
+    return {
+        pk: SchoolDays(tuple(sorted(spans)), tuple(sorted(closures[pk])), tuple(sorted(half_terms[pk])))
+        for pk, spans in terms.items()
+    }
 
 
 def _rows(terms):
     # One row per closure (a LEFT JOIN), or one row with no closure for a term without any: one query.
     return terms.values_list(
-        "academic_year__school_id", "start_date", "end_date", "closures__start_date", "closures__end_date"
+        "academic_year__school_id",
+        "start_date",
+        "end_date",
+        "closures__start_date",
+        "closures__end_date",
+        "closures__kind",
     )
 
 
@@ -47,18 +58,6 @@ def calendars_for(schools: Iterable[School | int]) -> dict[int, SchoolDays]:
     ids = [school if isinstance(school, int) else school.pk for school in schools]
     found = _calendars(_rows(Term.objects.filter(academic_year__school_id__in=ids)))
     return {pk: found.get(pk, SchoolDays(())) for pk in ids}
-
-
-def half_term_weeks(schools: Iterable[School | int]) -> dict[int, list[tuple[dt.date, dt.date]]]:
-    """school id -> its recorded half-term closures as (first, last) days, for splitting terms into half terms
-    (``pupils.identification.half_terms``). One query."""
-    ids = [school if isinstance(school, int) else school.pk for school in schools]
-    out: dict[int, list[tuple[dt.date, dt.date]]] = {pk: [] for pk in ids}
-    for school_id, first, last in Closure.objects.filter(
-        kind=ClosureKind.HALF_TERM, term__academic_year__school_id__in=ids
-    ).values_list("term__academic_year__school_id", "start_date", "end_date"):
-        out[school_id].append((first, last))
-    return out
 
 
 def school_days(school: School, start: dt.date, end: dt.date) -> list[dt.date]:

@@ -59,11 +59,13 @@ def open_spans(terms: Iterable[Span], closures: Iterable[Span] = ()) -> tuple[Sp
 class SchoolDays:
     """The days a school is open: weekdays inside a term and outside every closure.
 
-    ``terms`` and ``closures`` are (first, last) pairs, inclusive. Build it once per school
+    ``terms`` and ``closures`` are (first, last) pairs, inclusive; ``half_terms`` are the closures that are
+    half-term weeks (where a term splits into its two half terms). Build it once per school
     (``provision.calendar.school_calendar``) and pass it to everything that counts school days."""
 
     terms: tuple[Span, ...]
     closures: tuple[Span, ...] = ()
+    half_terms: tuple[Span, ...] = ()
     spans: tuple[Span, ...] = field(init=False, repr=False, compare=False)
     _starts: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
 

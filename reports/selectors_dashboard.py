@@ -17,7 +17,7 @@ import pandas as pd
 from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
-from provision.calendar import half_term_weeks
+from provision.calendar import calendars_for
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
@@ -242,13 +242,8 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         )
     )
     pupils = Pupil.objects.filter(school__in=schools).on_roll()
-    term_dates: dict[int, list] = {school.pk: [] for school in schools}
-    for school_id, first, last in Term.objects.filter(academic_year__school__in=schools).values_list(
-        "academic_year__school_id", "start_date", "end_date"
-    ):
-        term_dates[school_id].append((first, last))
-    weeks = half_term_weeks(schools)  # a term with its half-term recorded is split there
-    half_term_of = {pk: half_terms(dates, weeks.get(pk, [])) for pk, dates in term_dates.items()}
+    # One query: each school's terms, split into half terms at a recorded half-term week (else at the middle).
+    half_term_of = {pk: half_terms(list(days.terms), days.half_terms) for pk, days in calendars_for(schools).items()}
     assessments = pd.DataFrame.from_records(
         list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
     )
