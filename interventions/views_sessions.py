@@ -278,6 +278,8 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": warnings,
             "reasons": REASON_CHOICES,
             "usual_day": target.weekday() in (intervention.days or []),
+            # A closure or a holiday (with term dates recorded): logged if it happened, but worth a second look.
+            "school_day": terms.is_school_day(target) or not terms.spans,
             "check": check,
         },
     )

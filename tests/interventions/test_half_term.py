@@ -161,3 +161,15 @@ def test_no_session_is_due_today_in_half_term(client, world, half_term, time_mac
     time_machine.move_to(dt.datetime(2026, 11, 2, 10, 0), tick=False)
     client.force_login(world.users["senco"])  # a new day, a new sign-in (sessions time out)
     assert [g.name for g in client.get(reverse("interventions:today")).context["scheduled"]] == ["Daily reading"]
+
+
+def test_the_register_says_when_a_day_is_not_a_school_day(client, world, half_term, story_time, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 5, 10, 0), tick=False)
+    story_time.status = "running"
+    story_time.save()
+    client.force_login(world.users["senco"])
+    url = reverse("interventions:session_log", args=[story_time.pk])
+    closed = client.get(url, {"date": "2026-10-29"})
+    assert not closed.context["school_day"]
+    assert "is not a school day in the school year" in closed.content.decode()
+    assert client.get(url, {"date": "2026-10-22"}).context["school_day"]
