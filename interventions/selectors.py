@@ -31,8 +31,8 @@ class Dosage:
     * ``attended`` of ``held``: sessions the pupil attended, of the sessions logged on the days they were in the
       group (from the day they joined to the day they left, or to today);
     * ``attended`` of ``planned``: of the sessions planned for their stay (``costing.stay_dates``: the group's
-      days that are school days (in term, not closed) from the later of joining and its start to the earlier of leaving and its end; a pupil still
-      in a group with no end date, to today);
+      days that are school days (in term, not closed) from the later of joining and its start to the earlier of
+      leaving and its end; a pupil still in a group with no end date, to today);
     * ``minutes`` received, from the sessions they attended.
     """
 
