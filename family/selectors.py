@@ -7,13 +7,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from interventions.models import InterventionStaff, Placement, Status
+from interventions.models import InterventionStaff, Placement, planned_or_running_q
 from interventions.selectors import placements_with_dosage
 from provision.models import School
 from pupils.models import Pupil, PupilGuardian, ScaleBand
 from reports.models import PublishedOffer
 
-CURRENT = Q(placements__exit_date__isnull=True, placements__intervention__status__in=[Status.PLANNED, Status.RUNNING])
+CURRENT = Q(placements__exit_date__isnull=True) & planned_or_running_q("placements__intervention")
 
 
 def _children(user: AbstractBaseUser) -> QuerySet[Pupil]:

@@ -219,7 +219,7 @@ def _training_page(request: HttpRequest, form: TrainingForm) -> HttpResponse:
 
     interventions = (
         Intervention.objects.for_school(school)
-        .active()
+        .planned_or_running()
         .filter(programme__isnull=False)
         .select_related("programme")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))

@@ -2,7 +2,7 @@
 
 Everyone on the staff sees the school's interventions, except teaching assistants, who see the groups they run
 (as lead or as one of the staff); a group outside what someone may see is a 404. Only the SENCO changes them.
-Costs come from staff pay rates, so they are shown to those who manage the budget (``COST_VIEWERS``).
+Costs come from staff pay rates, so they are shown to those who manage the budget (``provision.access.can_see_costs``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from provision.access import (
     INTERVENTION_EDITORS,
     INTERVENTION_VIEWERS,
     SESSION_LOGGERS,
+    can_see_costs,
     role_required,
 )
 from provision.models import Role, School
@@ -80,6 +81,7 @@ from .models import (
     Status,
     Training,
     Wave,
+    planned_or_running_q,
 )
 from .progress.views import group_section
 from .selectors import (
@@ -95,10 +97,7 @@ from .selectors import (
 )
 from .training import untrained_staff
 
-# Costs are worked out from what staff are paid, so only the people who hold the budget see them.
-COST_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 PAGE_SIZE = 50
-ACTIVE = (Status.PLANNED, Status.RUNNING)
 STATUS_ORDER = Case(
     When(status=Status.RUNNING, then=Value(0)),
     When(status=Status.PLANNED, then=Value(1)),
@@ -224,7 +223,7 @@ def _annotated(interventions, today: dt.date):
 
 def _attention(intervention: Intervention, today: dt.date) -> list[str]:
     """What needs the SENCO's attention about a planned or running group (uses ``_annotated`` values)."""
-    if intervention.status not in ACTIVE:
+    if not intervention.is_planned_or_running:
         return []
     flags = []
     if intervention.has_no_end_date:
@@ -240,7 +239,7 @@ def _attention(intervention: Intervention, today: dt.date) -> list[str]:
 
 def _needs_attention_q(today: dt.date) -> Q:
     """The database form of :func:`_attention`, for the list's filter."""
-    return Q(status__in=ACTIVE) & (
+    return planned_or_running_q() & (
         (Q(end_date__isnull=True) & ~Q(wave=Wave.QUALITY_FIRST))
         | Q(end_date__lt=today)
         | (Q(programme__isnull=False) & Q(untrained_exists=True))
@@ -262,7 +261,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     data = form.data_or_empty
     interventions = _annotated(_visible(request), today)
     if data.get("status") == "active":
-        interventions = interventions.filter(status__in=ACTIVE)
+        interventions = interventions.planned_or_running()
     elif data.get("status"):
         interventions = interventions.filter(status=data["status"])
     if data.get("wave") is not None:
@@ -292,7 +291,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         .order_by(STATUS_ORDER, "-start_date", "name")
     )
     page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
-    show_costs = request.role in COST_VIEWERS
+    show_costs = can_see_costs(request.user, request.school)
     terms = term_ranges(school) if show_costs else []
     rates = _rates(school) if show_costs else {}
     stays = stays_of([i.pk for i in page.object_list]) if show_costs else {}
@@ -390,7 +389,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     active_count = sum(1 for p in placements if p.is_active)
     placed_count = len({p.pupil_id for p in placements})
-    show_costs = request.role in COST_VIEWERS
+    show_costs = can_see_costs(request.user, request.school)
     cost = None
     if show_costs:
         stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
@@ -405,7 +404,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     session_totals = Session.objects.filter(intervention=intervention).aggregate(n=Count("pk"), minutes=Sum("minutes"))
     warnings = []
-    if intervention.status in ACTIVE:
+    if intervention.is_planned_or_running:
         if intervention.has_no_end_date:
             warnings.append("It has no end date. Interventions are time-limited: set when it ends and review it.")
         if intervention.is_overdue(today):
@@ -420,7 +419,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             warnings.append(f"{active_count} pupils in a group for {intervention.capacity}.")
     if intervention.scale_id is None and intervention.wave != Wave.QUALITY_FIRST:
         warnings.append("No scale is set for entry and exit results, so its impact cannot be measured.")
-    if intervention.status not in ACTIVE and active_count:
+    if not intervention.is_planned_or_running and active_count:
         warnings.append(f"{active_count} pupil{'s have' if active_count != 1 else ' has'} no exit recorded yet.")
     if cost is not None and cost.missing_rates:
         roles = ", ".join(StaffRole(role).label.lower() for role in cost.missing_rates)
@@ -794,7 +793,7 @@ def add_from_identification(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tick the pupils to add first.")
         return redirect(back)
     intervention = (
-        Intervention.objects.for_school(request.school).active().exclude(wave=Wave.QUALITY_FIRST)
+        Intervention.objects.for_school(request.school).planned_or_running().exclude(wave=Wave.QUALITY_FIRST)
         .filter(pk=intervention_id).first()
         if intervention_id is not None
         else None

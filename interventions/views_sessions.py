@@ -101,7 +101,7 @@ def today(request: HttpRequest) -> HttpResponse:
     today's pupils of all of them.
     """
     today = timezone.localdate()
-    groups = Intervention.objects.for_school(request.school).active()
+    groups = Intervention.objects.for_school(request.school).planned_or_running()
     if request.role != Role.SENCO:
         groups = logs.run_by(groups, request.user)
     pupils_today = (

@@ -26,13 +26,12 @@ from django.utils import timezone
 from interventions.models import Intervention, Placement, Programme
 from interventions.progress.selectors import group_progress
 from provision import figures
-from provision.access import IMPACT_VIEWERS, role_required
+from provision.access import IMPACT_VIEWERS, can_see_costs, role_required
 from provision.models import School, Term
 from pupils import scales
 from pupils.models import Assessment, Pupil, Subject, YearGroup
 
 from . import evaluation, selectors_impact
-from .access_maps import shows_costs
 from .charts_group import adjusted_chart, gains_chart
 from .impact import TOOLKIT_MONTHS
 from .provision_map import Period, period_for_term, period_for_year
@@ -290,7 +289,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
     period, term, year = impact_period(request, terms, today)
     subjects = list(Subject.objects.filter(school=school))
     subject = _subject_filter(request, subjects)
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     groups: list[dict[str, Any]] = []
     programmes: list[dict[str, Any]] = []
     rethink_count = 0
@@ -394,7 +393,7 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         school=request.school,
     )
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     result = selectors_impact.evaluate_school(schools=intervention.school, intervention_ids=[intervention.pk])
     records = [r for r in _records(result.groups) if r["intervention_id"] == intervention.pk]
     group = _group_row(records[0], intervention, show_costs) if records else None
@@ -464,7 +463,7 @@ def impact_programme(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not interventions:
         raise Http404("This school has not run that programme.")
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     result = selectors_impact.evaluate_school(schools=school, intervention_ids=[i.pk for i in interventions])
     by_id = {i.pk: i for i in interventions}
     groups = _sorted_groups(

@@ -13,6 +13,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+# Imported at the end of interventions.models, after the scoped querysets are defined there.
+from ..models import GroupRowsQuerySet
+
+
+class CheckQuerySet(GroupRowsQuerySet):
+    """Progress checks, goals, scores and reviews are seen by whoever sees their group (``visible_to``)."""
+
+    intervention_path = "intervention"
+
+
+class PlacementRowsQuerySet(GroupRowsQuerySet):
+    intervention_path = "placement__intervention"
+
 
 class ProgressCheck(models.Model):
     """The short, frequent measure a group uses: "Words read correctly in a minute" (unit "words"), "Number facts
@@ -30,6 +43,8 @@ class ProgressCheck(models.Model):
     max_value = models.FloatField("highest possible score", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -72,6 +87,8 @@ class CheckGoal(models.Model):
     target_value = models.FloatField("target", null=True, blank=True, help_text="By the group's end date.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlacementRowsQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Progress check target for {self.placement}"
 
@@ -97,6 +114,8 @@ class CheckScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = PlacementRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement", "date"]
@@ -141,6 +160,8 @@ class CheckReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement", "changed_on", "recorded_at"]
