@@ -36,6 +36,9 @@ INTERVENTION_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA, Role.ADM
 INTERVENTION_EDITORS = (Role.SENCO,)
 CATALOGUE_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA)
 CATALOGUE_EDITORS = (Role.SENCO,)
+# Who has been trained in which programme: the SENCO and leaders read it, the SENCO keeps it.
+TRAINING_VIEWERS = (Role.SENCO, Role.LEADER)
+TRAINING_EDITORS = CATALOGUE_EDITORS
 SESSION_LOGGERS = (Role.SENCO, Role.TA, Role.TEACHER, Role.LEADER)
 PLAN_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 PLAN_EDITORS = (Role.SENCO,)
@@ -215,6 +218,13 @@ _MAP_NAME_VIEWERS = ALL_STAFF
 def can_see_costs(user, school: School | int | None) -> bool:
     """Whether ``user`` sees the costs of ``school``'s provision."""
     return role_at(user, school) in _COST_VIEWERS
+
+
+def can_log_sessions(user, school: School | int | None, *, runs: Callable[[], bool]) -> bool:
+    """Whether ``user`` may log the sessions of a group of ``school`` (``SESSION_LOG_SCOPE``): the SENCO any group,
+    the others who log sessions a group they run (``runs`` says whether they do; asked only when it matters)."""
+    level = SESSION_LOG_SCOPE.get(role_at(user, school))
+    return level == ALL_ROWS or (level == OWN_GROUPS and runs())
 
 
 def can_see_names_on_map(user, school: School | int | None) -> bool:
