@@ -13,17 +13,28 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-# Imported at the end of interventions.models, after the scoped querysets are defined there.
-from ..models import GroupRowsQuerySet
 
-
-class CheckQuerySet(GroupRowsQuerySet):
-    """Progress checks, goals, scores and reviews are seen by whoever sees their group (``visible_to``)."""
+class CheckQuerySet(models.QuerySet):
+    """Progress checks, goals, scores and reviews are seen by whoever sees their group: ``visible_to`` defers to
+    ``Intervention.objects.visible_to`` (reached through the foreign keys, so this module imports nothing of
+    ``interventions.models``, which imports it)."""
 
     intervention_path = "intervention"
 
+    def _interventions(self):
+        model = self.model
+        for name in self.intervention_path.split("__"):
+            model = model._meta.get_field(name).related_model
+        return model.objects
 
-class PlacementRowsQuerySet(GroupRowsQuerySet):
+    def visible_to(self, user, school=None):
+        return self.filter(**{f"{self.intervention_path}__in": self._interventions().visible_to(user, school)})
+
+    def loggable_by(self, user, school=None):
+        return self.filter(**{f"{self.intervention_path}__in": self._interventions().loggable_by(user, school)})
+
+
+class PlacementRowsQuerySet(CheckQuerySet):
     intervention_path = "placement__intervention"
 
 
