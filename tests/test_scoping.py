@@ -32,7 +32,10 @@ ALLOWED = {
     ("interventions/views_sessions.py", "_group_placements"): (
         "the pupils of a group the caller fetched through loggable_by/visible_to (session log, history)"
     ),
-    ("interventions/views_sessions.py", "_is_new"): "whether a group fetched through loggable_by has a session that day",
+    (
+        "interventions/views_sessions.py",
+        "_is_new",
+    ): "whether a group fetched through loggable_by has a session that day",
     ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
     ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
     ("reports/views_maps.py", "interventions_copy_forward"): (
