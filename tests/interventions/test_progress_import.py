@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from interventions.management.commands.import_checks import Command
 from interventions.models import CheckScore, ScoreSource
-from interventions.progress import importing
-from interventions.progress.services import checks_parse
+from interventions.progress import checks_parsing as importing
+from interventions.progress.checks_apply import checks_parse
 from pupils.models import DataImport, ImportKind, ImportStatus
 from tests.interventions import checks_world
 from tests.interventions.checks_world import MATHS_ID, PUPILS, READING

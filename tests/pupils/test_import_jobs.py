@@ -18,9 +18,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from provision import tasks
-from pupils import import_jobs, results_import
+from pupils.imports import jobs as import_jobs
+from pupils.imports import results_apply as results_import
+from pupils.imports.reader import FileProblem, Limits, check_workbook, read_tables
 from pupils.models import DataImport, ImportKind, ImportStage, ImportStatus, Result
-from pupils.tabular import FileProblem, Limits, check_workbook, read_tables
 from tests.pupils import results_world
 
 FILES = Path(__file__).parent / "files"

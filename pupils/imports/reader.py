@@ -1,7 +1,6 @@
 """Spreadsheet files (CSV or XLSX) as rows of cells, numbered as the spreadsheet numbers them. No Django imports.
 
-The pupil import (``pupils.importing``) and the results import (``pupils.results_importing``) share this
-module: recognising the format from the bytes, decoding CSV text and choosing its delimiter, opening
+Every import (pupils, results, progress check scores: see ``kinds``) reads its file through this module: recognising the format from the bytes, decoding CSV text and choosing its delimiter, opening
 workbooks, finding the header row, reading a cell as the user sees it, reading day-first dates, and the
 shape of a row-level problem (:class:`RowError`). What the columns mean is each importer's business: they
 pass a ``score`` function that says how many columns of a candidate header row they recognise.

@@ -7,7 +7,7 @@ spellings, UTF-8 with or without a BOM, Windows code page 1252, semicolons or ta
 meaning or the row is rejected with the line, the column as written in the file, the value and a reason.
 
 Entry point: :func:`parse_pupil_file`. Writing to the database is ``pupils.services``' job. Reading the
-bytes into rows of cells (format, encoding, delimiter, worksheets, line numbers) is ``pupils.tabular``'s,
+bytes into rows of cells (format, encoding, delimiter, worksheets, line numbers) is ``pupils.imports.reader``'s,
 shared with the results import.
 """
 
@@ -19,8 +19,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import reference
-from .tabular import (
+from .. import reference
+from .reader import (
     DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_PREFIXES,
@@ -322,7 +322,7 @@ def match_header(header: object) -> str | None:
 
     Matching ignores case, spacing and punctuation, a parenthesised qualifier ("Forename (Preferred)" is the
     preferred forename; "Date of Birth (dd/mm/yyyy)" the date of birth) and a leading "Pupil"/"Student" word
-    (see ``pupils.tabular.match_header_in``).
+    (see ``reader.match_header_in``).
     """
     return match_header_in(HEADER_INDEX, header)
 

@@ -1,6 +1,6 @@
 """Importing assessment results from a file: compare with what is stored, write the difference.
 
-The file is read and checked by the pure ``pupils.results_importing`` against the school's assessments and
+The file is read and checked by the pure ``results_parsing`` against the school's assessments and
 pupils, which this module loads (three queries). :func:`results_import` then reads the stored results of
 the assessments the file is for in one query and writes the new and changed ones in bulk, in one
 transaction. The same function gives the preview (``dry_run=True``, nothing written) and the real thing, so
@@ -31,9 +31,12 @@ from provision import audit
 from provision.figures import figures_changed
 from provision.models import School
 
-from .models import Assessment, DataImport, ImportKind, Pupil, Result
-from .reference import normalise_upn
-from .results_importing import (
+from ..models import Assessment, DataImport, ImportKind, Pupil, Result
+from ..reference import normalise_upn
+from ..services import sqlite_real_parameter_limit
+from .reader import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
+from .records import ImportClosed, import_record_close, import_record_lock
+from .results_parsing import (
     LAYOUTS,
     AssessmentRef,
     ParsedResults,
@@ -41,8 +44,6 @@ from .results_importing import (
     ResultRow,
     parse_results_file,
 )
-from .services import ImportClosed, import_record_close, import_record_lock, sqlite_real_parameter_limit
-from .tabular import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
 
 __all__ = [
     "ImportClosed",
@@ -360,7 +361,7 @@ def results_record_apply(*, record: DataImport, by=None) -> ResultsImportResult:
     """
     if record.kind != ImportKind.RESULTS:
         raise ValueError(f"{record} is not a results import")
-    from .import_jobs import stored_parsed
+    from .jobs import stored_parsed
 
     locked = import_record_lock(record=record)
     result = results_import(school=locked.school, parsed=stored_parsed(locked), dry_run=False, by=by)

@@ -1,7 +1,7 @@
 """Reading a file of assessment results (CSV or XLSX) into checked results. No Django imports.
 
 The school's assessments and pupils come in as plain values (:class:`AssessmentRef`, :class:`PupilRef`), so
-every check here is a pure function of the file and those values; ``pupils.results_import`` loads them,
+every check here is a pure function of the file and those values; ``results_apply`` loads them,
 compares the results with what is stored and writes the difference.
 
 Two layouts are read:
@@ -40,11 +40,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from . import reference, scales
-from .importing import FIELDS_BY_NAME as PUPIL_FIELDS
-from .importing import year_label
-from .reference import normalise_upn, upn_problem
-from .tabular import (
+from .. import reference, scales
+from ..reference import normalise_upn, upn_problem
+from .pupil_parsing import FIELDS_BY_NAME as PUPIL_FIELDS
+from .pupil_parsing import year_label
+from .reader import (
     DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_SEARCH_ROWS,

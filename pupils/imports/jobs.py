@@ -1,6 +1,7 @@
-"""Reading and applying held imports (pupils or results) as tasks, so that no file can tie up a web worker.
+"""Reading and applying held imports of every declared kind (``kinds``) as tasks, so that no file can tie up a
+web worker.
 
-An upload is kept as a ``DataImport`` (``pupils.services.import_record_create``), then:
+An upload is kept as a ``DataImport`` (``records.import_record_create``), then:
 
 1. :func:`import_prepare` reads it once, checks every row and works out the preview (a dry run against the
    school's data), and stores both: what was read (``parsed``) and the preview (``preview``). Small files are
@@ -26,7 +27,6 @@ import logging
 import pickle
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +39,10 @@ from django.utils.crypto import salted_hmac
 from provision import tasks
 from provision.figures import school_tokens
 
-from .models import DataImport, ImportKind, ImportStage, ImportStatus
-from .tabular import Limits
+from ..models import DataImport, ImportStage, ImportStatus
+from .kinds import kind_of
+from .reader import Limits
+from .records import ImportClosed, import_record_close, import_record_lock
 
 logger = logging.getLogger(__name__)
 
@@ -153,58 +155,17 @@ def _set_stage(pk: int, stage: str, *, text: str = "", failure: str = "") -> Non
     )
 
 
-# --- Kinds of import from other apps -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How an app to the right of this one reads and applies its own kind of held file, so that it gets this
-    flow (limits, rows read once and stored, stored previews, background tasks) without this app importing it.
-
-    ``parse(*, school, content, filename, limits, progress)`` returns what was read, with ``file_errors``;
-    ``compare(*, school, parsed, dry_run, by)`` returns a result with the four counts (``created_count``...),
-    ``errors`` (row errors), ``file_errors`` (a non-empty list leaves the import held, unapplied) and ``summary()``.
-    """
-
-    parse: Callable[..., Any]
-    compare: Callable[..., Any]
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def register_kind(kind: str, *, parse: Callable[..., Any], compare: Callable[..., Any]) -> None:
-    """Called from the registering app's ``AppConfig.ready`` (interventions: progress check scores)."""
-    KINDS[kind] = Kind(parse=parse, compare=compare)
+# --- The kind's own reading and applying ---------------------------------------------------------------------
 
 
 def _parse(record: DataImport, report) -> Any:
-    from .results_import import results_parse
-    from .services import import_parse
-
-    content = bytes(record.content)
-    if record.kind in KINDS:
-        return KINDS[record.kind].parse(
-            school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
-        )
-    if record.kind == ImportKind.RESULTS:
-        return results_parse(
-            school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
-        )
-    return import_parse(
-        school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
+    return kind_of(record.kind).parse(
+        school=record.school, content=bytes(record.content), filename=record.filename, limits=limits(), progress=report
     )
 
 
 def _compare(record: DataImport, parsed: Any, *, dry_run: bool, by=None) -> Any:
-    from .results_import import results_import
-    from .services import pupils_import
-
-    if record.kind in KINDS:
-        return KINDS[record.kind].compare(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
-    if record.kind == ImportKind.RESULTS:
-        return results_import(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
-    return pupils_import(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
+    return kind_of(record.kind).apply(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
 
 
 def stored_parsed(record: DataImport, report=None) -> Any:
@@ -288,8 +249,6 @@ def import_record_confirm(*, record: DataImport, by) -> Any:
     """Confirm a held import: applied at once (and its result returned) when tasks run inline or the file is
     small, else queued (None). Raises ImportClosed when it was already applied or cancelled, and
     ``NotReady`` when it has not been read yet or is being applied."""
-    from .services import ImportClosed
-
     with transaction.atomic():
         locked = DataImport.objects.select_for_update().get(pk=record.pk)
         if locked.status != ImportStatus.PREVIEW:
@@ -321,8 +280,6 @@ def import_apply(import_id: int, by_id: int | None) -> Any | None:
     Raises ImportClosed when it was already applied or cancelled. If anything else fails, nothing is written,
     the import is marked stopped (its page offers to try again or cancel) and None is returned.
     """
-    from .services import import_record_close, import_record_lock
-
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     record = DataImport.objects.select_related("school").get(pk=import_id)
     try:
@@ -333,8 +290,6 @@ def import_apply(import_id: int, by_id: int | None) -> Any | None:
             if not result.file_errors:
                 import_record_close(record=record, locked=locked, result=result)
     except Exception as exc:
-        from .services import ImportClosed
-
         if isinstance(exc, ImportClosed):
             raise
         logger.exception("Applying import %s failed", import_id)

@@ -3,7 +3,7 @@
 One score per row, in four columns: ``UPN``, ``Intervention`` (the group's exact name, or its id), ``Date``
 (dd/mm/yyyy or ISO) and ``Score``. What the columns are is declared once, in ``COLUMNS`` (a column's field, its
 label and the header spellings it answers to); everything else about reading the file (the format from its bytes,
-the delimiter, the header row further down, dates written day first) is ``pupils.tabular``'s, shared with the
+the delimiter, the header row further down, dates written day first) is ``pupils.imports.reader``'s, shared with the
 pupil and results imports. The school's pupils, groups and places come in as plain values (:class:`School`), so
 every check is a pure function of the file and those values; ``interventions.progress.services`` loads them,
 compares the scores with what is stored and writes the difference.
@@ -24,9 +24,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pupils.importing import FIELDS_BY_NAME as PUPIL_FIELDS
-from pupils.reference import normalise_upn, upn_problem
-from pupils.tabular import (
+from pupils.imports.pupil_parsing import FIELDS_BY_NAME as PUPIL_FIELDS
+from pupils.imports.reader import (
     DEFAULT_LIMITS,
     INVISIBLE,
     CellProblem,
@@ -46,6 +45,7 @@ from pupils.tabular import (
     parse_date,
     read_tables,
 )
+from pupils.reference import normalise_upn, upn_problem
 
 TYPED_MAX_LENGTH = 30  # CheckScore.typed
 
