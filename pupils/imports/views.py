@@ -101,7 +101,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         .defer("content", "parsed", "preview")
         .select_related("uploaded_by")[:10]
     )
-    context = {"form": form, "max_size": settings.IMPORT_MAX_BYTES, "recent": recent}
+    context = {"form": form, "max_size": settings.IMPORT_MAX_BYTES, "recent": recent, "spec": spec}
     return render(request, spec.upload_template, context | spec.upload_context(request.school))
 
 
@@ -180,6 +180,7 @@ def _preview_context(record: DataImport, spec: ImportSpec) -> dict:
         "failed": record.status == ImportStatus.PREVIEW and record.stage == ImportStage.FAILED,
         "rejected_shown": REJECTED_SHOWN,
         "can_apply": can_apply,
+        "spec": spec,
         "columns_found": [(spec.labels[name], header) for name, header in result.columns.items()] if result else [],
     }
 
