@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import io
 import logging
 import pickle
 import time
@@ -70,7 +71,29 @@ def unseal(blob: bytes | memoryview) -> Any:
     mac, data = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
     if not data or not hmac.compare_digest(mac, salted_hmac(_SEAL_SALT, data, algorithm="sha256").digest()):
         raise SealBroken("The stored import does not carry this server's seal.")
-    return pickle.loads(zlib.decompress(data))  # noqa: S301 (sealed above: written by this server)
+    try:
+        return _Unpickler(io.BytesIO(zlib.decompress(data))).load()
+    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        # Written by an older version whose classes are gone: read the file again rather than fail.
+        raise SealBroken(f"The stored import was written by an older version: {exc}") from exc
+
+
+# Where the classes of imports stored before ``pupils.imports`` existed now live, so that a file held across the
+# upgrade keeps its stored rows and preview.
+_MOVED_MODULES = {
+    "pupils.tabular": "pupils.imports.reader",
+    "pupils.importing": "pupils.imports.pupil_parsing",
+    "pupils.services": "pupils.imports.pupil_apply",
+    "pupils.results_importing": "pupils.imports.results_parsing",
+    "pupils.results_import": "pupils.imports.results_apply",
+    "interventions.progress.importing": "interventions.progress.checks_parsing",
+    "interventions.progress.services": "interventions.progress.checks_apply",
+}
+
+
+class _Unpickler(pickle.Unpickler):  # noqa: S301 (only ever given sealed bytes: written by this server)
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(_MOVED_MODULES.get(module, module), name)
 
 
 # --- Limits and progress ------------------------------------------------------------------------------------

@@ -162,9 +162,8 @@ def _decide(request: HttpRequest, record: DataImport, spec: ImportSpec) -> HttpR
     return HttpResponseBadRequest("Choose confirm or cancel.")
 
 
-def _preview_context(record: DataImport, spec: ImportSpec) -> dict:
+def _preview_context(record: DataImport, spec: ImportSpec, preview: jobs.Preview | None) -> dict:
     """What a preview template needs: the stored preview, or where the work on the file has got to."""
-    preview = jobs.stored_preview(record) if record.status == ImportStatus.PREVIEW else None
     result = preview.result if preview and record.stage == ImportStage.READY else None
     working = record.status == ImportStatus.PREVIEW and record.stage in (ImportStage.READING, ImportStage.APPLYING)
     stalled = jobs.is_stalled(record)
@@ -195,7 +194,10 @@ def preview(request: HttpRequest, pk: int, kind: str | None = None) -> HttpRespo
         return redirect(spec.preview_url, pk=record.pk)
     if request.method == "POST":
         return _decide(request, record, spec)
-    if record.status == ImportStatus.PREVIEW and record.stage == ImportStage.READY and not record.preview:
-        jobs.import_prepare(record.pk)  # held but never read (made outside the upload page): read it once now
+    stored = jobs.stored_preview(record) if record.status == ImportStatus.PREVIEW else None
+    if record.status == ImportStatus.PREVIEW and record.stage == ImportStage.READY and stored is None:
+        # Held but never read (made outside the upload page), or stored by an older version: read it once now.
+        jobs.import_prepare(record.pk)
         record.refresh_from_db()
-    return render(request, spec.preview_template, _preview_context(record, spec))
+        stored = jobs.stored_preview(record)
+    return render(request, spec.preview_template, _preview_context(record, spec, stored))
