@@ -29,21 +29,19 @@ from pupils.imports.reader import (
     DEFAULT_LIMITS,
     INVISIBLE,
     CellProblem,
-    FileProblem,
+    Column,
+    Columns,
     Limits,
     Progress,
     RowError,
     cell_at,
     cell_text,
-    find_header,
-    first_row_shown,
-    header_index,
     header_text,
     is_blank,
-    match_header_in,
     no_progress,
+    open_header,
     parse_date,
-    read_tables,
+    reporting,
 )
 from pupils.reference import normalise_upn, upn_problem
 
@@ -53,14 +51,7 @@ TYPED_MAX_LENGTH = 30  # CheckScore.typed
 # --- The columns --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    label: str
-    headers: tuple[str, ...]
-
-
-COLUMNS: tuple[Column, ...] = (
+COLUMNS = Columns(
     Column("upn", "UPN", PUPIL_FIELDS["upn"].headers),
     Column(
         "intervention",
@@ -80,8 +71,7 @@ COLUMNS: tuple[Column, ...] = (
         "score", "Score", ("Score", "Check Score", "Progress Check Score", "Probe Score", "Result", "Value", "Mark")
     ),
 )
-HEADER_INDEX = header_index((column.name, column.headers) for column in COLUMNS)
-LABELS = {column.name: column.label for column in COLUMNS}
+LABELS = COLUMNS.labels
 
 
 def recognised_columns() -> list[tuple[str, tuple[str, ...]]]:
@@ -244,7 +234,14 @@ def _place(school: School, group: GroupRef, pupil_id: int, day: dt.date) -> Plac
 
 
 def _score_header(cells: list[object]) -> int:
-    return len({name for cell in cells if (name := match_header_in(HEADER_INDEX, cell)) is not None})
+    return len({name for cell in cells if (name := COLUMNS.match(cell)) is not None})
+
+
+def _no_header(where: str, first_row: str) -> str:
+    wanted = ", ".join(column.label for column in COLUMNS)
+    return f"No header row found: the file needs the columns {wanted}." + (
+        f" Its first row is {first_row}." if first_row else ""
+    )
 
 
 def parse_checks_file(
@@ -258,26 +255,14 @@ def parse_checks_file(
     """Read and check every row of a file of scores (see the module's docstring), within ``limits``, telling
     ``progress`` how far it has got."""
     parsed = ParsedChecks(filename=filename)
-    try:
-        tables = read_tables(content, _score_header, limits=limits, progress=progress)
-    except FileProblem as exc:
-        parsed.file_errors.append(str(exc))
+    header = open_header(parsed, content, _score_header, _no_header, limits=limits, progress=progress)
+    if header is None:
         return parsed
-    table, position = find_header(tables, _score_header)
-    parsed.sheet = table.sheet
+    header_line, header_cells = header.line, header.cells
     wanted = ", ".join(column.label for column in COLUMNS)
-    if position is None:
-        shown = first_row_shown(table)
-        parsed.file_errors.append(
-            f"No header row found: the file needs the columns {wanted}."
-            + (f" Its first row is {shown}." if shown else "")
-        )
-        return parsed
-    header_line, header_cells = table.rows[position]
-    parsed.header_line = header_line
     at: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
-        name = match_header_in(HEADER_INDEX, cell)
+        name = COLUMNS.match(cell)
         if name is None:
             if header_text(cell):
                 parsed.ignored_columns.append(header_text(cell))
@@ -298,10 +283,7 @@ def parse_checks_file(
         return parsed
 
     seen: dict[tuple[int, dt.date], int] = {}
-    data_rows = table.rows[position + 1 :]
-    for done, (line, cells) in enumerate(data_rows, 1):
-        if done % 2000 == 0:
-            progress("checking", done, len(data_rows))
+    for line, cells in reporting(header.table.rows[header.position + 1 :], progress):
         if is_blank(cells):
             continue
         parsed.row_count += 1
