@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from provision import audit
 from provision.models import School
-from pupils.imports.kinds import ImportSpec
-from pupils.imports.reader import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
+from pupils.imports.kinds import ImportOutcome, ImportSpec
+from pupils.imports.reader import RowError
 from pupils.models import DataImport, ImportKind, Pupil
 
 from ..models import Attendance, Intervention, Placement
@@ -25,18 +25,9 @@ from .services import is_active_on, scores_write
 
 
 @dataclass
-class ChecksImportResult:
+class ChecksImportResult(ImportOutcome):
     """What an import of scores did, or would do (``dry_run``): the counts the other imports report."""
 
-    filename: str
-    dry_run: bool
-    file_errors: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    header_line: int | None = None
-    sheet: str | None = None
-    row_count: int = 0
     created_count: int = 0
     updated_count: int = 0
     unchanged_count: int = 0
@@ -87,18 +78,12 @@ def import_school(school: School, *, today: dt.date) -> checks_parsing.School:
 
 
 def checks_parse(
-    *,
-    school: School,
-    content: bytes,
-    filename: str,
-    today: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = no_progress,
+    *, school: School, content: bytes, filename: str, today: dt.date | None = None, **reading
 ) -> checks_parsing.ParsedChecks:
-    """Read a file of scores for ``school`` (its pupils, groups, places and absences: four queries), within
-    ``limits``. Also how ``pupils.import_jobs`` reads a held file of scores."""
+    """Read a file of scores for ``school`` (its pupils, groups, places and absences: four queries); ``reading`` is
+    the reader's ``limits`` and ``progress``."""
     school_now = import_school(school, today=today or timezone.localdate())
-    return checks_parsing.parse_checks_file(content, filename, school_now, limits=limits, progress=progress)
+    return checks_parsing.parse_checks_file(content, filename, school_now, **reading)
 
 
 def _still_good(school: School, rows: list[checks_parsing.ScoreRow], *, today: dt.date) -> list[RowError]:
@@ -147,17 +132,7 @@ def checks_import(
     When rows are rejected and this was not a dry run, ``file_errors`` says that nothing was written (so that a
     held import stays held: ``pupils.import_jobs`` closes only imports without file errors)."""
     today = today or timezone.localdate()
-    result = ChecksImportResult(
-        filename=parsed.filename,
-        dry_run=dry_run,
-        file_errors=list(parsed.file_errors),
-        errors=list(parsed.errors),
-        columns=dict(parsed.columns),
-        ignored_columns=list(parsed.ignored_columns),
-        header_line=parsed.header_line,
-        sheet=parsed.sheet,
-        row_count=parsed.row_count,
-    )
+    result = ChecksImportResult.of(parsed, dry_run=dry_run)
     if parsed.file_errors:
         return result
     newly_bad = _still_good(school, parsed.rows, today=today) if parsed.rows else []

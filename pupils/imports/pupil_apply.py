@@ -23,8 +23,9 @@ from provision.models import School
 from ..models import DataImport, Gender, GroupKind, ImportKind, Pupil, SenStatus, TeachingGroup, YearGroup
 from ..reference import normalise_upn
 from ..services import past_classes_record, sqlite_real_parameter_limit
+from .kinds import ImportOutcome
 from .pupil_parsing import FIELDS_BY_NAME, ParsedFile, PupilRow, parse_pupil_file
-from .reader import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
+from .reader import RowError
 from .records import import_record_close, import_record_lock
 
 IMPORTED_FIELDS: tuple[str, ...] = (
@@ -74,27 +75,14 @@ class ImportedRow:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ImportOutcome):
     """What an import did (or would do). Rejected rows are those with at least one error."""
 
-    filename: str
-    dry_run: bool
-    file_errors: list[str] = field(default_factory=list)
     created: list[ImportedRow] = field(default_factory=list)
     updated: list[ImportedRow] = field(default_factory=list)
     unchanged: list[ImportedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
     classes_created: list[str] = field(default_factory=list)
     not_in_file: int = 0  # pupils on roll at the school whose UPN is nowhere in the file
-    header_line: int | None = None
-    sheet: str | None = None
-    row_count: int = 0  # non-blank rows below the header
-
-    @property
-    def rejected_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
 
     @property
     def created_count(self) -> int:
@@ -111,17 +99,6 @@ class ImportResult:
     @property
     def rejected_count(self) -> int:
         return len(self.rejected_lines)
-
-    @property
-    def ok(self) -> bool:
-        """True when the file was read and no row was rejected."""
-        return not self.file_errors and not self.errors
-
-    def summary(self) -> str:
-        return (
-            f"created {self.created_count}, updated {self.updated_count}, "
-            f"unchanged {self.unchanged_count}, rejected {self.rejected_count}"
-        )
 
 
 def shown_value(field_name: str, value: object) -> str:
@@ -267,17 +244,7 @@ def pupils_import(*, school: School, parsed: ParsedFile, dry_run: bool, by=None)
     are on roll but absent from the file are counted, not marked as left: an export filtered to one year
     group must not take the rest of the school off roll. ``by`` is the member of staff importing.
     """
-    result = ImportResult(
-        filename=parsed.filename,
-        dry_run=dry_run,
-        file_errors=list(parsed.file_errors),
-        errors=list(parsed.errors),
-        columns=dict(parsed.columns),
-        ignored_columns=list(parsed.ignored_columns),
-        header_line=parsed.header_line,
-        sheet=parsed.sheet,
-        row_count=parsed.row_count,
-    )
+    result = ImportResult.of(parsed, dry_run=dry_run)
     if parsed.file_errors:
         return result
 
@@ -457,24 +424,12 @@ def _write_row_by_row(result: ImportResult, new_classes: list[TeachingGroup], up
 
 
 def import_parse(
-    *,
-    school: School,
-    content: bytes,
-    filename: str,
-    today: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = no_progress,
+    *, school: School, content: bytes, filename: str, today: dt.date | None = None, **reading
 ) -> ParsedFile:
-    """Read an MIS export for ``school`` (its year groups, today's date for the age checks)."""
-    return parse_pupil_file(
-        content,
-        filename,
-        lowest_year=school.lowest_year,
-        highest_year=school.highest_year,
-        today=today or timezone.localdate(),
-        limits=limits,
-        progress=progress,
-    )
+    """Read an MIS export for ``school`` (its year groups, today's date for the age checks); ``reading`` is the
+    reader's ``limits`` and ``progress``."""
+    years = {"lowest_year": school.lowest_year, "highest_year": school.highest_year}
+    return parse_pupil_file(content, filename, **years, today=today or timezone.localdate(), **reading)
 
 
 def import_record_preview(*, record: DataImport) -> ImportResult:
