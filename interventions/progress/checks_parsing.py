@@ -5,7 +5,7 @@ One score per row, in four columns: ``UPN``, ``Intervention`` (the group's exact
 label and the header spellings it answers to); everything else about reading the file (the format from its bytes,
 the delimiter, the header row further down, dates written day first) is ``pupils.imports.reader``'s, shared with the
 pupil and results imports. The school's pupils, groups and places come in as plain values (:class:`School`), so
-every check is a pure function of the file and those values; ``interventions.progress.services`` loads them,
+every check is a pure function of the file and those values; ``checks_apply`` loads them,
 compares the scores with what is stored and writes the difference.
 
 Each row must name a pupil of the school, a group of the school that has a progress check set up, a date on which
@@ -26,12 +26,10 @@ from dataclasses import dataclass, field
 
 from pupils.imports.pupil_parsing import FIELDS_BY_NAME as PUPIL_FIELDS
 from pupils.imports.reader import (
-    DEFAULT_LIMITS,
     INVISIBLE,
     CellProblem,
     Column,
     Columns,
-    Limits,
     Progress,
     RowError,
     cell_at,
@@ -249,13 +247,13 @@ def parse_checks_file(
     filename: str,
     school: School,
     *,
-    limits: Limits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
+    **reading,
 ) -> ParsedChecks:
-    """Read and check every row of a file of scores (see the module's docstring), within ``limits``, telling
-    ``progress`` how far it has got."""
+    """Read and check every row of a file of scores (see the module's docstring), within the reader's ``limits``
+    (in ``reading``), telling ``progress`` how far it has got."""
     parsed = ParsedChecks(filename=filename)
-    header = open_header(parsed, content, _score_header, _no_header, limits=limits, progress=progress)
+    header = open_header(parsed, content, _score_header, _no_header, progress=progress, **reading)
     if header is None:
         return parsed
     header_line, header_cells = header.line, header.cells

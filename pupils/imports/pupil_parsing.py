@@ -21,14 +21,12 @@ from dataclasses import dataclass, field
 
 from .. import reference
 from .reader import (
-    DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_PREFIXES,
     HEADER_SEARCH_ROWS,
     CellProblem,
     Column,
     Columns,
-    Limits,
     Progress,
     RowError,
     cell_at,
@@ -841,17 +839,18 @@ def parse_pupil_file(
     lowest_year: int,
     highest_year: int,
     today: dt.date,
-    limits: Limits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
+    **reading,
 ) -> ParsedFile:
     """Read an MIS export and check every row.
 
     ``lowest_year``/``highest_year`` are the school's year groups (Reception is 0); ``today`` dates the
     age and year-group checks. Rows with any problem are left out of ``rows`` and every problem is in
-    ``errors``; a file that cannot be used at all has ``file_errors`` and no rows.
+    ``errors``; a file that cannot be used at all has ``file_errors`` and no rows. ``reading`` holds the reader's
+    ``limits``.
     """
     parsed = ParsedFile(filename=filename)
-    header = open_header(parsed, content, _header_score, _no_header, limits=limits, progress=progress)
+    header = open_header(parsed, content, _header_score, _no_header, progress=progress, **reading)
     if header is None:
         return parsed
     layout, problems = _layout(header.cells)

@@ -22,7 +22,6 @@ from pupils.imports import jobs as import_jobs
 from pupils.imports import results_apply as results_import
 from pupils.imports.reader import FileProblem, Limits, check_workbook, read_tables
 from pupils.models import DataImport, ImportKind, ImportStage, ImportStatus, Result
-from tests.pupils import results_world
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:results_import_upload")
@@ -32,11 +31,6 @@ UPLOAD = reverse("pupils:results_import_upload")
 def autumn_2026():
     with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
-
-
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
 
 
 @pytest.fixture

@@ -29,11 +29,6 @@ def autumn_2026():
         yield
 
 
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
-
-
 def run(school, name: str, *, dry_run: bool = False, by=None, content: bytes | None = None):
     data = (FILES / name).read_bytes() if content is None else content
     return results_import_file(school=school, content=data, filename=name, dry_run=dry_run, by=by)

@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 
 from pupils.management.commands.import_results import Command
 from pupils.models import Result
-from tests.pupils import results_world
 
 FILES = Path(__file__).parent / "files"
 LONG = str(FILES / "results_long.csv")
@@ -23,11 +22,6 @@ LONG = str(FILES / "results_long.csv")
 def autumn_2026():
     with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
-
-
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
 
 
 def import_results(*args: str) -> tuple[str, str, CommandError | None]:

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pupils.models import DataImport, ImportKind, ImportStatus, Result
-from tests.pupils import results_world
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:results_import_upload")
@@ -22,11 +21,6 @@ UPLOAD = reverse("pupils:results_import_upload")
 def autumn_2026():
     with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
-
-
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
 
 
 def upload(client, name: str, content: bytes | None = None):
