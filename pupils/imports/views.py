@@ -69,15 +69,21 @@ def _import_for_request(request: HttpRequest, pk: int, kind: str | None) -> Data
     return record
 
 
+def _labelled(form: ImportUploadForm, spec: ImportSpec) -> ImportUploadForm:
+    """The form with the file named as the kind names it (before validation, which fixes the label it shows)."""
+    form.fields["file"].label = spec.file_label
+    return form
+
+
 def _upload(request: HttpRequest, spec: ImportSpec) -> tuple[ImportUploadForm, DataImport | None]:
     """The upload form, bound on POST; and the held import when a valid file was posted."""
     if request.method != "POST":
-        return ImportUploadForm(), None
+        return _labelled(ImportUploadForm(), spec), None
     files = request.FILES
     if "file" not in files and len(files) == 1:
         # One file under another field name (a script or an older form): take it rather than refuse it.
         files = {"file": next(iter(files.values()))}
-    form = ImportUploadForm(request.POST, files)
+    form = _labelled(ImportUploadForm(request.POST, files), spec)
     if not form.is_valid():
         return form, None
     upload = form.cleaned_data["file"]
@@ -95,7 +101,6 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     form, record = _upload(request, spec)
     if record is not None:
         return redirect(spec.preview_url, pk=record.pk)
-    form.fields["file"].label = spec.file_label
     recent = (
         DataImport.objects.filter(school=request.school, kind=kind)
         .defer("content", "parsed", "preview")

@@ -240,3 +240,20 @@ def test_rejected_rows_stay_on_record_after_applying(client, world):
     assert all({"line", "column", "value", "reason"} <= set(row) for row in record.rejected_rows)
     first = record.rejected_rows[0]
     assert f"<td>{first['line']}</td>" in page and escape(first["reason"]) in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("pupils:import_upload", "MIS export"),
+        ("pupils:results_import_upload", "Results file"),
+        ("interventions:checks_import", "File of scores"),
+    ],
+)
+def test_each_kind_names_its_file_on_the_upload_page_and_after_a_refused_upload(client, world, url_name, label):
+    client.force_login(world.users["admin"])
+    url = reverse(url_name)
+    for response in (client.get(url), client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF")})):
+        assert response.status_code == 200
+        assert response.context["form"]["file"].label == label
+    assert "upload the export as CSV" in response.content.decode()
