@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
+from pupils.models import DataImport, ImportKind, ImportStatus, Pupil, TeachingGroup
+from tests.pupils import import_helpers
+from tests.pupils.import_helpers import preview_url
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:import_upload")
@@ -24,19 +27,11 @@ def autumn_2026():
         yield
 
 
-def upload(client, name: str, content: bytes | None = None):
-    content = (FILES / name).read_bytes() if content is None else content
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
-
-
-def preview_url(record: DataImport) -> str:
-    return reverse("pupils:import_preview", args=[record.pk])
+upload = partial(import_helpers.upload, url=UPLOAD)
 
 
 def held(world, name: str = "sims_export.csv") -> DataImport:
-    return DataImport.objects.create(
-        school=world.school, uploaded_by=world.users["admin"], filename=name, content=(FILES / name).read_bytes()
-    )
+    return import_helpers.held(world, name, kind=ImportKind.PUPILS)
 
 
 @pytest.mark.parametrize("role", ["senco", "admin"])
