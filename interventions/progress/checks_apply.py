@@ -130,7 +130,7 @@ def checks_import(
     per score written, and one for the import with its counts.
 
     When rows are rejected and this was not a dry run, ``file_errors`` says that nothing was written (so that a
-    held import stays held: ``pupils.import_jobs`` closes only imports without file errors)."""
+    held import stays held: ``pupils.imports.jobs`` closes only imports without file errors)."""
     today = today or timezone.localdate()
     result = ChecksImportResult.of(parsed, dry_run=dry_run)
     if parsed.file_errors:
@@ -212,10 +212,11 @@ def _name_changes(result: ChecksImportResult) -> None:
         change.update(pupil=placement.pupil.sorting_name, upn=placement.pupil.upn, group=placement.intervention.name)
 
 
-def _upload_context(school: School) -> dict:
-    """The groups a file can name (those with a progress check), newest first."""
+def _upload_context(request) -> dict:
+    """The groups with a progress check that the user may see, newest first: the ones a file can name."""
     groups = (
-        Intervention.objects.filter(school=school, progress_check__isnull=False)
+        Intervention.objects.visible_to(request.user, request.school)
+        .filter(progress_check__isnull=False)
         .select_related("progress_check")
         .order_by("-start_date", "name")[:50]
     )

@@ -10,11 +10,11 @@ from . import pupil_apply, pupil_parsing, results_apply, results_parsing
 from .kinds import ImportSpec
 
 
-def _results_upload_context(school) -> dict:
+def _results_upload_context(request) -> dict:
     """The school's assessments, each with the header that names it in a one-column-per-assessment file (its name,
     with the date when the name is shared) and what its results are written as."""
     assessments = list(
-        Assessment.objects.filter(school=school)
+        Assessment.objects.filter(school=request.school)
         .select_related("subject", "scale")
         .prefetch_related("scale__bands")
         .order_by("-taken_on", "subject__name", "name")
@@ -44,7 +44,7 @@ PUPILS = ImportSpec(
     upload_template="pupils/import_upload.html",
     preview_template="pupils/import_preview.html",
     file_label="MIS export",
-    upload_context=lambda school: {"columns": pupil_parsing.recognised_columns()},
+    upload_context=lambda request: {"columns": pupil_parsing.recognised_columns()},
 )
 
 RESULTS = ImportSpec(

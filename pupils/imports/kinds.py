@@ -37,7 +37,7 @@ class ImportSpec:
     upload_template: str
     preview_template: str
     file_label: str  # the upload form's label for the file field
-    upload_context: Callable[[Any], dict] = field(default=lambda school: {})  # the kind's extras for its upload page
+    upload_context: Callable[[Any], dict] = field(default=lambda request: {})  # extras for its upload page
     all_or_nothing: bool = False  # a file with any rejected row writes nothing (confirm is refused)
 
 

@@ -107,7 +107,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         .select_related("uploaded_by")[:10]
     )
     context = {"form": form, "max_size": settings.IMPORT_MAX_BYTES, "recent": recent, "spec": spec}
-    return render(request, spec.upload_template, context | spec.upload_context(request.school))
+    return render(request, spec.upload_template, context | spec.upload_context(request))
 
 
 def _confirm(request: HttpRequest, record: DataImport, spec: ImportSpec) -> None:
