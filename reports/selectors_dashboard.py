@@ -57,6 +57,24 @@ def _subject_q(subject_ids: list[int] | None, prefix: str = "") -> Q:
     return Q() if subject_ids is None else Q(**{f"{prefix}subject_id__in": subject_ids})
 
 
+def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
+    """Whether a wave 2 or 3 group of these schools (school id -> its period) has finished (ended by ``today`` or
+    marked completed or stopped) with a pupil who left it within the period, up to ``today``, with entry and exit
+    results: a group whose impact can be judged. One query. The dashboard and the impact page open on a period
+    that has some (a pupil who moved away in October does not make a finished group)."""
+    conditions = [
+        Q(intervention__school_id=pk, exit_date__gte=period.start, exit_date__lte=min(period.end, today))
+        for pk, period in periods.items()
+    ]
+    finished = Q(intervention__end_date__lte=today) | Q(intervention__status__in=(Status.COMPLETED, Status.STOPPED))
+    return (
+        Placement.objects.filter(_any(conditions), finished, intervention__wave__in=(2, 3))
+        .filter(Q(entry_result__isnull=False) | Q(entry_value__isnull=False))
+        .filter(Q(exit_result__isnull=False) | Q(exit_value__isnull=False))
+        .exists()
+    )
+
+
 def terms_for(schools: list[School]) -> list[Term]:
     """Every term of ``schools`` with its academic year, oldest first (one query)."""
     return list(
