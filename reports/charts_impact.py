@@ -234,8 +234,8 @@ def gap_chart(*, title: str, panels: Sequence[GapPanel], empty: str = NO_GAP) ->
     panels = [p for p in panels if p.dates]
     if not panels:
         return _empty(title, empty)
-    rotated = any(len(p.dates) > 4 or len(set(date_labels(p.dates))) != len(set(f"{d:%b %Y}" for d in p.dates))
-                  for p in panels)  # fmt: skip
+    # Turned when there are many points, or when they carry the day as well as the month (longer labels).
+    rotated = any(len(p.dates) > 4 or len({f"{d:%b %Y}" for d in p.dates}) < len(p.dates) for p in panels)
     panel_width, gap_between, left, right = (2.9 if multi else 5.4), 0.3, 0.75, 0.2
     top = TITLE + (0.25 if multi else 0)
     bottom = AXIS + (0.25 if rotated else 0) + LEGEND - 0.15

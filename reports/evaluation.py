@@ -1302,7 +1302,9 @@ def verdict(row: Mapping[str, Any], thresholds: Thresholds = THRESHOLDS) -> Judg
                 else "The pupil does not have both an entry and an exit result yet"
             )
     else:
-        reasons.append(_how_many(measured, placed, "", ("has entry and exit results", "have entry and exit results", "")))
+        reasons.append(
+            _how_many(measured, placed, "", ("has entry and exit results", "have entry and exit results", ""))
+        )
         if measure == "comparison":
             decision = _comparison_decision(row, t, kind, reasons)
         elif measured < t.min_pupils:
@@ -1512,8 +1514,11 @@ def _context_reasons(row: Mapping[str, Any]) -> list[str]:
                 round(known * kept / 100),
                 known,
                 "assessed again",
-                ("kept the gain at the next assessment", "kept their gain at the next assessment",
-                 "did not keep the gain at the next assessment"),
+                (
+                    "kept their gain at the next assessment",
+                    "kept their gain at the next assessment",
+                    "did not keep their gain at the next assessment",
+                ),
             )  # fmt: skip
         )
     return out

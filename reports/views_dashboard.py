@@ -184,8 +184,9 @@ def _default_year(
     if selectors_dashboard.has_finished(periods=_periods(terms, schools, None, current), today=today):
         return current, ""
     earlier = sorted(
-        {t.academic_year_id: t.academic_year for t in anchor_terms if t.academic_year.end_date < current.start_date}
-        .values(),
+        {
+            t.academic_year_id: t.academic_year for t in anchor_terms if t.academic_year.end_date < current.start_date
+        }.values(),
         key=lambda y: y.start_date,
     )
     if earlier and selectors_dashboard.has_finished(periods=_periods(terms, schools, None, earlier[-1]), today=today):

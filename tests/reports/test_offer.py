@@ -195,9 +195,7 @@ def test_names_are_never_edited_when_staff_and_provision_names_share_words():
         for i, name in enumerate(names)
     ]
     provisions.append(provision(intervention_id=9, name=f"Sessions with the {therapist}", programme="Talk Boost"))
-    content = offer_from_map(
-        a_map([row("R", "Reception", *provisions)]), extra_names=[therapist, "Rachel", "Adeyemi"]
-    )
+    content = offer_from_map(a_map([row("R", "Reception", *provisions)]), extra_names=[therapist, "Rachel", "Adeyemi"])
     whats = sorted(item["what"] for item in items(content))
     assert whats == sorted(
         [
