@@ -22,7 +22,7 @@ from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
 from pupils.reference import year_group_on
 
-from . import dashboard
+from . import dashboard, evaluation
 from .provision_map import Period
 
 
@@ -59,9 +59,9 @@ def _subject_q(subject_ids: list[int] | None, prefix: str = "") -> Q:
 
 def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
     """Whether a wave 2 or 3 group of these schools (school id -> its period) has finished (ended by ``today`` or
-    marked completed or stopped) with a pupil who left it within the period, up to ``today``, with entry and exit
-    results: a group whose impact can be judged. One query. The dashboard and the impact page open on a period
-    that has some (a pupil who moved away in October does not make a finished group)."""
+    marked completed or stopped) with enough pupils to judge (``evaluation.THRESHOLDS.min_pupils``) who left it
+    within the period, up to ``today``, with entry and exit results. One query. The dashboard and the impact page
+    open on a period that has some (a pupil who moved away in October does not make a finished group)."""
     conditions = [
         Q(intervention__school_id=pk, exit_date__gte=period.start, exit_date__lte=min(period.end, today))
         for pk, period in periods.items()
@@ -71,6 +71,9 @@ def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
         Placement.objects.filter(_any(conditions), finished, intervention__wave__in=(2, 3))
         .filter(Q(entry_result__isnull=False) | Q(entry_value__isnull=False))
         .filter(Q(exit_result__isnull=False) | Q(exit_value__isnull=False))
+        .values("intervention_id")
+        .annotate(measured=Count("id"))
+        .filter(measured__gte=evaluation.THRESHOLDS.min_pupils)
         .exists()
     )
 

@@ -120,7 +120,8 @@ def impact_period(
 
     Chosen by the reader, that period is shown. Otherwise the current academic year when some of its groups have
     finished with exit results (impact needs entry and exit points); else, as in the autumn, the last 12 months
-    when groups finished in them, with ``note`` saying so; else the current year."""
+    when groups finished in them, with ``note`` saying so; else the last academic year with finished groups,
+    saying so; else the current year."""
     years = {term.academic_year_id: term.academic_year for term in terms}
     params = request.GET.copy()
     kind, _sep, value = request.GET.get("period", "").partition("-")
@@ -149,6 +150,15 @@ def impact_period(
     if selectors_dashboard.has_finished(periods={school.pk: recent}, today=today):
         note = f"Nothing has finished yet in {current.name}, so this shows the last 12 months. Choose another period to change it."
         return recent, None, None, note
+    earlier = sorted(
+        {t.academic_year for t in terms if t.academic_year.end_date < current.start_date}, key=lambda y: y.start_date
+    )
+    if earlier and selectors_dashboard.has_finished(periods={school.pk: period_for_year(earlier[-1])}, today=today):
+        note = (
+            f"Nothing has finished in {current.name} or the last 12 months, so this shows {earlier[-1].name}, the "
+            "last academic year with finished groups. Choose another period to change it."
+        )
+        return period_for_year(earlier[-1]), None, earlier[-1], note
     return this_year, None, current, ""
 
 

@@ -142,6 +142,17 @@ def test_july_impact_opens_on_the_current_year(client, world, oak, time_machine)
     assert f'<option value="year-{oak["last_year"].pk}" selected>' in response.content.decode()
 
 
+def test_a_year_later_both_fall_back_to_the_last_year_with_finished_groups(client, world, oak, time_machine):
+    # July 2027: nothing finished in 2026/27, nor in the 12 months since July 2026; 2025/26 had Reading Boost A.
+    time_machine.move_to(dt.datetime(2027, 7, 9, 12, 0), tick=False)
+    impact = _get(client, world, "reports:impact_overview")
+    assert impact.context["year"] == oak["last_year"]
+    assert "Nothing has finished in 2026/27 or the last 12 months, so this shows 2025/26" in impact.content.decode()
+    board = _get(client, world, "reports:dashboard")
+    assert board.context["selection"].year == oak["last_year"]
+    assert "so this shows 2025/26" in board.content.decode()
+
+
 # --- Ranked by programme; too little data on one line ----------------------------------------------------------
 
 
