@@ -4,7 +4,7 @@ Readers: SENCO, senior leaders and the school admin (``provision.access.IMPACT_V
 reader at several schools) picks one school or all of theirs side by side. Filters: the period (a term or a whole
 academic year, ``?period=term-<id>``/``year-<id>`` or ``?term=<id>``/``?year=<id>`` as on the provision map
 and impact pages; by default the current academic year, since impact needs entry and exit points a single term
-rarely spans), a subject (``?subject=<id>``; with several schools, the subjects of the same name) and the school
+rarely spans, or the last year with finished groups while the current one has none, saying so), a subject (``?subject=<id>``; with several schools, the subjects of the same name) and the school
 (``?school=<id>`` or ``?school=all``).
 
 Each school keeps its own term dates: a term chosen at one school means the term of the same name and year at
