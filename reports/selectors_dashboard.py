@@ -17,6 +17,7 @@ import pandas as pd
 from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
+from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
@@ -57,6 +58,13 @@ def _subject_q(subject_ids: list[int] | None, prefix: str = "") -> Q:
     return Q() if subject_ids is None else Q(**{f"{prefix}subject_id__in": subject_ids})
 
 
+# Cached per school until its data changes (provision.figures): a repeat visit to the dashboard or the impact page
+# reads no placements.
+@cached_figures(
+    "has-finished",
+    schools=lambda **kwargs: list(kwargs["periods"]),
+    key=lambda **kwargs: (sorted((pk, p.start, p.end) for pk, p in kwargs["periods"].items()), kwargs["today"]),
+)
 def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
     """Whether a wave 2 or 3 group of these schools (school id -> its period) has finished (ended by ``today`` or
     marked completed or stopped) with enough pupils to judge (``evaluation.THRESHOLDS.min_pupils``) who left it
