@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from provision.access import (
     CATALOGUE_EDITORS,
     CATALOGUE_VIEWERS,
+    IMPACT_VIEWERS,
     INTERVENTION_EDITORS,
     TRAINING_EDITORS,
     TRAINING_VIEWERS,
@@ -27,7 +28,7 @@ from provision.models import Membership, School
 from pupils.models import NeedArea
 
 from .forms_catalogue import SORTS, CatalogueFilterForm, ProgrammeForm, TrainingForm, with_evidence_rank
-from .models import EvidenceStrength, Intervention, InterventionStaff, Programme, Training
+from .models import EvidenceStrength, Intervention, InterventionStaff, Placement, Programme, Training
 from .training import untrained_staff
 
 PAGE_SIZE = 50
@@ -122,6 +123,18 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _has_finished_places(user, school: School, programme: Programme) -> bool:
+    """Whether a pupil has left one of the school's groups of ``programme`` with entry and exit results, so that
+    its impact page has something to judge (one query)."""
+    return (
+        Placement.objects.visible_to(user, school)
+        .filter(intervention__programme=programme)
+        .filter(Q(entry_result__isnull=False) | Q(entry_value__isnull=False))
+        .filter(Q(exit_result__isnull=False) | Q(exit_value__isnull=False))
+        .exists()
+    )
+
+
 @role_required(*CATALOGUE_VIEWERS)
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme(request, pk)
@@ -144,6 +157,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for training in trainings:
         training.current = training.is_current(today)
     start_url = None
+    impact_url = None
+    if request.role in IMPACT_VIEWERS and _has_finished_places(request.user, school, programme):
+        impact_url = _optional_url("reports:impact_programme", programme.pk)
     if request.role in INTERVENTION_EDITORS and programme.is_active:
         new_url = _optional_url("interventions:intervention_new")
         start_url = f"{new_url}?programme={programme.pk}" if new_url else None
@@ -157,6 +173,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interventions": interventions,
             "trainings": trainings,
             "start_url": start_url,
+            "impact_url": impact_url,
             "can_edit": request.role in CATALOGUE_EDITORS and programme.school_id == school.pk,
             "can_see_training": request.role in TRAINING_VIEWERS,
         },

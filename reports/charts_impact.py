@@ -20,6 +20,7 @@ import html
 import io
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -100,6 +101,48 @@ def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+def _wrapped(text: str, width: int = 36) -> str:
+    """A label on at most two lines of about ``width`` characters. A longer one keeps its start and its end (the
+    year group and term that tell one group from another) with an ellipsis between, rather than losing its end."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    tail = ""
+    for word in reversed(text.split()):
+        if len(word) + len(tail) + 2 > width:
+            break
+        tail = f"{word} {tail}".strip()
+    return f"{lines[0]}\n\u2026 {tail or _short(text.split()[-1], width - 2)}"
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """The labels with any repeat numbered ("... (2)"), so that no two ticks of an axis read the same."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def _lines_width(texts: Sequence[str], size: float) -> float:
+    """How wide the longest line of ``texts`` (labels of one or two lines) is, in inches, at ``size`` points."""
+    return _width([line for text in texts for line in text.split("\n")], size)
+
+
+def _two_line(texts: Sequence[str]) -> bool:
+    return any("\n" in text for text in texts)
+
+
+def date_labels(dates: Sequence) -> list[str]:
+    """Tick labels for assessment dates: the month ("Nov 2025") when each month is named once, else the day too
+    ("14 Nov 2025"), numbered if even that repeats: several assessments in one month must not read alike."""
+    months = [f"{d:%b %Y}" for d in dates]
+    if len(set(months)) == len(months):
+        return months
+    return _unique([f"{d.day} {d:%b %Y}" for d in dates])
+
+
 def _listed(parts: list[str], noun: str) -> str:
     """Marks named in an aria-label: all of a few, or the first ones and where the rest are."""
     if len(parts) <= LISTED_IN_LABEL:
@@ -134,12 +177,12 @@ def grouped_bars(
     if not categories or not series:
         return _empty(title, "No pupils in provision in this period.")
     count = len(series)
-    labels = [_short(c, 34) for c in categories]
-    left, right = _width(labels, 8) + 0.15, 0.35
+    labels = _unique([_wrapped(c, 30) for c in categories])
+    left, right = _lines_width(labels, 8) + 0.15, 0.35
     plot_width = max(width - left - right, 1.2)
     width = left + plot_width + right
     bottom = AXIS + (LEGEND * math.ceil(count / 2) if count > 1 else 0)
-    plot_height = len(categories) * (0.2 + 0.16 * count)
+    plot_height = len(categories) * (0.2 + 0.16 * count + (0.12 if _two_line(labels) else 0))
     height = TITLE + plot_height + bottom
     figure = Figure(figsize=(width, height), dpi=100)
     axes = figure.add_axes((left / width, bottom / height, plot_width / width, plot_height / height))
@@ -191,7 +234,8 @@ def gap_chart(*, title: str, panels: Sequence[GapPanel], empty: str = NO_GAP) ->
     panels = [p for p in panels if p.dates]
     if not panels:
         return _empty(title, empty)
-    rotated = any(len(p.dates) > 4 for p in panels)
+    # Turned when there are many points, or when they carry the day as well as the month (longer labels).
+    rotated = any(len(p.dates) > 4 or len({f"{d:%b %Y}" for d in p.dates}) < len(p.dates) for p in panels)
     panel_width, gap_between, left, right = (2.9 if multi else 5.4), 0.3, 0.75, 0.2
     top = TITLE + (0.25 if multi else 0)
     bottom = AXIS + (0.25 if rotated else 0) + LEGEND - 0.15
@@ -218,7 +262,7 @@ def gap_chart(*, title: str, panels: Sequence[GapPanel], empty: str = NO_GAP) ->
         axes.plot(x, other, color=OKABE_ITO[0], marker="o", linewidth=2, label="Other pupils")
         axes.plot(x, pp, color=OKABE_ITO[3], marker="s", linewidth=2, linestyle="--", label="Pupil premium")
         axes.set_xticks(x)
-        axes.set_xticklabels([d.strftime("%b %Y") for d in panel.dates], rotation=30 if rotated else 0,
+        axes.set_xticklabels(date_labels(panel.dates), rotation=30 if rotated else 0,
                              ha="right" if rotated else "center", fontsize=8)  # fmt: skip
         axes.set_xlim(-0.4, len(x) - 0.6)
         axes.set_ylim(0, 100)
@@ -288,12 +332,14 @@ def forest_chart(*, title: str, panels: Sequence[EffectPanel]) -> str:
         return _empty(title, "No intervention has enough entry and exit data to plot yet.")
     drawn = [_cap(p.rows, MAX_FOREST_ROWS) for p in panels]
     labels = [
-        [_short(r.label) if r else f"\u2026 {left_out} more in the table" for r in rows] for rows, left_out in drawn
+        _unique([_wrapped(r.label) if r else f"\u2026 {left_out} more in the table" for r in rows])
+        for rows, left_out in drawn
     ]
     verdicts = [r.verdict_label for p in panels for r in p.rows]
-    left = _width([label for group in labels for label in group], 8) + 0.2
+    left = _lines_width([label for group in labels for label in group], 8) + 0.2
     right = _width(verdicts, 7.5) + 0.25
-    plot_width, row_height, panel_title, between = 3.6, 0.24, (0.28 if multi else 0), 0.2
+    two = _two_line([label for group in labels for label in group])
+    plot_width, row_height, panel_title, between = 3.6, (0.36 if two else 0.24), (0.28 if multi else 0), 0.2
     heights = [len(rows) * row_height + 0.2 for rows, _left_out in drawn]
     bottom = AXIS + LEGEND
     height = TITLE + sum(heights) + len(panels) * panel_title + (len(panels) - 1) * between + bottom
@@ -460,15 +506,17 @@ def attendance_chart(*, title: str, panels: Sequence[tuple[str, list[AttendanceB
     panels = [(name, bars[:MAX_ATTENDANCE_ROWS]) for name, bars in panels if bars]
     if not panels:
         return _empty(title, "No attendance has been marked in this period.")
-    left = _width([_short(bar.label) for _name, bars in panels for bar in bars], 8) + 0.2
-    plot_width, right, row_height, panel_title, between = 3.8, 0.5, 0.22, (0.28 if multi else 0), 0.2
+    labels = [_unique([_wrapped(bar.label) for bar in bars]) for _name, bars in panels]
+    left = _lines_width([label for group in labels for label in group], 8) + 0.2
+    two = _two_line([label for group in labels for label in group])
+    plot_width, right, row_height, panel_title, between = 3.8, 0.5, (0.34 if two else 0.22), (0.28 if multi else 0), 0.2
     heights = [len(bars) * row_height + 0.15 for _name, bars in panels]
     bottom = AXIS + LEGEND
     width = left + plot_width + right
     height = TITLE + sum(heights) + len(panels) * panel_title + (len(panels) - 1) * between + bottom
     figure = Figure(figsize=(width, height), dpi=100)
     top_edge, first = height - TITLE, None
-    for index, ((school, bars), plot_height) in enumerate(zip(panels, heights, strict=True)):
+    for index, ((school, bars), plot_height, panel_labels) in enumerate(zip(panels, heights, labels, strict=True)):
         top_edge -= panel_title
         axes = figure.add_axes(
             (left / width, (top_edge - plot_height) / height, plot_width / width, plot_height / height), sharex=first
@@ -487,7 +535,7 @@ def attendance_chart(*, title: str, panels: Sequence[tuple[str, list[AttendanceB
                       color=INK)  # fmt: skip
         axes.axvline(threshold, color=INK, linestyle="--", linewidth=1)
         axes.set_yticks(y)
-        axes.set_yticklabels([_short(bar.label) for bar in bars], fontsize=8)
+        axes.set_yticklabels(panel_labels, fontsize=8)
         axes.set_ylim(-0.6, len(bars) - 0.4)
         axes.set_xlim(0, 109)
         if multi:

@@ -59,6 +59,47 @@ SMALL_COUNT = 5  # the governors' report shows counts under this as "fewer than 
 VERDICT_ORDER = list(VERDICTS)
 
 
+def rank_by_programme(groups: list[dict], programmes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(ranking, too little data) of the impact page and the dashboard, from their rows: a group row has
+    ``programme_id``, and each row ``name``, ``sort_effect`` and ``verdict["key"]``; a programme row (pooled across
+    its groups by ``reports.evaluation``) has ``id``.
+
+    The ranking has one entry per programme, by its pooled verdict then its effect: ``{"programme": row,
+    "groups": [its groups with a verdict], "too_little": how many of its groups have too little data}``. A group
+    that ran no programme (or whose programme has no pooled row) is an entry of its own, ``{"programme": None,
+    "groups": [row], "too_little": 0}``. A programme with too little data and no group judged is left out. Groups
+    with too little data to judge are returned apart, in their order."""
+    too_little = [g for g in groups if g["verdict"]["key"] == "too_little"]
+    judged: dict = {}
+    unjudged: dict = {}
+    for group in groups:
+        side = unjudged if group["verdict"]["key"] == "too_little" else judged
+        side.setdefault(group.get("programme_id"), []).append(group)
+    ranking = []
+    for programme in programmes:
+        under = judged.pop(programme["id"], []) if programme["id"] is not None else []
+        if under or programme["verdict"]["key"] != "too_little":
+            ranking.append(
+                {"programme": programme, "groups": under, "too_little": len(unjudged.get(programme["id"], []))}
+            )
+    ranking += [{"programme": None, "groups": [group], "too_little": 0} for rest in judged.values() for group in rest]
+
+    def lead(entry: dict) -> dict:
+        return entry["programme"] or entry["groups"][0]
+
+    def order(entry: dict) -> tuple:
+        row = lead(entry)
+        key = row["verdict"]["key"]
+        effect = row.get("sort_effect")
+        return (
+            VERDICT_ORDER.index(key) if key in VERDICT_ORDER else len(VERDICT_ORDER),
+            -effect if effect is not None else 99,
+            row["name"],
+        )
+
+    return sorted(ranking, key=order), too_little
+
+
 # --- Pupils in provision --------------------------------------------------------------------------------
 
 

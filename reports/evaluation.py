@@ -1236,6 +1236,22 @@ def _pupils(count: int) -> str:
     return _count(count, "pupil")
 
 
+def _how_many(part: int, whole: int, who: str, verbs: tuple[str, str, str]) -> str:
+    """A sentence about ``part`` of ``whole`` pupils in plain English, with no "1 of 1" or "None of the 1 pupils":
+    ``who`` follows "pupils" ("with a target"), ``verbs`` are (one did, several did, did not) ("met it", "met it",
+    "did not meet it"). "The pupil with a target met it", "Both pupils ...", "All 6 pupils ...", "Neither pupil
+    ...", "None of the 4 pupils ...", "3 of the 5 pupils ...". Wording only: the counts are the caller's."""
+    one, many, not_one = verbs
+    tail = f" {who}" if who else ""
+    if whole == 1:
+        return f"The pupil{tail} {one if part else not_one}"
+    if part == whole:
+        return f"{'Both' if whole == 2 else f'All {whole}'} pupils{tail} {many}"
+    if part == 0:
+        return f"Neither pupil{tail} {one}" if whole == 2 else f"None of the {whole} pupils{tail} {one}"
+    return f"{part} of the {whole} pupils{tail} {one if part == 1 else many}"
+
+
 def verdict(row: Mapping[str, Any], thresholds: Thresholds = THRESHOLDS) -> Judgement:
     """The verdict, recommendation and reasons for one group or programme (a row of the summaries, or any
     mapping with their column names). The one place the rules live; ``thresholds_text`` says them in words.
@@ -1280,9 +1296,15 @@ def verdict(row: Mapping[str, Any], thresholds: Thresholds = THRESHOLDS) -> Judg
         elif placed == 0:
             reasons.append("No pupils have been placed")
         else:
-            reasons.append(f"None of the {_pupils(placed)} has both an entry and an exit result yet")
+            reasons.append(
+                _how_many(0, placed, "", ("has both an entry and an exit result yet", "", "has no exit result yet"))
+                if placed > 1
+                else "The pupil does not have both an entry and an exit result yet"
+            )
     else:
-        reasons.append(f"{measured} of {_pupils(placed)} {'has' if measured == 1 else 'have'} entry and exit results")
+        reasons.append(
+            _how_many(measured, placed, "", ("has entry and exit results", "have entry and exit results", ""))
+        )
         if measure == "comparison":
             decision = _comparison_decision(row, t, kind, reasons)
         elif measured < t.min_pupils:
@@ -1483,11 +1505,22 @@ def _context_reasons(row: Mapping[str, Any]) -> list[str]:
     known = int(_num(row.get("n_target_known")) or 0)
     met = _num(row.get("pct_target_met"))
     if known and met is not None:
-        out.append(f"{round(known * met / 100)} of {_pupils(known)} with a target met it")
+        out.append(_how_many(round(known * met / 100), known, "with a target", ("met it", "met it", "did not meet it")))
     known = int(_num(row.get("n_sustained_known")) or 0)
     kept = _num(row.get("pct_sustained"))
     if known and kept is not None:
-        out.append(f"{round(known * kept / 100)} of {_pupils(known)} kept their gain at the next assessment")
+        out.append(
+            _how_many(
+                round(known * kept / 100),
+                known,
+                "assessed again",
+                (
+                    "kept their gain at the next assessment",
+                    "kept their gain at the next assessment",
+                    "did not keep their gain at the next assessment",
+                ),
+            )  # fmt: skip
+        )
     return out
 
 

@@ -6,9 +6,15 @@ Pure: no Django imports. ``offer_from_map`` turns one ``ProvisionMap`` into a se
 stores. Everything in the result is already the words shown to parents: the page only lays them out.
 
 Rules (the published offer is public):
-- No pupil names and no staff names. A provision whose name mentions a person (one of the map's pupils or
-  staff, a name passed in ``extra_names``, or "Mrs Patel"-style titles) is shown by its programme's name, by
-  its own name with the person taken out, or by a plain description.
+- No pupil names and no staff names. A provision's name is shown exactly as the school wrote it, or not at all:
+  a name that mentions a person (one of the map's pupils or staff, a name passed in ``extra_names``, or
+  "Mrs Patel"-style titles) or carries an internal code is replaced whole by its programme's name, else by a
+  plain description of the wave. Words are never taken out of a name (that garbled "Visual timetables and
+  now-and-next boards" once a staff member was called "Speech and language therapist (NHS)").
+- What counts as naming a person: each part of a personal name (each capitalised word of "Philippa
+  Wolstenholme", "Fairweather, Ignatius" or "de Souza, Ana") as a whole word; a description of someone (with a
+  bracket, "and" or a lower-case word of four letters or more: "Speech and language therapist (NHS)", a
+  username) only as the whole phrase.
 - Who delivers is a role ("a teaching assistant"), never a person.
 - A pupil count is shown only when it is at least ``PUBLIC_MIN_COUNT``; smaller counts become "a small
   number of pupils". No totals are published (per row, per wave or for the school): a total next to the
@@ -81,8 +87,6 @@ _CODE_WORDS = [
     (re.compile(r"£\s*\d[\d,.]*"), ""),
 ]
 _TITLED_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Prof)\.?\s+[A-Z][\w'’-]*(?:['’]s)?")
-_CONNECTOR_EDGES = re.compile(r"^(?:\W|with\b|by\b|for\b|and\b|from\b|of\b)+|(?:\W|with\b|by\b|for\b|and\b|from\b|of\b)+$",
-                              re.IGNORECASE)  # fmt: skip
 _FREQUENCY = re.compile(r"(\d+)\s*[x×]\s*(\d+)\s*min", re.IGNORECASE)
 _SPACES = re.compile(r"\s{2,}")
 
@@ -229,15 +233,12 @@ def plain_roles(roles: Sequence[str]) -> str:
 
 
 def _public_name(provision: Provision, names: re.Pattern | None) -> str:
-    """The intervention's own name when it names no one; else its programme's; else its name with the person
-    taken out, if enough is left to mean something; else a plain description of the wave."""
+    """The intervention's own name when it names no one and carries no internal code; else its programme's on the
+    same terms; else a plain description of the wave. Never an edited name."""
     for candidate in (provision.name, provision.programme):
-        cleaned = _clean_codes(candidate or "")
-        if cleaned and not _names_someone(candidate, names):
-            return _sentence_case(cleaned)
-    stripped = _strip_people(provision.name or "", names)
-    if re.search(r"[A-Za-z]{3,}", stripped):
-        return _sentence_case(stripped)
+        text = _SPACES.sub(" ", (candidate or "").strip())
+        if text and not _names_someone(text, names) and not _has_codes(text):
+            return text
     return GENERIC_NAMES.get(provision.wave, "A support programme")
 
 
@@ -255,20 +256,23 @@ def _row_words(view: str, key: str, label: str, names: re.Pattern | None) -> tup
 
 
 def _names_in(map: ProvisionMap, extra: Iterable[str]) -> set[str]:  # noqa: A002
-    """Every word of every person's name the map knows (pupils and staff), plus ``extra``."""
+    """What would name a person (pupils and staff on the map, plus ``extra``): each part of a personal name, or
+    the whole of a name written as a phrase (see the module docstring)."""
     people: list[str] = list(extra)
     for row in map.rows:
         for cell in row.cells.values():
             for provision in cell.provisions:
                 people.extend(provision.staff_names)
                 people.extend(provision.pupil_names)
-    words = set()
+    found = set()
     for person in people:
-        for word in re.split(r"[^\w'’-]+", person or ""):
-            word = word.strip("'’-")
-            if len(word) >= 2 and not word.isdigit():
-                words.add(word)
-    return words
+        person = _SPACES.sub(" ", (person or "").strip())
+        words = [w.strip("'’-") for w in re.split(r"[^\w'’-]+", person) if w.strip("'’-")]
+        described = "(" in person or any(word.islower() and len(word) >= 4 or word == "and" for word in words)
+        # Lower-case particles of a personal name ("de Souza") are not names on their own.
+        parts = [] if described else [w for w in words if len(w) >= 2 and not w.isdigit() and not w.islower()]
+        found.update(parts or ([person] if len(person) >= 2 else []))
+    return found
 
 
 def _name_pattern(words: set[str]) -> re.Pattern | None:
@@ -283,14 +287,9 @@ def _names_someone(text: str, names: re.Pattern | None) -> bool:
     return bool(_TITLED_PERSON.search(text or "")) or bool(names is not None and names.search(text or ""))
 
 
-def _strip_people(text: str, names: re.Pattern | None) -> str:
-    text = _TITLED_PERSON.sub(" ", text)
-    if names is not None:
-        text = names.sub(" ", text)
-    text = _clean_codes(text)
-    text = re.sub(r"\(\s*\)", " ", text)
-    text = _SPACES.sub(" ", text).strip()
-    return _CONNECTOR_EDGES.sub("", text).strip()
+def _has_codes(text: str) -> bool:
+    """Whether ``text`` carries an internal code (an SEN status or need-type code, a wave, a cost)."""
+    return any(pattern.search(text) for pattern, _words in _CODE_WORDS)
 
 
 def _clean_codes(text: str) -> str:
@@ -299,7 +298,3 @@ def _clean_codes(text: str) -> str:
     text = re.sub(r"\(\s*\)", "", text)
     text = _SPACES.sub(" ", text).strip()
     return text.strip(" -–:,/")
-
-
-def _sentence_case(text: str) -> str:
-    return text[0].upper() + text[1:] if text else text

@@ -18,12 +18,13 @@ from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
 from provision.calendar import calendars_for
+from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
 from pupils.reference import year_group_on
 
-from . import dashboard
+from . import dashboard, evaluation
 from .provision_map import Period
 
 
@@ -56,6 +57,34 @@ def _intervention_in(period: Period, prefix: str = "") -> Q:
 
 def _subject_q(subject_ids: list[int] | None, prefix: str = "") -> Q:
     return Q() if subject_ids is None else Q(**{f"{prefix}subject_id__in": subject_ids})
+
+
+# Cached per school until its data changes (provision.figures): a repeat visit to the dashboard or the impact page
+# reads no placements.
+@cached_figures(
+    "has-finished",
+    schools=lambda **kwargs: list(kwargs["periods"]),
+    key=lambda **kwargs: (sorted((pk, p.start, p.end) for pk, p in kwargs["periods"].items()), kwargs["today"]),
+)
+def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
+    """Whether a wave 2 or 3 group of these schools (school id -> its period) has finished (ended by ``today`` or
+    marked completed or stopped) with enough pupils to judge (``evaluation.THRESHOLDS.min_pupils``) who left it
+    within the period, up to ``today``, with entry and exit results. One query. The dashboard and the impact page
+    open on a period that has some (a pupil who moved away in October does not make a finished group)."""
+    conditions = [
+        Q(intervention__school_id=pk, exit_date__gte=period.start, exit_date__lte=min(period.end, today))
+        for pk, period in periods.items()
+    ]
+    finished = Q(intervention__end_date__lte=today) | Q(intervention__status__in=(Status.COMPLETED, Status.STOPPED))
+    return (
+        Placement.objects.filter(_any(conditions), finished, intervention__wave__in=(2, 3))
+        .filter(Q(entry_result__isnull=False) | Q(entry_value__isnull=False))
+        .filter(Q(exit_result__isnull=False) | Q(exit_value__isnull=False))
+        .values("intervention_id")
+        .annotate(measured=Count("id"))
+        .filter(measured__gte=evaluation.THRESHOLDS.min_pupils)
+        .exists()
+    )
 
 
 def terms_for(schools: list[School]) -> list[Term]:

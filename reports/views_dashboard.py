@@ -4,7 +4,7 @@ Readers: SENCO, senior leaders and the school admin (``provision.access.IMPACT_V
 reader at several schools) picks one school or all of theirs side by side. Filters: the period (a term or a whole
 academic year, ``?period=term-<id>``/``year-<id>`` or ``?term=<id>``/``?year=<id>`` as on the provision map
 and impact pages; by default the current academic year, since impact needs entry and exit points a single term
-rarely spans), a subject (``?subject=<id>``; with several schools, the subjects of the same name) and the school
+rarely spans, or the last year with finished groups while the current one has none, saying so), a subject (``?subject=<id>``; with several schools, the subjects of the same name) and the school
 (``?school=<id>`` or ``?school=all``).
 
 Each school keeps its own term dates: a term chosen at one school means the term of the same name and year at
@@ -83,6 +83,7 @@ class Selection:
     quiet_since: dict[int, dt.date]  # school id -> the first of its last two weeks of school days
     # school id -> its school days (terms less closures): "days over" an end date count these
     school_days: dict[int, SchoolDays] = field(default_factory=dict)
+    default_note: str = ""  # why the period shown by default is not the current year
 
     @property
     def start(self) -> dt.date:
@@ -167,6 +168,38 @@ def _same_period(terms: list[Term], school_id: int, term: Term | None, year: Aca
     return next((t.academic_year for t in own if t.academic_year.start_year == year.start_year), None)
 
 
+def _periods(terms: list[Term], schools: list[School], term: Term | None, year: AcademicYear) -> dict[int, Period]:
+    """Each school's own dates for the chosen term or year (the anchor's when a school has no such term)."""
+    chosen = period_for_term(term) if term else period_for_year(year)
+    periods = {}
+    for school in schools:
+        own = _same_period(terms, school.pk, term, year)
+        periods[school.pk] = (period_for_term(own) if term else period_for_year(own)) if own else chosen
+    return periods
+
+
+def _default_year(
+    terms: list[Term], anchor_terms: list[Term], schools: list[School], current: AcademicYear, today: dt.date
+) -> tuple[AcademicYear, str]:
+    """The year shown when the reader chose none, and what the page says about it: the current academic year when
+    some of its groups have finished with exit results; else the last year before it that has some (in the
+    autumn nothing has finished yet, and an empty dashboard tells a leader nothing). One or two queries."""
+    if selectors_dashboard.has_finished(periods=_periods(terms, schools, None, current), today=today):
+        return current, ""
+    earlier = sorted(
+        {
+            t.academic_year_id: t.academic_year for t in anchor_terms if t.academic_year.end_date < current.start_date
+        }.values(),
+        key=lambda y: y.start_date,
+    )
+    if earlier and selectors_dashboard.has_finished(periods=_periods(terms, schools, None, earlier[-1]), today=today):
+        return earlier[-1], (
+            f"Nothing has finished yet in {current.name}, so this shows {earlier[-1].name}, the last academic year "
+            "with finished groups. Choose another period above to change it."
+        )
+    return current, ""
+
+
 def select(request: HttpRequest) -> Selection | None:
     """Read the filters (two queries: the terms and the subjects of the reader's schools). None when the school
     has no terms yet, so there is no period to show."""
@@ -176,17 +209,14 @@ def select(request: HttpRequest) -> Selection | None:
     terms = selectors_dashboard.terms_for(choices)
     anchor_terms = [t for t in terms if t.academic_year.school_id == anchor.pk]
     term, year, asked = _asked_period(request, terms)
+    default_note = ""
     if not asked:
         started = [t for t in anchor_terms if t.start_date <= today]
         current = started[-1] if started else (anchor_terms[0] if anchor_terms else None)
         if current is None:
             return None
-        year = current.academic_year
-    chosen = period_for_term(term) if term else period_for_year(year)
-    periods = {}
-    for school in schools:
-        own = _same_period(terms, school.pk, term, year)
-        periods[school.pk] = (period_for_term(own) if term else period_for_year(own)) if own else chosen
+        year, default_note = _default_year(terms, anchor_terms, schools, current.academic_year, today)
+    periods = _periods(terms, schools, term, year)
     anchor_term = _same_period(terms, anchor.pk, term, year) if term else None
     anchor_year = anchor_term.academic_year if anchor_term else _same_period(terms, anchor.pk, None, year)
 
@@ -237,6 +267,7 @@ def select(request: HttpRequest) -> Selection | None:
         gap_subject_ids=ids_named(gap_subject),
         show_costs=all(can_see_costs(request.user, school) for school in schools),
         today=today,
+        default_note=default_note,
         quiet_since={pk: days.days_before(today, dashboard.QUIET_SCHOOL_DAYS) for pk, days in calendars.items()},
         school_days=calendars,
     )
@@ -296,6 +327,8 @@ class Dashboard:
     on_roll: int
     min_pupils: int
     wave1: list[dict] = field(default_factory=list)  # dashboard.wave1_reach, per school shown
+    ranking: list[dict] = field(default_factory=list)  # dashboard.rank_by_programme: programmes, groups beneath
+    unjudged: int = 0  # groups with pupils and too little data to judge
     started_by: dt.date | None = None  # provision counted is what had started by this day
     past: bool = False  # the period is over: year groups are those of the period
 
@@ -352,6 +385,8 @@ def _impact_row(selection: Selection, names: dict[int, str], row: dict[str, Any]
         "school_id": row["school_id"],
         "name": row["name"],
         "programme": row.get("programme_name") or "",
+        "programme_id": int(_number(row.get("programme_id"))) if _number(row.get("programme_id")) is not None else None,
+        "sort_effect": _number(row.get("effect")),
         "wave": row.get("wave"),
         "n_placed": int(_number(row.get("n_placed")) or 0),
         "n_measured": int(_number(row.get("n_measured")) or 0),
@@ -380,6 +415,8 @@ def _programme_row(row: dict[str, Any]) -> dict[str, Any]:
     """One programme of ``evaluation.programme_summary`` (pooled across its groups), for the report."""
     g = _number(row.get("g"))
     return {
+        "id": int(_number(row.get("programme_id"))) if _number(row.get("programme_id")) is not None else None,
+        "sort_effect": g,
         "name": row.get("programme_name") or "",
         "n_groups": int(_number(row.get("n_groups")) or 0),
         "n_placed": int(_number(row.get("n_placed")) or 0),
@@ -538,6 +575,8 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
         key=lambda r: (dashboard.VERDICT_ORDER.index(r["verdict"]["key"]), r["name"]),
     )
 
+    ranking, unjudged = dashboard.rank_by_programme([r for r in rows if r["n_placed"]], programme_rows)
+
     # 4. Cost against impact (budget holders only). 5. Attendance. 6. Needs attention.
     cost_rows = [r for r in impact_rows if r["cost_per_pupil"] is not None] if selection.show_costs else []
     attendance_rows = _attendance_rows(dashboard.attendance(frames.interventions, low), names, low)
@@ -577,6 +616,8 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
         on_roll=int(frames.roll["pupils"].sum()),
         min_pupils=int(thresholds.min_pupils),
         wave1=dashboard.wave1_reach(frames.interventions, frames.classes, school_ids),
+        ranking=ranking,
+        unjudged=len(unjudged),
         started_by=min(selection.end, selection.today),
         past=selection.end < selection.today,
     )

@@ -31,7 +31,7 @@ from provision.models import School, Term
 from pupils import scales
 from pupils.models import Assessment, Pupil, Subject, YearGroup
 
-from . import evaluation, selectors_impact
+from . import dashboard, evaluation, selectors_dashboard, selectors_impact
 from .charts_group import adjusted_chart, gains_chart
 from .impact import TOOLKIT_MONTHS
 from .provision_map import Period, period_for_term, period_for_year
@@ -108,9 +108,19 @@ def _terms(school: School) -> list[Term]:
     return list(Term.objects.for_school(school).select_related("academic_year").order_by("start_date"))
 
 
-def impact_period(request: HttpRequest, terms: list[Term], today: dt.date) -> tuple[Period | None, Term | None, Any]:
-    """``?term=<id>``, ``?year=<id>`` or ``?period=term-<id>``/``year-<id>`` (the page's one menu); by default the last 12 months, since impact needs entry and exit
-    points that a single term rarely spans, and in the autumn the year's groups have not finished. An id that is not one of the school's is a 404."""
+LAST_12_MONTHS = "12m"  # the menu's value for "the last 12 months"
+
+
+def impact_period(
+    request: HttpRequest, terms: list[Term], today: dt.date, school: School | None = None
+) -> tuple[Period | None, Term | None, Any, str]:
+    """(period, term, academic year, note) from ``?term=<id>``, ``?year=<id>`` or ``?period=term-<id>``/
+    ``year-<id>``/``12m`` (the page's one menu). An id that is not one of the school's is a 404.
+
+    Chosen by the reader, that period is shown. Otherwise the current academic year when some of its groups have
+    finished with exit results (impact needs entry and exit points); else, as in the autumn, the last 12 months
+    when groups finished in them, with ``note`` saying so; else the last academic year with finished groups,
+    saying so; else the current year."""
     years = {term.academic_year_id: term.academic_year for term in terms}
     params = request.GET.copy()
     kind, _sep, value = request.GET.get("period", "").partition("-")
@@ -120,20 +130,40 @@ def impact_period(request: HttpRequest, terms: list[Term], today: dt.date) -> tu
         term = next((t for t in terms if t.pk == _int(params["term"])), None)
         if term is None:
             raise Http404("No such term")
-        return period_for_term(term), term, term.academic_year
+        return period_for_term(term), term, term.academic_year, ""
     if params.get("year"):
         year = years.get(_int(params["year"]))
         if year is None:
             raise Http404("No such academic year")
-        return period_for_year(year), None, year
+        return period_for_year(year), None, year, ""
     if not terms:
-        return None, None, None
-    return last_twelve_months(today), None, None
+        return None, None, None, ""
+    if request.GET.get("period") == LAST_12_MONTHS or school is None:
+        return last_twelve_months(today), None, None, ""
+    started = [t for t in terms if t.start_date <= today]
+    current = (started[-1] if started else terms[0]).academic_year
+    this_year = period_for_year(current)
+    if selectors_dashboard.has_finished(periods={school.pk: this_year}, today=today):
+        return this_year, None, current, ""
+    recent = last_twelve_months(today)
+    if selectors_dashboard.has_finished(periods={school.pk: recent}, today=today):
+        note = f"Nothing has finished yet in {current.name}, so this shows the last 12 months. Choose another period to change it."
+        return recent, None, None, note
+    earlier = sorted(
+        {t.academic_year for t in terms if t.academic_year.end_date < current.start_date}, key=lambda y: y.start_date
+    )
+    if earlier and selectors_dashboard.has_finished(periods={school.pk: period_for_year(earlier[-1])}, today=today):
+        note = (
+            f"Nothing has finished in {current.name} or the last 12 months, so this shows {earlier[-1].name}, the "
+            "last academic year with finished groups. Choose another period to change it."
+        )
+        return period_for_year(earlier[-1]), None, earlier[-1], note
+    return this_year, None, current, ""
 
 
 def last_twelve_months(today: dt.date) -> Period:
-    """The default period: the year to today, so that in the autumn last year's finished groups are judged
-    beside this term's running ones."""
+    """The year to today, so that in the autumn last year's finished groups are judged beside this term's running
+    ones."""
     return Period(label="The last 12 months", start=today - dt.timedelta(days=365), end=today)
 
 
@@ -218,6 +248,7 @@ def _group_row(row: dict[str, Any], intervention: Intervention | None, show_cost
     return {
         "id": row.get("intervention_id"),
         "intervention": intervention,
+        "programme_id": intervention.programme_id if intervention else _int_or_none(row.get("programme_id")),
         "name": intervention.name if intervention else row.get("name", ""),
         "kind": kind,
         "n_placed": int(_number(row.get("n_placed")) or 0),
@@ -286,7 +317,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
     """Every intervention and programme that ran in the period, with its verdict and recommendation."""
     school, today = request.school, timezone.localdate()
     terms = _terms(school)
-    period, term, year = impact_period(request, terms, today)
+    period, term, year, period_note = impact_period(request, terms, today, school)
     subjects = list(Subject.objects.filter(school=school))
     subject = _subject_filter(request, subjects)
     show_costs = can_see_costs(request.user, request.school)
@@ -319,11 +350,14 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
         programmes = _sorted_groups(programmes)
         rethink_count = len(result.rethink) if result.rethink is not None else 0
     counts = {key: sum(1 for g in groups if g["verdict"]["key"] == key) for key in evaluation.VERDICTS}
+    ranking, too_little = dashboard.rank_by_programme(groups, programmes)
     return render(
         request,
         "reports/impact_overview.html",
         {
             "period": period,
+            "period_note": period_note,
+            "last_12_months": LAST_12_MONTHS,
             "terms": terms,
             "term": term,
             "year": year if term is None else None,
@@ -331,7 +365,10 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
             "subjects": subjects,
             "subject": subject,
             "groups": groups,
-            "programmes": programmes,
+            "ranking": ranking,
+            "too_little": too_little,
+            "min_pupils": evaluation.THRESHOLDS.min_pupils,
+            "min_comparison": evaluation.THRESHOLDS.min_comparison,
             "verdict_counts": [(evaluation.VERDICTS[k], k, n) for k, n in counts.items()],
             "thresholds": evaluation.thresholds_text(evaluation.THRESHOLDS),
             "show_costs": show_costs,

@@ -436,8 +436,8 @@ def test_target_sustained_and_attendance_shares():
     assert (row["n_target_known"], row["pct_target_met"]) == (2, 50)
     assert (row["n_sustained_known"], row["pct_sustained"]) == (2, 50)
     assert row["attendance_pct"] == pytest.approx(80)
-    assert "1 of 2 pupils with a target met it" in row["reasons"]
-    assert "1 of 2 pupils kept their gain at the next assessment" in row["reasons"]
+    assert "1 of the 2 pupils with a target met it" in row["reasons"]
+    assert "1 of the 2 pupils assessed again kept their gain at the next assessment" in row["reasons"]
 
 
 def test_a_group_with_too_few_comparison_pupils_is_judged_before_and_after_and_says_why():
@@ -819,7 +819,7 @@ def test_one_pupil_gives_figures_without_intervals():
     for column in ("gain_ci_low", "gain_ci_high", "d_av", "g", "difference"):
         assert math.isnan(row[column]), column
     assert row["verdict"] == "too_little"
-    assert row["reasons"][0] == "1 of 1 pupil has entry and exit results"
+    assert row["reasons"][0] == "The pupil has entry and exit results"
 
 
 def test_zero_variance_does_not_crash_and_leaves_undefined_effects_empty():
@@ -863,7 +863,7 @@ def test_interventions_without_a_subject_or_scale():
     row = only(result_.groups)
     assert row["measure"] == "none" and row["verdict"] == "too_little"
     assert row["reasons"][0].startswith("No assessed subject and scale")
-    assert "2 of 2 pupils with a target met it" in row["reasons"]
+    assert "Both pupils with a target met it" in row["reasons"]
     assert list(result_.pupils["rating_change"]) == [2, 2]
     assert result_.rethink.empty
 
@@ -873,7 +873,7 @@ def test_a_pupil_who_left_school_is_placed_but_not_measured():
     rows.append(placement(6, 6, entry_value=91, entry_assessment_id=A_SEPT, entry_taken_on=SEPT, exit_date=END))
     row = only(ev.evaluate(placements(*rows), interventions(intervention(1)), results()).groups)
     assert (row["n_placed"], row["n_measured"]) == (6, 5)
-    assert row["reasons"][0] == "5 of 6 pupils have entry and exit results"
+    assert row["reasons"][0] == "5 of the 6 pupils have entry and exit results"
 
 
 def test_all_placements_defaults_to_the_placements():

@@ -94,7 +94,11 @@ def test_overview_lists_the_group_and_programme_for_the_year(client, world, impa
     assert response.status_code == 200
     names = [g["name"] for g in response.context["groups"]]
     assert names == ["Reading Boost Y4"]
-    assert [p["name"] for p in response.context["programmes"]] == ["Reading Boost"]
+    # Ranked by programme, with the group beneath its programme.
+    ranking = response.context["ranking"]
+    assert [(e["programme"]["name"], [g["name"] for g in e["groups"]]) for e in ranking] == [
+        ("Reading Boost", ["Reading Boost Y4"])
+    ]
     counts = {key: n for _label, key, n in response.context["verdict_counts"]}
     assert counts["strong"] == 1
 

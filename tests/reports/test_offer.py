@@ -143,7 +143,14 @@ def test_no_pupil_or_staff_names_and_person_named_provisions_made_generic():
         a_map([row("3", "Year 3", names, own_name, nothing_left, extra, outsider)]), extra_names=["Zebedee Jones"]
     )
     whats = sorted(item["what"] for item in items(content))
-    assert whats == ["A support programme", "Phonics", "Reading", "Spelling club", "Talk Boost"]
+    # A name that names someone is replaced whole (by the programme's name, else the wave's), never cut down.
+    assert whats == [
+        "A catch-up programme",
+        "A catch-up programme",
+        "A catch-up programme",
+        "A support programme",
+        "Talk Boost",
+    ]
     text = json.dumps(content)
     for name in (
         "Wolstenholme",
@@ -160,15 +167,49 @@ def test_no_pupil_or_staff_names_and_person_named_provisions_made_generic():
     assert one_to_one["group"] == "One to one (one adult with one child)"
 
 
-def test_internal_codes_become_words():
+def test_names_with_internal_codes_are_replaced_whole():
     coded = provision(name="Wave 2 SEMH nurture group (K)", programme="")
-    ehcp = provision(name="EHCP SLCN speech 1:1", programme="", wave=3)
+    ehcp = provision(name="EHCP SLCN speech 1:1", programme="Talk Boost", wave=3)
     content = offer_from_map(a_map([row("5", "Year 5", coded, ehcp)]))
     whats = sorted(item["what"] for item in items(content))
-    assert whats == ["EHC plan speech and language speech 1:1", "Social and emotional nurture group"]
+    assert whats == ["A catch-up programme", "Talk Boost"]
     text = json.dumps(content)
     assert not re.search(r"\b[KEN]\b", text)
     assert "SEMH" not in text and "SLCN" not in text and "Wave" not in text
+
+
+def test_names_are_never_edited_when_staff_and_provision_names_share_words():
+    """A staff member known by a description ("Speech and language therapist (NHS)") once had each of its words
+    cut out of every name: "Visual timetables now- -next boards", "Nuffield Early Intervention (NELI)",
+    "Reception (Autumn 2026". Names are shown exactly as written, or replaced whole."""
+    names = [
+        "Visual timetables and now-and-next boards",
+        "Nuffield Early Language Intervention (NELI): Reception (Autumn 2026)",
+        "Speech and language programme: Year 1, 1:1 (Autumn 2026)",
+        "Talk Boost KS1: Year 1 (Autumn 2026)",
+        "Reading with de Souza",
+    ]
+    therapist = "Speech and language therapist (NHS)"
+    provisions = [
+        provision(intervention_id=i, name=name, staff_names=[therapist, "Ana de Souza"], wave=1 if i == 0 else 2)
+        for i, name in enumerate(names)
+    ]
+    provisions.append(provision(intervention_id=9, name=f"Sessions with the {therapist}", programme="Talk Boost"))
+    content = offer_from_map(a_map([row("R", "Reception", *provisions)]), extra_names=[therapist, "Rachel", "Adeyemi"])
+    whats = sorted(item["what"] for item in items(content))
+    assert whats == sorted(
+        [
+            "Visual timetables and now-and-next boards",
+            # A staff member's whole description in a name hides the name: the programme's is shown instead.
+            "Talk Boost",
+            "Speech and language programme: Year 1, 1:1 (Autumn 2026)",
+            "Talk Boost KS1: Year 1 (Autumn 2026)",
+            "Nuffield Early Language Intervention (NELI): Reception (Autumn 2026)",
+            # A surname after a lower-case particle is still a name.
+            "A catch-up programme",
+        ]
+    )
+    assert therapist not in json.dumps(content) and "Souza" not in json.dumps(content)
 
 
 def test_wave_one_strategy_stopped_hidden_planned_marked_and_empty_rows_dropped():
@@ -289,7 +330,8 @@ def test_preview_shows_the_offer_in_plain_words(client, offer_school):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Reading boosters" in html and "6 pupils" in html and "A small number of pupils" in html
-    assert "Phonics" in html
+    # "Phonics with Mrs Wolstenholme" names the TA, so parents see a plain description, not a cut-down name.
+    assert "A catch-up programme" in html and "Phonics" not in html
     for name in PUPIL_NAMES + ("Philippa", "Wolstenholme"):
         assert name not in html, name
 
@@ -329,9 +371,23 @@ def test_publishing_keeps_a_dated_history_and_the_public_page_shows_the_latest(c
 
 
 def test_public_page_signed_out_before_anything_is_published(client, world):
+    world.school.senco_name, world.school.senco_email = "Ms Senco", "senco@oak.example"
+    world.school.save()
     response = client.get(reverse("reports:offer_public", args=[world.school.urn]))
     assert response.status_code == 200
-    assert "has not put its support offer on this page yet" in response.content.decode()
+    html = response.content.decode()
+    assert "Not published yet." in html and "has not put its support offer on this page yet" in html
+    # The SENCO's contact, as the school has set it, so that parents are not left with an empty page.
+    assert "Talk to the special needs coordinator (SENCO), Ms Senco" in html
+    assert 'href="mailto:senco@oak.example"' in html
+
+
+def test_public_page_before_publication_without_a_senco_contact_points_to_the_school(client, world):
+    response = client.get(reverse("reports:offer_public", args=[world.school.urn]))
+    html = response.content.decode()
+    assert "Not published yet." in html
+    assert "ask the school office for the special needs coordinator (SENCO)" in html
+    assert "mailto:" not in html
 
 
 def test_public_page_unknown_urn_is_404(client, world):
