@@ -110,9 +110,8 @@ def term_text(start: dt.date, terms: Sequence[TermDates]) -> str:
     term dates, the season of the school year the date is in."""
     term = _in_term(start, terms) or next((t for t in sorted(terms) if t[0] >= start), None)
     if term is not None:
-        name = TermName(term[2]).label
-    else:
-        name = "Autumn" if start.month >= 9 else "Spring" if start.month <= 3 else "Summer"
+        return f"{TermName(term[2]).label} {max(start, term[0]).year}"
+    name = "Autumn" if start.month >= 9 else "Spring" if start.month <= 3 else "Summer"
     return f"{name} {start.year}"
 
 
