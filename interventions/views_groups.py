@@ -506,7 +506,9 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     form = InterventionForm(request.POST or None, school=school, initial=initial, today=today)
     formset = staff_formset(request.POST or None, school=school, intervention=None, training=form.staff_training)
     if plan is not None:
-        form.fields["name"].widget.attrs.update({"data-name-default": plan.name_default, "data-name-suffix": plan.name_suffix})
+        form.fields["name"].widget.attrs.update(
+            {"data-name-default": plan.name_default, "data-name-suffix": plan.name_suffix}
+        )
     if (
         request.method == "POST"
         and form.is_valid()
