@@ -647,11 +647,14 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Placements --------------------------------------------------------------------------------------
 
 
+MAX_ID = 2**63 - 1  # a BigAutoField: a larger number is no pupil (and PostgreSQL would refuse to compare it)
+
+
 def _pupil_ids(values: list[str]) -> list[int]:
     ids = []
     for value in values:
         number = _int(value)
-        if number is not None and number not in ids:
+        if number is not None and 0 < number <= MAX_ID and number not in ids:
             ids.append(number)
     return ids
 

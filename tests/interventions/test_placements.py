@@ -835,3 +835,12 @@ def test_the_two_targets_say_what_each_is(client, world, reading, placed):
     client.force_login(world.users["senco"])
     page = client.get(reverse("interventions:placement_edit", args=[placed.pk])).content.decode()
     assert "Target, in words" in page and "Target result" in page and "Target on the scale" not in page
+
+
+@pytest.mark.django_db
+def test_planning_ignores_pupil_numbers_that_name_no_pupil(client, world, reading):
+    client.force_login(world.users["senco"])
+    a = world.pupils[0]
+    url = reverse("interventions:intervention_new") + f"?pupil=-1&pupil={10**30}&pupil=x&pupil={a.pk}"
+    response = client.get(url + f"&subject={reading['subject'].pk}&programme=")
+    assert response.status_code == 200 and response.context["plan"].pupils == [a]
