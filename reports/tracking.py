@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions import planning
-from interventions.models import Intervention, Placement, Programme, Status, Wave
+from interventions.models import PLANNED_OR_RUNNING, Intervention, Placement, Programme, Status, Wave
 from provision.access import (
     IDENTIFICATION_VIEWERS,
     INTERVENTION_EDITORS,
@@ -39,7 +39,6 @@ from .selectors import PupilFlags, assessments_by_id, identification_figures, re
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
-ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
 
 def _flags(request: HttpRequest, year_group: int | None = None) -> PupilFlags:
@@ -287,7 +286,7 @@ def _fitting_interventions(school: School, subject: Subject) -> list[Interventio
     """The school's planned or running groups a pupil flagged in ``subject`` could join (one query)."""
     return list(
         Intervention.objects.for_school(school)
-        .active()
+        .planned_or_running()
         .exclude(wave=Wave.QUALITY_FIRST)
         .filter(_in_subject(subject))
         .order_by("name")
@@ -302,7 +301,7 @@ def current_support(
     in other subjects are left out: the list is about this subject's need. One query."""
     placements = (
         Placement.objects.active()
-        .filter(pupil__in=pupils, intervention__status__in=ACTIVE_STATUSES)
+        .filter(pupil__in=pupils, intervention__status__in=PLANNED_OR_RUNNING)
         .filter(_in_subject(subject, "intervention__"))
         .select_related("intervention")
         .order_by("intervention__start_date", "intervention__name")
