@@ -97,9 +97,9 @@ def results_grid(request: HttpRequest) -> HttpResponse:
     # A cell shows its result, or the absence marked (one query each): the two never hold the same cell.
     absent = {
         (a.pupil_id, a.assessment_id): a.typed
-        for a in Absence.objects.filter(pupil__in=pupils, assessment__in=assessments).only(
-            "pupil_id", "assessment_id", "typed"
-        )
+        for a in Absence.objects.visible_to(request.user, request.school)
+        .filter(pupil__in=pupils, assessment__in=assessments)
+        .only("pupil_id", "assessment_id", "typed")
     }
     scores = {(r.pupil_id, r.assessment_id): r.typed for r in results}
     absent = {key: typed for key, typed in absent.items() if key not in scores}  # a result always wins

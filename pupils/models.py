@@ -801,6 +801,8 @@ class Absence(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ResultQuerySet.as_manager()  # seen by whoever may see the pupil's results
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["pupil", "assessment"], name="absence_one_per_pupil_assessment"),
