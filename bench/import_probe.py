@@ -2,7 +2,7 @@
 
 ``probe_all(school)`` makes the largest results files the default limits accept for the 2,000-pupil secondary,
 holds each as an upload, and has a fresh process (``python -m bench.import_probe ID``, this module's main) read
-it, work out its preview and apply it, as the background worker would (``pupils.import_jobs``); that process
+it, work out its preview and apply it, as the background worker would (``pupils.imports.jobs``); that process
 reports its peak memory (``ru_maxrss``) and how long each step took. The files:
 
 - CSV: 200,000 results, one a row, with ten columns (UPN, names, assessment, result and five notes): two million
@@ -52,8 +52,8 @@ def zip_bomb(unpacked_mb: int = 1024) -> bytes:
 
 def refuse(content: bytes) -> None:
     """Read ``content`` as the importers do, which must refuse it."""
-    from pupils.import_jobs import limits
-    from pupils.tabular import FileProblem, read_tables
+    from pupils.imports.jobs import limits
+    from pupils.imports.reader import FileProblem, read_tables
 
     try:
         read_tables(content, lambda cells: 1, limits=limits())
@@ -169,7 +169,7 @@ def main(record_id: int) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provision.settings")
     django.setup()
-    from pupils.import_jobs import import_apply, import_prepare
+    from pupils.imports.jobs import import_apply, import_prepare
     from pupils.models import DataImport
 
     started = time.perf_counter()

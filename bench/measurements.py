@@ -346,8 +346,8 @@ IMPORT_ROWS = 100_000
 def import_results(bench: Bench) -> Callable[[], object]:
     """``import_results`` of a file of 100,000 new results (one per row) for the 2,000-pupil secondary, through
     the command. Once only: a second run of the same file would change nothing, which is other work."""
-    if importlib.util.find_spec("pupils.results_import") is None:
-        raise Skipped("pupils.results_import not available yet")
+    if importlib.util.find_spec("pupils.imports.results_apply") is None:
+        raise Skipped("pupils.imports.results_apply not available yet")
     bench.ready_school()
     school = bench.summary.roll.schools[SECONDARY].demo_school.school
     pupils = list(

@@ -5,11 +5,10 @@ class InterventionsConfig(AppConfig):
     name = "interventions"
 
     def ready(self) -> None:
-        # Files of progress check scores go through the shared import flow (pupils.import_jobs): reading within
-        # the import limits, rows read once and stored, previews, background tasks.
-        from pupils import import_jobs
-        from pupils.models import ImportKind
+        # Files of progress check scores go through the shared import flow (pupils.imports): reading within the
+        # import limits, rows read once and stored, previews, background tasks, the same pages and command base.
+        from pupils.imports import kinds
 
-        from .progress import services
+        from .progress import checks_apply
 
-        import_jobs.register_kind(ImportKind.CHECKS, parse=services.checks_parse, compare=services.checks_import)
+        kinds.register(checks_apply.CHECKS)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from provision.access import INTERVENTION_VIEWERS, SESSION_LOGGERS, can_log_sessions, role_required
 from provision.models import Role
+from provision.school_days import SchoolDays
 
 from . import costing
 from . import sessions as logs
@@ -49,13 +50,14 @@ def _parse_date(raw: str | None) -> dt.date | None:
         return None
 
 
-def _last_due(intervention: Intervention, today: dt.date) -> dt.date | None:
-    """The most recent day, up to today, that the group was due to meet (for "log a session" links)."""
+def _last_due(intervention: Intervention, today: dt.date, school_days: SchoolDays) -> dt.date | None:
+    """The most recent school day, up to today, that the group was due to meet (for "log a session" links):
+    over a half-term or a holiday, its last session before the break (looked for up to three weeks back)."""
     day = min(today, intervention.end_date or today)
-    for _ in range(7):
+    for _ in range(21):
         if day < intervention.start_date:
             return None
-        if day.weekday() in (intervention.days or []):
+        if day.weekday() in (intervention.days or []) and (school_days.is_school_day(day) or not school_days.spans):
             return day
         day -= dt.timedelta(days=1)
     return None
@@ -84,8 +86,8 @@ def _group_placements(intervention: Intervention) -> list[Placement]:
 def today(request: HttpRequest) -> HttpResponse:
     """The groups the user runs (the SENCO: every group) that meet today, then their other open groups.
 
-    Two queries whatever the number of groups: the groups with "logged today" and "last logged" annotated, and
-    today's pupils of all of them.
+    Three queries whatever the number of groups: the groups with "logged today" and "last logged" annotated,
+    today's pupils of all of them, and the school's calendar (nothing is due today on a closure or in a holiday).
     """
     today = timezone.localdate()
     groups = Intervention.objects.loggable_by(request.user, request.school).planned_or_running()
@@ -106,19 +108,28 @@ def today(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("placements", queryset=pupils_today, to_attr="pupils_today"))
         .order_by("name")
     )
+    school_days = term_ranges(request.school)
+    # No session is due on a closure or in a holiday (a school with no term dates yet: any day of a group's).
+    open_today = school_days.is_school_day(today) or not school_days.spans
     scheduled, others = [], []
     for group in groups:
         group.day_names = _day_names(group.days or [])
-        if logs.scheduled_on(group, today):
+        if open_today and logs.scheduled_on(group, today):
             scheduled.append(group)
         else:
-            group.last_due = _last_due(group, today)
+            group.last_due = _last_due(group, today, school_days)
             others.append(group)
     scheduled.sort(key=lambda g: (g.start_time is None, g.start_time or dt.time(), g.name))
     return render(
         request,
         "interventions/today.html",
-        {"today": today, "scheduled": scheduled, "others": others, "sees_all": request.role == Role.SENCO},
+        {
+            "today": today,
+            "scheduled": scheduled,
+            "others": others,
+            "sees_all": request.role == Role.SENCO,
+            "open_today": open_today,
+        },
     )
 
 
@@ -255,6 +266,8 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": warnings,
             "reasons": REASON_CHOICES,
             "usual_day": target.weekday() in (intervention.days or []),
+            # A closure or a holiday (with term dates recorded): logged if it happened, but worth a second look.
+            "school_day": terms.is_school_day(target) or not terms.spans,
             "check": check,
         },
     )

@@ -76,7 +76,7 @@ def _without_control_characters(values: QueryDict) -> QueryDict:
 class ControlCharactersMiddleware:
     """Drops control characters (NUL and the like; not tab or new lines) from the query string and form fields
     of every request, so that no view, query, chart or export ever meets one. Uploaded files are left as they
-    are: the importers read them cell by cell (``pupils.tabular``)."""
+    are: the importers read them cell by cell (``pupils.imports.reader``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -571,7 +571,7 @@ class DataImport(models.Model):
     rejected_rows = models.JSONField(
         default=list, blank=True, help_text="Each rejected row as {line, column, value, reason}, kept after applying."
     )
-    # Reading a large file is a background task (pupils.import_jobs): its stage and progress are kept here, and
+    # Reading a large file is a background task (pupils.imports.jobs): its stage and progress are kept here, and
     # what it read is stored once (``parsed``, sealed), with the preview it gave (``preview``) and the school's
     # figures token then (``previewed_token``, to tell whether the school's data has changed since).
     stage = models.CharField(max_length=8, choices=ImportStage.choices, default=ImportStage.READY)

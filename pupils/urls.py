@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import assessment_views, import_views, invitation_views, views
+from . import assessment_views, invitation_views, views
+from .imports import views as import_views
+from .models import ImportKind
 
 app_name = "pupils"
 
@@ -20,12 +22,12 @@ urlpatterns = [
     path("sen-register/", views.sen_register, name="sen_register"),
     path("sen-register.csv", views.sen_register_csv, name="sen_register_csv"),
     path("results/", assessment_views.results_grid, name="results_grid"),
-    path("results/import/", import_views.results_import_upload, name="results_import_upload"),
+    path("results/import/", import_views.upload, {"kind": ImportKind.RESULTS}, name="results_import_upload"),
     path("assessments/", assessment_views.assessment_list, name="assessments"),
     path("assessments/new/", assessment_views.assessment_new, name="assessment_new"),
     path("assessments/<int:pk>/edit/", assessment_views.assessment_edit, name="assessment_edit"),
     path("scales/new/", assessment_views.scale_new, name="scale_new"),
     path("scales/<int:pk>/edit/", assessment_views.scale_edit, name="scale_edit"),
-    path("import/", import_views.import_upload, name="import_upload"),
-    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/", import_views.upload, {"kind": ImportKind.PUPILS}, name="import_upload"),
+    path("import/<int:pk>/", import_views.preview, name="import_preview"),
 ]

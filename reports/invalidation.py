@@ -8,8 +8,8 @@ transaction commits. Two kinds of hook:
   admin, services that call ``save()``.
 - Direct calls of ``provision.figures.figures_changed`` where rows are written in bulk (no signals fire), listed
   here so that a new bulk write knows where it belongs:
-    ``pupils.assessments.results_save`` (the results grid), ``pupils.results_import.results_import`` (results
-    imports), ``pupils.services.pupils_import`` (MIS imports) and ``interventions.sessions.session_delete``.
+    ``pupils.assessments.results_save`` (the results grid), ``pupils.imports.results_apply.results_import`` (results
+    imports), ``pupils.imports.pupil_apply.pupils_import`` (MIS imports) and ``interventions.sessions.session_delete``.
     Bulk writes next to a ``save()`` of their parent (a session's attendance, a scale's bands, staff lines copied
     forward with their group) are covered by the parent's signal; the demo seed only makes new schools, whose
     tokens are new.
@@ -39,7 +39,7 @@ from interventions.models import (
     StaffRate,
 )
 from provision.figures import figures_changed
-from provision.models import AcademicYear, School, Term
+from provision.models import AcademicYear, Closure, School, Term
 from pupils.models import Assessment, Pupil, Result, Scale, ScaleBand, Subject, TeachingGroup
 
 
@@ -63,6 +63,7 @@ SCHOOL_OF: dict[type[Model], Callable[[Model], int | None]] = {
     School: lambda row: row.pk,
     AcademicYear: lambda row: row.school_id,
     Term: lambda row: _via(row, "academic_year"),
+    Closure: lambda row: _via(row, "term", "academic_year__school_id"),  # planned sessions, costs, dosage
     TeachingGroup: lambda row: row.school_id,
     Pupil: lambda row: row.school_id,
     Subject: lambda row: row.school_id,
@@ -90,6 +91,7 @@ DELETE_HOOKED = (
     School,
     AcademicYear,
     Term,
+    Closure,
     TeachingGroup,
     Subject,
     Scale,

@@ -23,7 +23,7 @@ def _setup() -> dict:
 
     call_command("migrate", verbosity=0)
     from provision.models import School
-    from pupils.import_jobs import import_prepare
+    from pupils.imports.jobs import import_prepare
     from pupils.models import Assessment, DataImport, ImportKind, Pupil, Scale, ScaleKind, Subject
 
     school = School.objects.create(urn="999001", name="Fault Test School", lowest_year=7, highest_year=11)
@@ -49,7 +49,8 @@ def _setup() -> dict:
 
 
 def _kill_applying(import_id: int) -> dict:
-    from pupils import import_jobs, results_import
+    from pupils.imports import jobs as import_jobs
+    from pupils.imports import results_apply as results_import
 
     real = results_import._write
 
@@ -63,7 +64,7 @@ def _kill_applying(import_id: int) -> dict:
 
 
 def _apply(import_id: int) -> dict:
-    from pupils import import_jobs
+    from pupils.imports import jobs as import_jobs
 
     result = import_jobs.import_apply(import_id, None)
     return {"summary": result.summary() if result else None}

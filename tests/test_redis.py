@@ -107,7 +107,7 @@ def test_an_import_is_read_and_applied_by_the_worker(
         client.post(reverse("pupils:results_import_upload"), {"file": SimpleUploadedFile("r.csv", content)})
     record = DataImport.objects.latest("uploaded_at")
     assert record.stage == ImportStage.READING
-    assert with_redis.count == 1 and with_redis.jobs[0].func_name == "pupils.import_jobs.import_prepare"
+    assert with_redis.count == 1 and with_redis.jobs[0].func_name == "pupils.imports.jobs.import_prepare"
     assert _work(with_redis) == 1
     record.refresh_from_db()
     assert record.stage == ImportStage.READY and record.preview

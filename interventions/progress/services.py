@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
@@ -17,13 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from provision import audit
-from provision.models import School
-from pupils.models import DataImport, Pupil
-from pupils.tabular import DEFAULT_LIMITS, CellProblem, Limits, Progress, RowError, no_progress
+from pupils.imports.reader import CellProblem
 
 from ..models import Attendance, Intervention, Placement
-from . import importing, rules
-from .models import CheckChange, CheckGoal, CheckReview, CheckScore, ProgressCheck, ScoreSource
+from . import checks_parsing, rules
+from .models import CheckChange, CheckGoal, CheckReview, CheckScore, ProgressCheck
 from .selectors import PlaceProgress
 
 # The key of a pupil's score errors in the ValidationError that ``scores_record`` raises.
@@ -35,7 +33,7 @@ def score_key(placement_id: int) -> str:
     return f"{SCORE_ERROR}{placement_id}"
 
 
-def _is_active_on(placement: Placement, day: dt.date) -> bool:
+def is_active_on(placement: Placement, day: dt.date) -> bool:
     return placement.entry_date <= day and (placement.exit_date is None or day <= placement.exit_date)
 
 
@@ -220,7 +218,7 @@ def scores_record(
             else:
                 saved.unchanged += 1
             continue
-        if not _is_active_on(placement, entry.date):
+        if not is_active_on(placement, entry.date):
             errors[key] = [f"{pupil} was not in the group on {entry.date:%d/%m/%Y}."]
             continue
         if entry.date > today:
@@ -233,7 +231,7 @@ def scores_record(
             ]
             continue
         try:
-            value, kept = importing.score_value(typed, min_value=check.min_value, max_value=check.max_value)
+            value, kept = checks_parsing.score_value(typed, min_value=check.min_value, max_value=check.max_value)
         except CellProblem as exc:
             errors[key] = [f"{pupil}: {exc}."]
             continue
@@ -250,12 +248,12 @@ def scores_record(
             saved.unchanged += 1
     if errors:
         raise ValidationError(errors)
-    _write(intervention, to_create, to_update, to_delete, before)
+    scores_write(intervention, to_create, to_update, to_delete, before)
     saved.created, saved.updated, saved.deleted = len(to_create), len(to_update), len(to_delete)
     return saved
 
 
-def _write(
+def scores_write(
     intervention: Intervention,
     to_create: list[CheckScore],
     to_update: list[CheckScore],
@@ -293,220 +291,6 @@ def _write(
                 )
             )
     audit.write(entries)
-
-
-# --- Import -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ChecksImportResult:
-    """What an import of scores did, or would do (``dry_run``): the counts the other imports report."""
-
-    filename: str
-    dry_run: bool
-    file_errors: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    header_line: int | None = None
-    sheet: str | None = None
-    row_count: int = 0
-    created_count: int = 0
-    updated_count: int = 0
-    unchanged_count: int = 0
-    rejected_count: int = 0
-    changes: list[dict] = field(default_factory=list)  # the first new and changed scores, for the preview
-
-    @property
-    def written(self) -> bool:
-        return not self.dry_run and not self.errors and not self.file_errors
-
-    def summary(self) -> str:
-        return (
-            f"{self.created_count} created, {self.updated_count} updated, {self.unchanged_count} unchanged, "
-            f"{self.rejected_count} rejected"
-        )
-
-
-PREVIEW_ROWS = 50
-
-
-def import_school(school: School, *, today: dt.date) -> importing.School:
-    """The school's pupils, groups, places and absences as plain values for ``importing`` (four queries)."""
-    pupils = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
-    checks = {c.intervention_id: c for c in ProgressCheck.objects.filter(intervention__school=school)}
-    groups = [
-        importing.GroupRef(
-            id=pk,
-            name=name,
-            has_check=pk in checks,
-            min_value=checks[pk].min_value if pk in checks else None,
-            max_value=checks[pk].max_value if pk in checks else None,
-        )
-        for pk, name in Intervention.objects.filter(school=school).values_list("pk", "name")
-    ]
-    places: dict[tuple[int, int], list[importing.PlaceRef]] = {}
-    for pk, group_id, pupil_id, entry, exit_ in Placement.objects.filter(intervention_id__in=list(checks)).values_list(
-        "pk", "intervention_id", "pupil_id", "entry_date", "exit_date"
-    ):
-        places.setdefault((group_id, pupil_id), []).append(importing.PlaceRef(pk, group_id, pupil_id, entry, exit_))
-    absent = set(
-        Attendance.objects.filter(session__intervention_id__in=list(checks), present=False).values_list(
-            "placement_id", "session__date"
-        )
-    )
-    return importing.School(pupils=pupils, groups=groups, places=places, absent=absent, today=today)
-
-
-def checks_parse(
-    *,
-    school: School,
-    content: bytes,
-    filename: str,
-    today: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = no_progress,
-) -> importing.ParsedChecks:
-    """Read a file of scores for ``school`` (its pupils, groups, places and absences: four queries), within
-    ``limits``. Also how ``pupils.import_jobs`` reads a held file of scores."""
-    school_now = import_school(school, today=today or timezone.localdate())
-    return importing.parse_checks_file(content, filename, school_now, limits=limits, progress=progress)
-
-
-def _still_good(school: School, rows: list[importing.ScoreRow], *, today: dt.date) -> list[RowError]:
-    """The rows that are no longer good against the school's data as it is now (a file read a while ago: a place
-    ended or was removed, the register changed, the check's range narrowed), each with its reason."""
-    places = {
-        p.pk: p
-        for p in Placement.objects.filter(
-            pk__in={r.placement_id for r in rows}, intervention__school=school
-        ).select_related("intervention__progress_check")
-    }
-    absent = set(
-        Attendance.objects.filter(
-            placement_id__in=list(places), present=False, session__date__in={r.date for r in rows}
-        ).values_list("placement_id", "session__date")
-    )
-    problems = []
-    for row in rows:
-        place = places.get(row.placement_id)
-        check = getattr(place.intervention, "progress_check", None) if place else None
-        if place is None or check is None:
-            reason = "The pupil's place in the group, or the group's check, has been removed since the file was read"
-        elif not _is_active_on(place, row.date):
-            reason = f"The pupil is no longer recorded in {place.intervention.name} on {row.date:%d/%m/%Y}"
-        elif (place.pk, row.date) in absent:
-            reason = f"The register now has the pupil absent from the session on {row.date:%d/%m/%Y}"
-        elif row.date > today:
-            reason = f"{row.date:%d/%m/%Y} is in the future"
-        elif problem := check.range_problem(row.value):
-            reason = problem
-        else:
-            continue
-        problems.append(RowError(line=row.line, column="Date", value=f"{row.date:%d/%m/%Y}", reason=reason))
-    return problems
-
-
-@transaction.atomic
-def checks_import(
-    *, school: School, parsed: importing.ParsedChecks, dry_run: bool, by=None, today: dt.date | None = None
-) -> ChecksImportResult:
-    """Compare the file's scores with what is stored and, unless ``dry_run`` or any row is rejected, write the
-    difference: all of it or nothing. Rows read earlier are checked again against the school's data as it is now.
-    A score is unchanged when its number and text are as stored; a file never deletes a score. One audit entry
-    per score written, and one for the import with its counts.
-
-    When rows are rejected and this was not a dry run, ``file_errors`` says that nothing was written (so that a
-    held import stays held: ``pupils.import_jobs`` closes only imports without file errors)."""
-    today = today or timezone.localdate()
-    result = ChecksImportResult(
-        filename=parsed.filename,
-        dry_run=dry_run,
-        file_errors=list(parsed.file_errors),
-        errors=list(parsed.errors),
-        columns=dict(parsed.columns),
-        ignored_columns=list(parsed.ignored_columns),
-        header_line=parsed.header_line,
-        sheet=parsed.sheet,
-        row_count=parsed.row_count,
-    )
-    if parsed.file_errors:
-        return result
-    newly_bad = _still_good(school, parsed.rows, today=today) if parsed.rows else []
-    bad_lines = {error.line for error in newly_bad}
-    result.errors = sorted(result.errors + newly_bad, key=lambda error: error.line)
-    result.rejected_count = len({error.line for error in result.errors})
-    rows = [row for row in parsed.rows if row.line not in bad_lines]
-    ids = {row.placement_id for row in rows}
-    stored = {
-        (s.placement_id, s.date): s
-        for s in CheckScore.objects.filter(placement_id__in=ids, date__in={row.date for row in rows})
-    }
-    recorder = by if getattr(by, "is_authenticated", False) else None
-    to_create, to_update, before = [], [], {}
-    for row in rows:
-        current = stored.get((row.placement_id, row.date))
-        if current is None:
-            result.created_count += 1
-            to_create.append(
-                CheckScore(
-                    placement_id=row.placement_id, date=row.date, value=row.value, typed=row.typed,
-                    source=ScoreSource.IMPORT, recorded_by=recorder,
-                )
-            )  # fmt: skip
-            old = ""
-        elif (current.value, current.typed) != (row.value, row.typed):
-            result.updated_count += 1
-            before[current.pk] = copy.copy(current)
-            old = current.typed
-            current.value, current.typed, current.source = row.value, row.typed, ScoreSource.IMPORT
-            current.recorded_by = recorder
-            to_update.append(current)
-        else:
-            result.unchanged_count += 1
-            continue
-        if len(result.changes) < PREVIEW_ROWS:
-            result.changes.append(
-                {"line": row.line, "placement_id": row.placement_id, "date": row.date, "old": old, "new": row.typed}
-            )
-    _name_changes(result)
-    if dry_run:
-        return result
-    if result.errors:
-        result.file_errors.append(
-            f"{result.rejected_count} row{'s' if result.rejected_count != 1 else ''} rejected, so nothing was "
-            "written: fix them and import the file again."
-        )
-        return result
-    by_group: dict[int, tuple[list, list]] = {}
-    group_of = {row.placement_id: row.group_id for row in rows}
-    for score in to_create:
-        by_group.setdefault(group_of[score.placement_id], ([], []))[0].append(score)
-    for score in to_update:
-        by_group.setdefault(group_of[score.placement_id], ([], []))[1].append(score)
-    groups = Intervention.objects.in_bulk(list(by_group))
-    for group_id, (created, updated) in by_group.items():
-        _write(groups[group_id], created, updated, [], before)
-    audit.record(
-        action=audit.Action.CREATE,
-        model=DataImport,
-        object_repr=parsed.filename,
-        school_id=school.pk,
-        actor=by,
-        event=audit.EVENT_IMPORT,
-        kind="checks",
-        counts={"created": result.created_count, "updated": result.updated_count, "unchanged": result.unchanged_count},
-    )
-    return result
-
-
-def _name_changes(result: ChecksImportResult) -> None:
-    """Add the pupil's name, UPN and group to the preview's rows (one query)."""
-    ids = {change["placement_id"] for change in result.changes}
-    placements = Placement.objects.filter(pk__in=ids).select_related("pupil", "intervention").in_bulk()
-    for change in result.changes:
-        placement = placements[change["placement_id"]]
-        change.update(pupil=placement.pupil.sorting_name, upn=placement.pupil.upn, group=placement.intervention.name)
 
 
 # --- Acknowledging a decision ---------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pupils.tabular import CellProblem
+from pupils.imports.reader import CellProblem
 
 from ..models import Intervention, Placement
-from . import importing
+from . import checks_parsing
 from .models import CheckScore, ProgressCheck
 from .services import SCORE_ERROR, ScoreEntry
 
@@ -65,7 +65,7 @@ def problems(
             )
             continue
         try:
-            importing.score_value(typed, min_value=check.min_value, max_value=check.max_value)
+            checks_parsing.score_value(typed, min_value=check.min_value, max_value=check.max_value)
         except CellProblem as exc:
             found[entry.placement_id] = f"{pupil}: {exc}."
     return found

@@ -1,5 +1,6 @@
 """Pages for progress checks: setting up a group's check and targets, the group's grid of scores, acknowledging a
-decision, and importing scores from a file (upload, preview, confirm).
+decision. Importing scores from a file goes through the shared import pages (``pupils.imports.views``), with the
+declaration in ``checks_apply``.
 
 Who may do what: the SENCO sets up checks and targets and acknowledges decisions (``INTERVENTION_EDITORS``);
 scores are recorded by whoever runs the group, or the SENCO (as sessions are logged); files of scores are imported
@@ -9,28 +10,21 @@ by the SENCO and the school admin (``IMPORTERS``). Anything outside that is a 40
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
 from provision.models import Role
-from pupils import import_jobs
-from pupils.import_views import REJECTED_SHOWN, ImportUploadForm
-from pupils.models import DataImport, ImportKind, ImportStage, ImportStatus
-from pupils.services import ImportClosed, import_record_cancel, import_record_create
 
 from .. import sessions as logs
 from ..models import Attendance, Intervention, Placement
-from . import importing, rules, services
+from . import rules, services
 from .forms import CheckForm, ReviewForm, posted_goals, posted_scores
 from .models import CheckChange, CheckGoal, CheckScore, ProgressCheck, ScoreSource
 from .selectors import check_of, group_progress, progress_for
@@ -299,140 +293,6 @@ def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "interventions/progress/review.html",
         {"placement": placement, "progress": progress, "form": form, "thresholds": rules.THRESHOLDS},
-    )
-
-
-# --- Importing a file of scores ---------------------------------------------------------------------------------
-# Held in a ``DataImport`` of kind "checks" and read through the shared flow (``pupils.import_jobs``: limits, the
-# rows read once and stored, a stored preview, background tasks for large files); applied whole or not at all.
-
-
-def _recent_imports(request: HttpRequest) -> Iterable[DataImport]:
-    return (
-        DataImport.objects.filter(school=request.school, kind=ImportKind.CHECKS)
-        .defer("content", "parsed", "preview")
-        .select_related("uploaded_by")[:10]
-    )
-
-
-@role_required(*IMPORTERS)
-def checks_import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV or XLSX file of scores (UPN, Intervention, Date, Score); the next page previews it."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    form.fields["file"].label = "File of scores"
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record = import_record_create(
-            school=request.school,
-            by=request.user,
-            filename=Path(upload.name).name,
-            content=upload.read(),
-            kind=ImportKind.CHECKS,
-        )
-        import_jobs.import_record_start(record=record)
-        return redirect("interventions:checks_import_preview", pk=record.pk)
-    groups = (
-        Intervention.objects.visible_to(request.user, request.school)
-        .filter(progress_check__isnull=False)
-        .select_related("progress_check")
-        .order_by("-start_date", "name")[:50]
-    )
-    return render(
-        request,
-        "interventions/progress/import_upload.html",
-        {
-            "form": form,
-            "columns": importing.recognised_columns(),
-            "groups": groups,
-            "recent": _recent_imports(request),
-            "max_size": settings.IMPORT_MAX_BYTES,
-        },
-    )
-
-
-def _decide(request: HttpRequest, record: DataImport) -> HttpResponse:
-    """The preview's buttons: apply (``confirm``, only when every row is good), drop (``cancel``), work the preview
-    out again (``recheck``), or read the file again after a failure (``retry``)."""
-    action = request.POST.get("action")
-    here = redirect("interventions:checks_import_preview", pk=record.pk)
-    if action == "confirm":
-        preview = import_jobs.stored_preview(record)
-        if preview is None or preview.result.errors or preview.result.file_errors:
-            messages.error(request, f"{record.filename} has rejected rows: nothing was changed. Fix them first.")
-            return here
-        try:
-            result = import_jobs.import_record_confirm(record=record, by=request.user)
-        except (ImportClosed, import_jobs.NotReady) as exc:
-            messages.error(request, f"{exc} Nothing was changed.")
-            return here
-        if result is import_jobs.QUEUED:
-            messages.info(request, f"{record.filename} is being applied: this page shows when it is done.")
-        elif result is None:
-            record.refresh_from_db()
-            messages.error(request, record.failure or f"{record.filename} could not be applied: nothing was changed.")
-        elif result.written:
-            messages.success(request, f"{record.filename} imported: {result.summary()}.")
-        else:
-            # Rows the preview passed are no longer good (the register or a place changed): show them.
-            import_jobs.import_record_recheck(record=record)
-            messages.error(request, f"{record.filename} was not imported: nothing was changed. Fix the rows below.")
-        return here
-    if action == "cancel":
-        try:
-            import_record_cancel(record=record)
-        except ImportClosed as exc:
-            messages.error(request, str(exc))
-            return here
-        messages.info(request, f"Import of {record.filename} cancelled: nothing was changed.")
-        return redirect("interventions:checks_import")
-    if action in ("recheck", "retry") and record.status == ImportStatus.PREVIEW:
-        busy = record.stage in (ImportStage.READING, ImportStage.APPLYING) and not import_jobs.is_stalled(record)
-        if busy:
-            messages.info(request, f"{record.filename} is still being worked on.")
-        elif action == "recheck" and record.stage == ImportStage.READY:
-            import_jobs.import_record_recheck(record=record)
-        else:
-            import_jobs.import_record_retry(record=record)
-        return here
-    return HttpResponseBadRequest("Choose confirm or cancel.")
-
-
-@role_required(*IMPORTERS)
-def checks_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the held file would do (the stored preview, or how far reading it has got); confirm writes it all, or
-    nothing when any row is rejected; cancel drops it."""
-    record = (
-        DataImport.objects.filter(pk=pk, school=request.school, kind=ImportKind.CHECKS)
-        .select_related("school", "uploaded_by")
-        .first()
-    )
-    if record is None:
-        raise Http404("No such import")
-    if request.method == "POST":
-        return _decide(request, record)
-    if record.status == ImportStatus.PREVIEW and record.stage == ImportStage.READY and not record.preview:
-        import_jobs.import_prepare(record.pk)  # held but never read (made outside the upload page): read it now
-        record.refresh_from_db()
-    preview = import_jobs.stored_preview(record) if record.status == ImportStatus.PREVIEW else None
-    result = preview.result if preview and record.stage == ImportStage.READY else None
-    working = record.status == ImportStatus.PREVIEW and record.stage in (ImportStage.READING, ImportStage.APPLYING)
-    stalled = import_jobs.is_stalled(record)
-    return render(
-        request,
-        "interventions/progress/import_preview.html",
-        {
-            "record": record,
-            "result": result,
-            "preview": preview,
-            "working": working and not stalled,
-            "stalled": stalled,
-            "failed": record.status == ImportStatus.PREVIEW and record.stage == ImportStage.FAILED,
-            "rejected_shown": REJECTED_SHOWN,
-            "can_apply": bool(result and not result.file_errors and not result.errors and result.row_count),
-            "columns_found": [(importing.LABELS[name], header) for name, header in result.columns.items()]
-            if result
-            else [],
-        },
     )
 
 

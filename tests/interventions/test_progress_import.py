@@ -13,16 +13,17 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
 from interventions.management.commands.import_checks import Command
 from interventions.models import CheckScore, ScoreSource
-from interventions.progress import importing
-from interventions.progress.services import checks_parse
+from interventions.progress import checks_parsing as importing
+from interventions.progress.checks_apply import checks_parse
 from pupils.models import DataImport, ImportKind, ImportStatus
 from tests.interventions import checks_world
 from tests.interventions.checks_world import MATHS_ID, PUPILS, READING
+from tests.pupils.import_helpers import run_command
 
 FILES = Path(__file__).parent / "files"
 CLEAN = str(FILES / "checks_clean.csv")
@@ -42,12 +43,7 @@ def cw(world):
 
 
 def import_checks(*args: str) -> tuple[str, str, CommandError | None]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_checks", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return out.getvalue(), err.getvalue(), exc
-    return out.getvalue(), err.getvalue(), None
+    return run_command("import_checks", *args)
 
 
 def stored() -> list[tuple]:

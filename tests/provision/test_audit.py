@@ -132,7 +132,7 @@ def test_attendance_is_logged_per_pupil(world):
 
 
 def test_a_pupil_import_is_one_entry_with_counts_plus_each_pupils_changes(client, world):
-    from pupils.services import import_parse, pupils_import
+    from pupils.imports.pupil_apply import import_parse, pupils_import
 
     pupil = world.pupils[0]
     content = (
@@ -149,7 +149,7 @@ def test_a_pupil_import_is_one_entry_with_counts_plus_each_pupils_changes(client
 
 
 def test_results_import_is_one_entry_however_many_rows(world):
-    from pupils.results_import import results_import, results_parse
+    from pupils.imports.results_apply import results_import, results_parse
 
     assessment = f.AssessmentFactory(school=world.school, name="Autumn reading")
     lines = ["UPN,Assessment,Result"] + [f"{p.upn},{assessment.name},{100 + i}" for i, p in enumerate(world.pupils)]

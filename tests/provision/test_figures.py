@@ -15,8 +15,8 @@ from interventions.sessions import session_delete
 from provision import figures
 from provision.models import FiguresVersion
 from pupils.assessments import results_save
+from pupils.imports.results_apply import results_import_file
 from pupils.models import Result
-from pupils.results_import import results_import_file
 from tests import factories as f
 
 

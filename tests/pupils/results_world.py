@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pupils import scales
+from pupils.imports.results_parsing import AssessmentRef, PupilRef
 from pupils.reference import make_upn
-from pupils.results_importing import AssessmentRef, PupilRef
 
 TODAY = dt.date(2026, 11, 1)
 

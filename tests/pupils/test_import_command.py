@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from pupils.management.commands.import_pupils import Command
 from pupils.models import Pupil, TeachingGroup
+from tests.pupils.import_helpers import run_command
 
 FILES = Path(__file__).parent / "files"
 SIMS = str(FILES / "sims_export.csv")
@@ -25,12 +26,7 @@ def autumn_2026():
 
 
 def import_pupils(*args: str) -> tuple[str, str, CommandError | None]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_pupils", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return out.getvalue(), err.getvalue(), exc
-    return out.getvalue(), err.getvalue(), None
+    return run_command("import_pupils", *args)
 
 
 def test_prints_counts_and_every_rejected_row_and_fails(world):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
+from pupils.models import DataImport, ImportKind, ImportStatus, Pupil, TeachingGroup
+from tests.pupils import import_helpers
+from tests.pupils.import_helpers import preview_url
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:import_upload")
@@ -24,19 +27,11 @@ def autumn_2026():
         yield
 
 
-def upload(client, name: str, content: bytes | None = None):
-    content = (FILES / name).read_bytes() if content is None else content
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
-
-
-def preview_url(record: DataImport) -> str:
-    return reverse("pupils:import_preview", args=[record.pk])
+upload = partial(import_helpers.upload, url=UPLOAD)
 
 
 def held(world, name: str = "sims_export.csv") -> DataImport:
-    return DataImport.objects.create(
-        school=world.school, uploaded_by=world.users["admin"], filename=name, content=(FILES / name).read_bytes()
-    )
+    return import_helpers.held(world, name, kind=ImportKind.PUPILS)
 
 
 @pytest.mark.parametrize("role", ["senco", "admin"])
@@ -240,3 +235,20 @@ def test_rejected_rows_stay_on_record_after_applying(client, world):
     assert all({"line", "column", "value", "reason"} <= set(row) for row in record.rejected_rows)
     first = record.rejected_rows[0]
     assert f"<td>{first['line']}</td>" in page and escape(first["reason"]) in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("pupils:import_upload", "MIS export"),
+        ("pupils:results_import_upload", "Results file"),
+        ("interventions:checks_import", "File of scores"),
+    ],
+)
+def test_each_kind_names_its_file_on_the_upload_page_and_after_a_refused_upload(client, world, url_name, label):
+    client.force_login(world.users["admin"])
+    url = reverse(url_name)
+    for response in (client.get(url), client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF")})):
+        assert response.status_code == 200
+        assert response.context["form"]["file"].label == label
+    assert "upload the export as CSV" in response.content.decode()

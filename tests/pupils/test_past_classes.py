@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from interventions.models import StaffRate
+from pupils.imports.pupil_apply import import_parse, pupils_import
 from pupils.models import PastClass
 from pupils.reference import class_on
-from pupils.services import import_parse, past_classes_record, pupils_import
+from pupils.services import past_classes_record
 from reports.provision_map import build_map, period_for_term, period_for_year
 from tests import factories as f
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from pupils.management.commands.import_results import Command
 from pupils.models import Result
-from tests.pupils import results_world
+from tests.pupils.import_helpers import run_command
 
 FILES = Path(__file__).parent / "files"
 LONG = str(FILES / "results_long.csv")
@@ -25,18 +25,8 @@ def autumn_2026():
         yield
 
 
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
-
-
 def import_results(*args: str) -> tuple[str, str, CommandError | None]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_results", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return out.getvalue(), err.getvalue(), exc
-    return out.getvalue(), err.getvalue(), None
+    return run_command("import_results", *args)
 
 
 def test_prints_counts_and_every_rejected_row_and_fails(world, rw):

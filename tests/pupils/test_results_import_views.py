@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pupils.models import DataImport, ImportKind, ImportStatus, Result
-from tests.pupils import results_world
+from tests.pupils import import_helpers
+from tests.pupils.import_helpers import preview_url
 
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:results_import_upload")
@@ -24,28 +25,11 @@ def autumn_2026():
         yield
 
 
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
-
-
-def upload(client, name: str, content: bytes | None = None):
-    content = (FILES / name).read_bytes() if content is None else content
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
-
-
-def preview_url(record: DataImport) -> str:
-    return reverse("pupils:import_preview", args=[record.pk])
+upload = partial(import_helpers.upload, url=UPLOAD)
 
 
 def held(world, name: str = "results_long.csv") -> DataImport:
-    return DataImport.objects.create(
-        school=world.school,
-        kind=ImportKind.RESULTS,
-        uploaded_by=world.users["admin"],
-        filename=name,
-        content=(FILES / name).read_bytes(),
-    )
+    return import_helpers.held(world, name, kind=ImportKind.RESULTS)
 
 
 @pytest.mark.parametrize("role", ["senco", "admin"])

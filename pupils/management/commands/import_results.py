@@ -6,12 +6,9 @@ applied unless ``--dry-run``, and exit status 1 when any result was rejected or 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from provision.models import School
-from pupils.management.import_command import FileImportCommand
-from pupils.results_import import results_import, results_parse
-from pupils.results_importing import LAYOUTS
+from pupils.imports.command import FileImportCommand
+from pupils.imports.results_parsing import LAYOUTS
+from pupils.models import ImportKind
 
 
 class Command(FileImportCommand):
@@ -21,23 +18,16 @@ class Command(FileImportCommand):
         "valid results unless --dry-run; exits with status 1 when any result was rejected or the file could "
         "not be read."
     )
+    kind = ImportKind.RESULTS
     file_help = "The results file: .csv, .txt or .xlsx"
 
-    def run(self, *, school: School, path: Path, content: bytes, dry_run: bool) -> None:
-        parsed = results_parse(school=school, content=content, filename=path.name)
-        if parsed.file_errors:
-            self.refuse_file(path, parsed.file_errors)
-        result = results_import(school=school, parsed=parsed, dry_run=dry_run)
-        where = f", sheet '{parsed.sheet}'" if parsed.sheet else ""
-        self.stdout.write(
-            f"{path.name}{where}: {parsed.row_count} rows below the header on line {parsed.header_line} "
-            f"for {school} ({LAYOUTS[parsed.layout]})."
-        )
+    def layout(self, parsed) -> str:
+        return f" ({LAYOUTS[parsed.layout]})"
+
+    def columns(self, result) -> None:
         for header, assessment in result.assessment_columns.items():
             self.stdout.write(f"Column '{header}': {assessment}")
-        if result.ignored_columns:
-            self.stdout.write("Columns ignored: " + ", ".join(f"'{name}'" for name in result.ignored_columns))
-        self.stdout.write(result.summary())
+
+    def describe(self, result) -> None:
         if result.blank_count:
             self.stdout.write(f"{result.blank_count} blank cells skipped (not sat).")
-        self.finish(errors=result.errors, rejected=result.rejected_count, noun="results", dry_run=dry_run)

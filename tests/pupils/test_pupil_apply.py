@@ -12,11 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pupils import services
-from pupils.importing import ParsedFile, PupilRow
+from pupils.imports import pupil_apply, records
+from pupils.imports.pupil_apply import import_parse, pupils_import
+from pupils.imports.pupil_parsing import ParsedFile, PupilRow
+from pupils.imports.records import ImportClosed
 from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
 from pupils.reference import make_upn
-from pupils.services import ImportClosed, import_parse, pupils_import
 from tests import factories as f
 
 FILES = Path(__file__).parent / "files"
@@ -258,7 +259,7 @@ def test_a_row_the_database_refuses_is_rejected_alone(world, monkeypatch):
         },
     )
     parsed = ParsedFile(filename="made-up.csv", rows=[good, bad], columns={"upn": "UPN"}, seen_upns={upn(1), upn(2)})
-    monkeypatch.setattr(services, "_row_problems", lambda pupil, row, columns: [])
+    monkeypatch.setattr(pupil_apply, "_row_problems", lambda pupil, row, columns: [])
     result = pupils_import(school=world.school, parsed=parsed, dry_run=False)
     assert [row.line for row in result.created] == [2]
     (error,) = result.errors
@@ -272,35 +273,35 @@ def test_a_row_the_database_refuses_is_rejected_alone(world, monkeypatch):
 
 def test_apply_a_held_upload_once(world):
     user = world.users["admin"]
-    record = services.import_record_create(school=world.school, by=user, filename="sims_export.csv", content=sims())
-    preview = services.import_record_preview(record=record)
+    record = records.import_record_create(school=world.school, by=user, filename="sims_export.csv", content=sims())
+    preview = pupil_apply.import_record_preview(record=record)
     assert preview.created_count == 8 and Pupil.objects.count() == 4
-    result = services.import_record_apply(record=record, by=user)
+    result = pupil_apply.import_record_apply(record=record, by=user)
     assert result.created_count == 8 and Pupil.objects.count() == 12
     record.refresh_from_db()
     assert record.status == ImportStatus.APPLIED and record.applied_at is not None
     assert (record.created_count, record.updated_count, record.unchanged_count, record.rejected_count) == (8, 0, 0, 9)
     assert bytes(record.content) == b""
     with pytest.raises(ImportClosed):
-        services.import_record_apply(record=record, by=user)
+        pupil_apply.import_record_apply(record=record, by=user)
     with pytest.raises(ImportClosed):
-        services.import_record_cancel(record=record)
+        records.import_record_cancel(record=record)
     assert Pupil.objects.count() == 12
 
 
 def test_cancel_a_held_upload(world):
-    record = services.import_record_create(school=world.school, by=None, filename="sims_export.csv", content=sims())
-    services.import_record_cancel(record=record)
+    record = records.import_record_create(school=world.school, by=None, filename="sims_export.csv", content=sims())
+    records.import_record_cancel(record=record)
     record.refresh_from_db()
     assert record.status == ImportStatus.CANCELLED and bytes(record.content) == b""
     with pytest.raises(ImportClosed):
-        services.import_record_apply(record=record)
+        pupil_apply.import_record_apply(record=record)
     assert Pupil.objects.count() == 4
 
 
 def test_a_held_file_that_cannot_be_read_stays_open(world):
     record = DataImport.objects.create(school=world.school, filename="x.csv", content=b"UPN,Surname\r\n")
-    result = services.import_record_apply(record=record)
+    result = pupil_apply.import_record_apply(record=record)
     assert result.file_errors
     record.refresh_from_db()
     assert record.status == ImportStatus.PREVIEW

@@ -1,4 +1,4 @@
-"""The MIS export parser (pupils.importing): pure functions, no database."""
+"""The MIS export parser (pupils.imports.pupil_parsing): pure functions, no database."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pupils import importing
-from pupils.importing import CellProblem, match_header, parse_pupil_file
+from pupils.imports import pupil_parsing as importing
+from pupils.imports.pupil_parsing import CellProblem, match_header, parse_pupil_file
 from pupils.reference import make_upn
 
 FILES = Path(__file__).parent / "files"

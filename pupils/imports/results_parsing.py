@@ -1,7 +1,7 @@
 """Reading a file of assessment results (CSV or XLSX) into checked results. No Django imports.
 
 The school's assessments and pupils come in as plain values (:class:`AssessmentRef`, :class:`PupilRef`), so
-every check here is a pure function of the file and those values; ``pupils.results_import`` loads them,
+every check here is a pure function of the file and those values; ``results_apply`` loads them,
 compares the results with what is stored and writes the difference.
 
 Two layouts are read:
@@ -37,35 +37,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import reference, scales
-from .importing import FIELDS_BY_NAME as PUPIL_FIELDS
-from .importing import year_label
-from .reference import normalise_upn, upn_problem
-from .tabular import (
+from .. import reference, scales
+from ..reference import normalise_upn, upn_problem
+from .pupil_parsing import FIELDS_BY_NAME as PUPIL_FIELDS
+from .pupil_parsing import year_label
+from .reader import (
     DEFAULT_LIMITS,
     EXCEL_ERRORS,
     HEADER_SEARCH_ROWS,
     INVISIBLE,
     CellProblem,
-    FileProblem,
+    Column,
+    Columns,
     Limits,
     Progress,
     RowError,
     cell_at,
     cell_text,
-    find_header,
-    first_row_shown,
-    header_index,
     header_text,
     is_blank,
-    match_header_in,
     no_progress,
+    open_header,
     parse_date,
-    read_tables,
-)
+    reporting,
+)  # fmt: skip
 
 LONG = "long"
 WIDE = "wide"
@@ -159,22 +157,15 @@ class ParsedResults:
 # --- Columns ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    headers: tuple[str, ...]
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("upn", "UPN", PUPIL_FIELDS["upn"].headers),
-    FieldSpec(
+FIELDS = Columns(
+    Column("upn", "UPN", PUPIL_FIELDS["upn"].headers),
+    Column(
         "assessment",
         "assessment",
         ("Assessment", "Assessment Name", "Test", "Test Name", "Assessment Title", "Assessment Point", "Paper"),
     ),
-    FieldSpec("subject", "subject", ("Subject", "Aspect", "Subject Name", "Subject Area", "Strand")),
-    FieldSpec(
+    Column("subject", "subject", ("Subject", "Aspect", "Subject Name", "Subject Area", "Strand")),
+    Column(
         "date",
         "date",
         (
@@ -188,7 +179,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "Taken On",
         ),
     ),
-    FieldSpec(
+    Column(
         "value",
         "result",
         (
@@ -215,14 +206,13 @@ FIELDS: tuple[FieldSpec, ...] = (
         ),
     ),
 )
-FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
-HEADER_INDEX = header_index((spec.name, spec.headers) for spec in FIELDS)
+FIELDS_BY_NAME = FIELDS.by_name
 IDENTITY_FIELDS = ("assessment", "subject", "date")
 
 
 def match_header(header: object) -> str | None:
     """The results field a column header means (upn, assessment, subject, date, value) or None."""
-    return match_header_in(HEADER_INDEX, header)
+    return FIELDS.match(header)
 
 
 def name_key(text: object) -> str:
@@ -607,6 +597,14 @@ class _Reader:
         )
 
 
+def _no_header(where: str, first_row: str) -> str:
+    return (
+        f"No header row found{where}: expected a UPN column and either Assessment (or Subject and Date) "
+        f"and Result columns, or columns named after this school's assessments, in the first "
+        f"{HEADER_SEARCH_ROWS} rows. The first row reads: {first_row or '(nothing)'}."
+    )
+
+
 def parse_results_file(
     content: bytes,
     filename: str,
@@ -626,27 +624,11 @@ def parse_results_file(
     parsed = ParsedResults(filename=filename)
     catalogue = Catalogue(assessments)
     score = _score(catalogue)
-    try:
-        tables = read_tables(content, score, limits=limits, progress=progress)
-    except FileProblem as exc:
-        parsed.file_errors.append(str(exc))
+    header = open_header(parsed, content, score, _no_header, limits=limits, progress=progress)
+    if header is None:
         return parsed
-
-    chosen, header_position = find_header(tables, score)
-    parsed.sheet = chosen.sheet
-    if header_position is None:
-        where = f" on sheet '{chosen.sheet}'" if chosen.sheet else ""
-        parsed.file_errors.append(
-            f"No header row found{where}: expected a UPN column and either Assessment (or Subject and Date) "
-            f"and Result columns, or columns named after this school's assessments, in the first "
-            f"{HEADER_SEARCH_ROWS} rows. The first row reads: {first_row_shown(chosen) or '(nothing)'}."
-        )
-        return parsed
-
-    header_line, header_cells = chosen.rows[header_position]
-    layout, problems = _layout(header_cells, catalogue)
+    layout, problems = _layout(header.cells, catalogue)
     parsed.layout = layout.kind
-    parsed.header_line = header_line
     parsed.columns = {name: layout.headers[index] for name, index in layout.columns.items()}
     parsed.assessment_columns = {layout.headers[index]: a for index, a in layout.assessment_columns}
     parsed.ignored_columns = layout.ignored
@@ -654,9 +636,9 @@ def parse_results_file(
         parsed.file_errors.extend(problems)
         return parsed
 
-    data_rows = [(line, cells) for line, cells in chosen.rows[header_position + 1 :] if not is_blank(cells)]
+    data_rows = header.data_rows()
     if not data_rows:
-        parsed.file_errors.append(f"There are no results in the file: nothing below the header on line {header_line}.")
+        parsed.file_errors.append(f"There are no results in the file: nothing below the header on line {header.line}.")
         return parsed
     if layout.kind != LONG:
         # One result per filled assessment cell: count them before making any (the row limit is on results too).
@@ -669,20 +651,12 @@ def parse_results_file(
             )
             return parsed
     reader = _Reader(catalogue, pupils, today)
-    reported = _reporting(data_rows, progress)
+    reported = reporting(data_rows, progress)
     if layout.kind == LONG:
         _read_long(parsed, layout, reader, reported)
     else:
         _read_wide(parsed, layout, reader, reported)
     return parsed
-
-
-def _reporting(rows: list[tuple[int, list[object]]], progress: Progress) -> Iterator[tuple[int, list[object]]]:
-    """``rows``, telling ``progress`` every 2,000."""
-    for done, row in enumerate(rows, 1):
-        if done % 2000 == 0:
-            progress("checking", done, len(rows))
-        yield row
 
 
 def _stray_cells(layout: _Layout, line: int, cells: list[object]) -> list[tuple[int, RowError]]:
@@ -826,7 +800,7 @@ def _read_wide(parsed: ParsedResults, layout: _Layout, reader: _Reader, data_row
 
 def recognised_columns() -> list[tuple[str, tuple[str, ...]]]:
     """(label, example headers) for each column of the one-result-per-row layout, for help texts."""
-    return [(spec.label, spec.headers) for spec in FIELDS]
+    return [(column.label, column.headers) for column in FIELDS]
 
 
 def accepted_values(spec: scales.ScaleSpec) -> str:

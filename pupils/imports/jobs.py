@@ -1,6 +1,7 @@
-"""Reading and applying held imports (pupils or results) as tasks, so that no file can tie up a web worker.
+"""Reading and applying held imports of every declared kind (``kinds``) as tasks, so that no file can tie up a
+web worker.
 
-An upload is kept as a ``DataImport`` (``pupils.services.import_record_create``), then:
+An upload is kept as a ``DataImport`` (``records.import_record_create``), then:
 
 1. :func:`import_prepare` reads it once, checks every row and works out the preview (a dry run against the
    school's data), and stores both: what was read (``parsed``) and the preview (``preview``). Small files are
@@ -22,11 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import io
 import logging
 import pickle
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +40,10 @@ from django.utils.crypto import salted_hmac
 from provision import tasks
 from provision.figures import school_tokens
 
-from .models import DataImport, ImportKind, ImportStage, ImportStatus
-from .tabular import Limits
+from ..models import DataImport, ImportStage, ImportStatus
+from .kinds import kind_of
+from .reader import Limits
+from .records import ImportClosed, import_record_close, import_record_lock
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,29 @@ def unseal(blob: bytes | memoryview) -> Any:
     mac, data = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
     if not data or not hmac.compare_digest(mac, salted_hmac(_SEAL_SALT, data, algorithm="sha256").digest()):
         raise SealBroken("The stored import does not carry this server's seal.")
-    return pickle.loads(zlib.decompress(data))  # noqa: S301 (sealed above: written by this server)
+    try:
+        return _Unpickler(io.BytesIO(zlib.decompress(data))).load()
+    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        # Written by an older version whose classes are gone: read the file again rather than fail.
+        raise SealBroken(f"The stored import was written by an older version: {exc}") from exc
+
+
+# Where the classes of imports stored before ``pupils.imports`` existed now live, so that a file held across the
+# upgrade keeps its stored rows and preview.
+_MOVED_MODULES = {
+    "pupils.tabular": "pupils.imports.reader",
+    "pupils.importing": "pupils.imports.pupil_parsing",
+    "pupils.services": "pupils.imports.pupil_apply",
+    "pupils.results_importing": "pupils.imports.results_parsing",
+    "pupils.results_import": "pupils.imports.results_apply",
+    "interventions.progress.importing": "interventions.progress.checks_parsing",
+    "interventions.progress.services": "interventions.progress.checks_apply",
+}
+
+
+class _Unpickler(pickle.Unpickler):  # noqa: S301 (only ever given sealed bytes: written by this server)
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(_MOVED_MODULES.get(module, module), name)
 
 
 # --- Limits and progress ------------------------------------------------------------------------------------
@@ -153,58 +178,17 @@ def _set_stage(pk: int, stage: str, *, text: str = "", failure: str = "") -> Non
     )
 
 
-# --- Kinds of import from other apps -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How an app to the right of this one reads and applies its own kind of held file, so that it gets this
-    flow (limits, rows read once and stored, stored previews, background tasks) without this app importing it.
-
-    ``parse(*, school, content, filename, limits, progress)`` returns what was read, with ``file_errors``;
-    ``compare(*, school, parsed, dry_run, by)`` returns a result with the four counts (``created_count``...),
-    ``errors`` (row errors), ``file_errors`` (a non-empty list leaves the import held, unapplied) and ``summary()``.
-    """
-
-    parse: Callable[..., Any]
-    compare: Callable[..., Any]
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def register_kind(kind: str, *, parse: Callable[..., Any], compare: Callable[..., Any]) -> None:
-    """Called from the registering app's ``AppConfig.ready`` (interventions: progress check scores)."""
-    KINDS[kind] = Kind(parse=parse, compare=compare)
+# --- The kind's own reading and applying ---------------------------------------------------------------------
 
 
 def _parse(record: DataImport, report) -> Any:
-    from .results_import import results_parse
-    from .services import import_parse
-
-    content = bytes(record.content)
-    if record.kind in KINDS:
-        return KINDS[record.kind].parse(
-            school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
-        )
-    if record.kind == ImportKind.RESULTS:
-        return results_parse(
-            school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
-        )
-    return import_parse(
-        school=record.school, content=content, filename=record.filename, limits=limits(), progress=report
+    return kind_of(record.kind).parse(
+        school=record.school, content=bytes(record.content), filename=record.filename, limits=limits(), progress=report
     )
 
 
 def _compare(record: DataImport, parsed: Any, *, dry_run: bool, by=None) -> Any:
-    from .results_import import results_import
-    from .services import pupils_import
-
-    if record.kind in KINDS:
-        return KINDS[record.kind].compare(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
-    if record.kind == ImportKind.RESULTS:
-        return results_import(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
-    return pupils_import(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
+    return kind_of(record.kind).apply(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
 
 
 def stored_parsed(record: DataImport, report=None) -> Any:
@@ -288,8 +272,6 @@ def import_record_confirm(*, record: DataImport, by) -> Any:
     """Confirm a held import: applied at once (and its result returned) when tasks run inline or the file is
     small, else queued (None). Raises ImportClosed when it was already applied or cancelled, and
     ``NotReady`` when it has not been read yet or is being applied."""
-    from .services import ImportClosed
-
     with transaction.atomic():
         locked = DataImport.objects.select_for_update().get(pk=record.pk)
         if locked.status != ImportStatus.PREVIEW:
@@ -321,8 +303,6 @@ def import_apply(import_id: int, by_id: int | None) -> Any | None:
     Raises ImportClosed when it was already applied or cancelled. If anything else fails, nothing is written,
     the import is marked stopped (its page offers to try again or cancel) and None is returned.
     """
-    from .services import import_record_close, import_record_lock
-
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     record = DataImport.objects.select_related("school").get(pk=import_id)
     try:
@@ -333,8 +313,6 @@ def import_apply(import_id: int, by_id: int | None) -> Any | None:
             if not result.file_errors:
                 import_record_close(record=record, locked=locked, result=result)
     except Exception as exc:
-        from .services import ImportClosed
-
         if isinstance(exc, ImportClosed):
             raise
         logger.exception("Applying import %s failed", import_id)

@@ -1,4 +1,4 @@
-"""The results file parser (pupils.results_importing): pure functions, no database."""
+"""The results file parser (pupils.imports.results_parsing): pure functions, no database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from pupils import scales
-from pupils.results_importing import (
+from pupils.imports.reader import CellProblem
+from pupils.imports.results_parsing import (
     LONG,
     NOT_SAT,
     NOT_SAT_EXAMPLES,
@@ -23,7 +24,6 @@ from pupils.results_importing import (
     value_text,
     year_group_on,
 )
-from pupils.tabular import CellProblem
 from tests.pupils.results_world import ASSESSMENT_IDS as A
 from tests.pupils.results_world import PUPIL_IDS as P
 from tests.pupils.results_world import PUPILS, TODAY, UNKNOWN_UPN, refs

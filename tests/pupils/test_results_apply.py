@@ -11,11 +11,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pupils import results_import as service
+from pupils.imports import results_apply as service
+from pupils.imports.records import ImportClosed
+from pupils.imports.results_apply import results_import, results_import_file, results_parse
+from pupils.imports.results_parsing import TYPED_MAX_LENGTH, ResultRow
 from pupils.models import DataImport, ImportKind, ImportStatus, Result, ScaleBand
 from pupils.reference import make_upn
-from pupils.results_import import ImportClosed, results_import, results_import_file, results_parse
-from pupils.results_importing import TYPED_MAX_LENGTH, ResultRow
 from tests import factories as f
 from tests.pupils import results_world
 
@@ -26,11 +27,6 @@ FILES = Path(__file__).parent / "files"
 def autumn_2026():
     with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
-
-
-@pytest.fixture
-def rw(world):
-    return results_world.create(world.school)
 
 
 def run(school, name: str, *, dry_run: bool = False, by=None, content: bytes | None = None):

@@ -7,7 +7,7 @@ spellings, UTF-8 with or without a BOM, Windows code page 1252, semicolons or ta
 meaning or the row is rejected with the line, the column as written in the file, the value and a reason.
 
 Entry point: :func:`parse_pupil_file`. Writing to the database is ``pupils.services``' job. Reading the
-bytes into rows of cells (format, encoding, delimiter, worksheets, line numbers) is ``pupils.tabular``'s,
+bytes into rows of cells (format, encoding, delimiter, worksheets, line numbers) is ``pupils.imports.reader``'s,
 shared with the results import.
 """
 
@@ -19,29 +19,25 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import reference
-from .tabular import (
-    DEFAULT_LIMITS,
+from .. import reference
+from .reader import (
     EXCEL_ERRORS,
     HEADER_PREFIXES,
     HEADER_SEARCH_ROWS,
     CellProblem,
-    FileProblem,
-    Limits,
+    Column,
+    Columns,
     Progress,
     RowError,
     cell_at,
     cell_text,
-    find_header,
-    first_row_shown,
-    header_index,
+    column_letter,
     header_text,
-    is_blank,
-    match_header_in,
     no_progress,
     normalise_header,
+    open_header,
     parse_date,
-    read_tables,
+    reporting,
 )
 
 # Pupils younger or older than this on the day of the import are a typo, not a pupil.
@@ -90,241 +86,6 @@ class ParsedFile:
     @property
     def rejected_lines(self) -> list[int]:
         return sorted({error.line for error in self.errors})
-
-
-# --- Columns ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    required: bool
-    headers: tuple[str, ...]  # the spellings we recognise, as people write them
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("upn", "UPN", True, ("UPN", "Unique Pupil Number", "Unique Pupil No", "Pupil UPN", "UPN Number")),
-    FieldSpec(
-        "legal_last_name",
-        "legal surname",
-        True,
-        ("Legal Surname", "Surname", "Last Name", "Family Name", "Legal Last Name", "Lastname", "Legal Family Name"),
-    ),
-    FieldSpec(
-        "legal_first_name",
-        "legal forename",
-        True,
-        (
-            "Legal Forename",
-            "Forename",
-            "First Name",
-            "Given Name",
-            "Legal First Name",
-            "Firstname",
-            "Forenames",
-            "First Names",
-            "Given Names",
-            "Legal Forenames",
-            "Legal Given Name",
-        ),
-    ),
-    FieldSpec(
-        "preferred_first_name",
-        "preferred forename",
-        False,
-        (
-            "Preferred Forename",
-            "Preferred First Name",
-            "Known As",
-            "Chosen Forename",
-            "Chosen First Name",
-            "Preferred Name",
-            "Preferred Given Name",
-            "Known As Forename",
-            "Chosen Name",
-            "Known As Name",
-        ),
-    ),
-    FieldSpec(
-        "preferred_last_name",
-        "preferred surname",
-        False,
-        ("Preferred Surname", "Preferred Last Name", "Chosen Surname", "Known As Surname", "Preferred Family Name"),
-    ),
-    FieldSpec("date_of_birth", "date of birth", True, ("DOB", "Date of Birth", "Birth Date", "Birthdate", "D.O.B.")),
-    FieldSpec(
-        "year_group",
-        "year group",
-        True,
-        (
-            "Year",
-            "Year Group",
-            "NC Year",
-            "National Curriculum Year",
-            "Curriculum Year",
-            "NC Year Group",
-            "National Curriculum Year Group",
-            "Year Grp",
-            "Yr",
-            "Yr Group",
-            "NCY",
-            "NC Year Actual",
-            "Actual NC Year",
-            "Yr Grp",
-        ),
-    ),
-    FieldSpec(
-        "registration_group",
-        "registration class",
-        False,
-        (
-            "Reg",
-            "Reg Group",
-            "Registration Group",
-            "Form",
-            "Tutor Group",
-            "Class",
-            "Registration Form",
-            "Reg Form",
-            "Form Group",
-            "Registration Class",
-            "Reg Class",
-            "Tutor",
-            "Form Class",
-            "Class Name",
-            "Registration",
-            "Reg Grp",
-            "Tutor Grp",
-            "Class Group",
-        ),
-    ),
-    FieldSpec("gender", "gender", False, ("Gender", "Sex", "Legal Sex")),
-    FieldSpec(
-        "pupil_premium",
-        "pupil premium",
-        False,
-        (
-            "Pupil Premium",
-            "PP",
-            "Pupil Premium Indicator",
-            "PP Eligible",
-            "Disadvantaged",
-            "Pupil Premium Eligible",
-            "Pupil Premium Eligibility",
-            "PP Indicator",
-            "PPG",
-            "PP Status",
-            "Disadvantaged Pupil",
-            "Pupil Premium Grant",
-        ),
-    ),
-    FieldSpec(
-        "fsm",
-        "free school meals",
-        False,
-        (
-            "FSM",
-            "FSM Eligible",
-            "Free School Meals",
-            "FSM Eligibility",
-            "FSM Indicator",
-            "Free School Meals Eligible",
-            "Free School Meal Eligible",
-            "Eligible for FSM",
-            "FSM Status",
-        ),
-    ),
-    FieldSpec(
-        "eal",
-        "EAL",
-        False,
-        (
-            "EAL",
-            "English as an Additional Language",
-            "EAL Status",
-            "English Additional Language",
-            "EAL Indicator",
-            "EAL Flag",
-        ),
-    ),
-    FieldSpec(
-        "looked_after",
-        "looked after",
-        False,
-        (
-            "Looked After",
-            "In Care",
-            "CLA",
-            "LAC",
-            "Child Looked After",
-            "Looked After Child",
-            "Children Looked After",
-            "In LA Care",
-            "Looked After Status",
-            "CLA Status",
-        ),
-    ),
-    FieldSpec(
-        "sen_status",
-        "SEN status",
-        False,
-        ("SEN Status", "SEN Provision", "SEN Stage", "SEN", "SEND Status", "SEN Code", "SEN Provision Type", "SEND"),
-    ),
-    FieldSpec(
-        "primary_need",
-        "primary need",
-        False,
-        (
-            "Primary Need",
-            "SEN Primary Need",
-            "Primary SEN Need",
-            "SEN Need Type",
-            "Primary Need Type",
-            "SEN Need",
-            "Need Type",
-            "Primary SEN Type",
-            "SEND Primary Need",
-            "Primary Need Code",
-            "SEN Type",
-            "SEN Type 1",
-            "SEN Need 1",
-            "SEN Need Type 1",
-        ),
-    ),
-    FieldSpec(
-        "secondary_need",
-        "secondary need",
-        False,
-        (
-            "Secondary Need",
-            "SEN Secondary Need",
-            "Secondary SEN Need",
-            "Secondary Need Type",
-            "Secondary SEN Type",
-            "SEND Secondary Need",
-            "Secondary Need Code",
-            "SEN Type 2",
-            "SEN Need 2",
-            "SEN Need Type 2",
-        ),
-    ),
-)
-
-FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
-REQUIRED_FIELDS = tuple(spec.name for spec in FIELDS if spec.required)
-
-HEADER_INDEX = header_index((spec.name, spec.headers) for spec in FIELDS)
-
-
-def match_header(header: object) -> str | None:
-    """The canonical pupil field a column header means, or None when we do not recognise it.
-
-    Matching ignores case, spacing and punctuation, a parenthesised qualifier ("Forename (Preferred)" is the
-    preferred forename; "Date of Birth (dd/mm/yyyy)" the date of birth) and a leading "Pupil"/"Student" word
-    (see ``pupils.tabular.match_header_in``).
-    """
-    return match_header_in(HEADER_INDEX, header)
 
 
 # --- Cells --------------------------------------------------------------------------------------------
@@ -640,21 +401,290 @@ def parse_need(value: object) -> str:
     return need
 
 
+# --- Columns ------------------------------------------------------------------------------------------
+
+
+def _name(label: str, required: bool) -> Callable[[object], str]:
+    return lambda value: parse_name(value, label=label, required=required)
+
+
+# Each column's parser reads one cell; the date of birth's also needs the day of the import (``_field_parsers``).
+FIELDS = Columns(
+    Column(
+        "upn",
+        "UPN",
+        required=True,
+        parse=parse_upn,
+        headers=("UPN", "Unique Pupil Number", "Unique Pupil No", "Pupil UPN", "UPN Number"),
+    ),
+    Column(
+        "legal_last_name",
+        "legal surname",
+        required=True,
+        parse=_name("legal surname", True),
+        headers=(
+            "Legal Surname",
+            "Surname",
+            "Last Name",
+            "Family Name",
+            "Legal Last Name",
+            "Lastname",
+            "Legal Family Name",
+        ),
+    ),
+    Column(
+        "legal_first_name",
+        "legal forename",
+        required=True,
+        parse=_name("legal forename", True),
+        headers=(
+            "Legal Forename",
+            "Forename",
+            "First Name",
+            "Given Name",
+            "Legal First Name",
+            "Firstname",
+            "Forenames",
+            "First Names",
+            "Given Names",
+            "Legal Forenames",
+            "Legal Given Name",
+        ),
+    ),
+    Column(
+        "preferred_first_name",
+        "preferred forename",
+        required=False,
+        parse=_name("preferred forename", False),
+        headers=(
+            "Preferred Forename",
+            "Preferred First Name",
+            "Known As",
+            "Chosen Forename",
+            "Chosen First Name",
+            "Preferred Name",
+            "Preferred Given Name",
+            "Known As Forename",
+            "Chosen Name",
+            "Known As Name",
+        ),
+    ),
+    Column(
+        "preferred_last_name",
+        "preferred surname",
+        required=False,
+        parse=_name("preferred surname", False),
+        headers=(
+            "Preferred Surname",
+            "Preferred Last Name",
+            "Chosen Surname",
+            "Known As Surname",
+            "Preferred Family Name",
+        ),
+    ),
+    Column(
+        "date_of_birth",
+        "date of birth",
+        required=True,
+        parse=None,
+        headers=("DOB", "Date of Birth", "Birth Date", "Birthdate", "D.O.B."),
+    ),
+    Column(
+        "year_group",
+        "year group",
+        required=True,
+        parse=parse_year_group,
+        headers=(
+            "Year",
+            "Year Group",
+            "NC Year",
+            "National Curriculum Year",
+            "Curriculum Year",
+            "NC Year Group",
+            "National Curriculum Year Group",
+            "Year Grp",
+            "Yr",
+            "Yr Group",
+            "NCY",
+            "NC Year Actual",
+            "Actual NC Year",
+            "Yr Grp",
+        ),
+    ),
+    Column(
+        "registration_group",
+        "registration class",
+        required=False,
+        parse=parse_registration_group,
+        headers=(
+            "Reg",
+            "Reg Group",
+            "Registration Group",
+            "Form",
+            "Tutor Group",
+            "Class",
+            "Registration Form",
+            "Reg Form",
+            "Form Group",
+            "Registration Class",
+            "Reg Class",
+            "Tutor",
+            "Form Class",
+            "Class Name",
+            "Registration",
+            "Reg Grp",
+            "Tutor Grp",
+            "Class Group",
+        ),
+    ),
+    Column("gender", "gender", required=False, parse=parse_gender, headers=("Gender", "Sex", "Legal Sex")),
+    Column(
+        "pupil_premium",
+        "pupil premium",
+        required=False,
+        parse=parse_yes_no,
+        headers=(
+            "Pupil Premium",
+            "PP",
+            "Pupil Premium Indicator",
+            "PP Eligible",
+            "Disadvantaged",
+            "Pupil Premium Eligible",
+            "Pupil Premium Eligibility",
+            "PP Indicator",
+            "PPG",
+            "PP Status",
+            "Disadvantaged Pupil",
+            "Pupil Premium Grant",
+        ),
+    ),
+    Column(
+        "fsm",
+        "free school meals",
+        required=False,
+        parse=parse_yes_no,
+        headers=(
+            "FSM",
+            "FSM Eligible",
+            "Free School Meals",
+            "FSM Eligibility",
+            "FSM Indicator",
+            "Free School Meals Eligible",
+            "Free School Meal Eligible",
+            "Eligible for FSM",
+            "FSM Status",
+        ),
+    ),
+    Column(
+        "eal",
+        "EAL",
+        required=False,
+        parse=parse_yes_no,
+        headers=(
+            "EAL",
+            "English as an Additional Language",
+            "EAL Status",
+            "English Additional Language",
+            "EAL Indicator",
+            "EAL Flag",
+        ),
+    ),
+    Column(
+        "looked_after",
+        "looked after",
+        required=False,
+        parse=parse_yes_no,
+        headers=(
+            "Looked After",
+            "In Care",
+            "CLA",
+            "LAC",
+            "Child Looked After",
+            "Looked After Child",
+            "Children Looked After",
+            "In LA Care",
+            "Looked After Status",
+            "CLA Status",
+        ),
+    ),
+    Column(
+        "sen_status",
+        "SEN status",
+        required=False,
+        parse=parse_sen_status,
+        headers=(
+            "SEN Status",
+            "SEN Provision",
+            "SEN Stage",
+            "SEN",
+            "SEND Status",
+            "SEN Code",
+            "SEN Provision Type",
+            "SEND",
+        ),
+    ),
+    Column(
+        "primary_need",
+        "primary need",
+        required=False,
+        parse=parse_need,
+        headers=(
+            "Primary Need",
+            "SEN Primary Need",
+            "Primary SEN Need",
+            "SEN Need Type",
+            "Primary Need Type",
+            "SEN Need",
+            "Need Type",
+            "Primary SEN Type",
+            "SEND Primary Need",
+            "Primary Need Code",
+            "SEN Type",
+            "SEN Type 1",
+            "SEN Need 1",
+            "SEN Need Type 1",
+        ),
+    ),
+    Column(
+        "secondary_need",
+        "secondary need",
+        required=False,
+        parse=parse_need,
+        headers=(
+            "Secondary Need",
+            "SEN Secondary Need",
+            "Secondary SEN Need",
+            "Secondary Need Type",
+            "Secondary SEN Type",
+            "SEND Secondary Need",
+            "Secondary Need Code",
+            "SEN Type 2",
+            "SEN Need 2",
+            "SEN Need Type 2",
+        ),
+    ),
+)
+
+FIELDS_BY_NAME = FIELDS.by_name
+REQUIRED_FIELDS = FIELDS.required
+HEADER_INDEX = FIELDS.index
+
+
+def match_header(header: object) -> str | None:
+    """The canonical pupil field a column header means, or None when we do not recognise it.
+
+    Matching ignores case, spacing and punctuation, a parenthesised qualifier ("Forename (Preferred)" is the
+    preferred forename; "Date of Birth (dd/mm/yyyy)" the date of birth) and a leading "Pupil"/"Student" word
+    (see ``reader.match_header_in``).
+    """
+    return FIELDS.match(header)
+
+
 # --- Header row ---------------------------------------------------------------------------------------
 
 
 def _header_score(cells: list[object]) -> int:
     return len({field for field in map(match_header, cells) if field})
-
-
-def column_letter(index: int) -> str:
-    """A spreadsheet's name for the column at ``index`` (0 is A, 26 is AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def _header_words(header: str) -> frozenset[str]:
@@ -751,27 +781,8 @@ def _layout(header_cells: list[object]) -> tuple[_Layout, list[str]]:
 
 
 def _field_parsers(today: dt.date) -> dict[str, Callable[[object], object]]:
-    def name(label: str, required: bool) -> Callable[[object], str]:
-        return lambda value: parse_name(value, label=label, required=required)
-
-    return {
-        "upn": parse_upn,
-        "legal_last_name": name("legal surname", True),
-        "legal_first_name": name("legal forename", True),
-        "preferred_first_name": name("preferred forename", False),
-        "preferred_last_name": name("preferred surname", False),
-        "date_of_birth": lambda value: parse_date_of_birth(value, today=today),
-        "year_group": parse_year_group,
-        "registration_group": parse_registration_group,
-        "gender": parse_gender,
-        "pupil_premium": parse_yes_no,
-        "fsm": parse_yes_no,
-        "eal": parse_yes_no,
-        "looked_after": parse_yes_no,
-        "sen_status": parse_sen_status,
-        "primary_need": parse_need,
-        "secondary_need": parse_need,
-    }
+    parsers = {column.name: column.parse for column in FIELDS if column.parse}
+    return parsers | {"date_of_birth": lambda value: parse_date_of_birth(value, today=today)}
 
 
 def _cross_checks(
@@ -814,6 +825,13 @@ def _cross_checks(
     return problems
 
 
+def _no_header(where: str, first_row: str) -> str:
+    return (
+        f"No header row found{where}: expected columns such as UPN, Surname, Forename, Date of birth and "
+        f"Year group in the first {HEADER_SEARCH_ROWS} rows. The first row reads: {first_row or '(nothing)'}."
+    )
+
+
 def parse_pupil_file(
     content: bytes,
     filename: str,
@@ -821,36 +839,21 @@ def parse_pupil_file(
     lowest_year: int,
     highest_year: int,
     today: dt.date,
-    limits: Limits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
+    **reading,
 ) -> ParsedFile:
     """Read an MIS export and check every row.
 
     ``lowest_year``/``highest_year`` are the school's year groups (Reception is 0); ``today`` dates the
     age and year-group checks. Rows with any problem are left out of ``rows`` and every problem is in
-    ``errors``; a file that cannot be used at all has ``file_errors`` and no rows.
+    ``errors``; a file that cannot be used at all has ``file_errors`` and no rows. ``reading`` holds the reader's
+    ``limits``.
     """
     parsed = ParsedFile(filename=filename)
-    try:
-        tables = read_tables(content, _header_score, limits=limits, progress=progress)
-    except FileProblem as exc:
-        parsed.file_errors.append(str(exc))
+    header = open_header(parsed, content, _header_score, _no_header, progress=progress, **reading)
+    if header is None:
         return parsed
-
-    chosen, header_position = find_header(tables, _header_score)
-    parsed.sheet = chosen.sheet
-    if header_position is None:
-        shown = first_row_shown(chosen)
-        where = f" on sheet '{chosen.sheet}'" if chosen.sheet else ""
-        parsed.file_errors.append(
-            f"No header row found{where}: expected columns such as UPN, Surname, Forename, Date of birth and "
-            f"Year group in the first {HEADER_SEARCH_ROWS} rows. The first row reads: {shown or '(nothing)'}."
-        )
-        return parsed
-
-    header_line, header_cells = chosen.rows[header_position]
-    layout, problems = _layout(header_cells)
-    parsed.header_line = header_line
+    layout, problems = _layout(header.cells)
     parsed.columns = {name: layout.headers[index] for name, index in layout.columns.items()}
     parsed.ignored_columns = layout.ignored
     if problems:
@@ -859,15 +862,13 @@ def parse_pupil_file(
 
     parsers = _field_parsers(today)
     first_line_of: dict[str, int] = {}
-    data_rows = [(line, cells) for line, cells in chosen.rows[header_position + 1 :] if not is_blank(cells)]
+    data_rows = header.data_rows()
     if not data_rows:
-        parsed.file_errors.append(f"There are no pupils in the file: nothing below the header on line {header_line}.")
+        parsed.file_errors.append(f"There are no pupils in the file: nothing below the header on line {header.line}.")
         return parsed
 
-    for line, cells in data_rows:
+    for line, cells in reporting(data_rows, progress):
         parsed.row_count += 1
-        if parsed.row_count % 2000 == 0:
-            progress("checking", parsed.row_count, len(data_rows))
         values: dict[str, object] = {}
         row_errors: list[RowError] = []
         for field_name, index in layout.columns.items():

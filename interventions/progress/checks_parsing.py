@@ -3,9 +3,9 @@
 One score per row, in four columns: ``UPN``, ``Intervention`` (the group's exact name, or its id), ``Date``
 (dd/mm/yyyy or ISO) and ``Score``. What the columns are is declared once, in ``COLUMNS`` (a column's field, its
 label and the header spellings it answers to); everything else about reading the file (the format from its bytes,
-the delimiter, the header row further down, dates written day first) is ``pupils.tabular``'s, shared with the
+the delimiter, the header row further down, dates written day first) is ``pupils.imports.reader``'s, shared with the
 pupil and results imports. The school's pupils, groups and places come in as plain values (:class:`School`), so
-every check is a pure function of the file and those values; ``interventions.progress.services`` loads them,
+every check is a pure function of the file and those values; ``checks_apply`` loads them,
 compares the scores with what is stored and writes the difference.
 
 Each row must name a pupil of the school, a group of the school that has a progress check set up, a date on which
@@ -24,28 +24,24 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pupils.importing import FIELDS_BY_NAME as PUPIL_FIELDS
-from pupils.reference import normalise_upn, upn_problem
-from pupils.tabular import (
-    DEFAULT_LIMITS,
+from pupils.imports.pupil_parsing import FIELDS_BY_NAME as PUPIL_FIELDS
+from pupils.imports.reader import (
     INVISIBLE,
     CellProblem,
-    FileProblem,
-    Limits,
+    Column,
+    Columns,
     Progress,
     RowError,
     cell_at,
     cell_text,
-    find_header,
-    first_row_shown,
-    header_index,
     header_text,
     is_blank,
-    match_header_in,
     no_progress,
+    open_header,
     parse_date,
-    read_tables,
+    reporting,
 )
+from pupils.reference import normalise_upn, upn_problem
 
 TYPED_MAX_LENGTH = 30  # CheckScore.typed
 
@@ -53,14 +49,7 @@ TYPED_MAX_LENGTH = 30  # CheckScore.typed
 # --- The columns --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    label: str
-    headers: tuple[str, ...]
-
-
-COLUMNS: tuple[Column, ...] = (
+COLUMNS = Columns(
     Column("upn", "UPN", PUPIL_FIELDS["upn"].headers),
     Column(
         "intervention",
@@ -80,8 +69,7 @@ COLUMNS: tuple[Column, ...] = (
         "score", "Score", ("Score", "Check Score", "Progress Check Score", "Probe Score", "Result", "Value", "Mark")
     ),
 )
-HEADER_INDEX = header_index((column.name, column.headers) for column in COLUMNS)
-LABELS = {column.name: column.label for column in COLUMNS}
+LABELS = COLUMNS.labels
 
 
 def recognised_columns() -> list[tuple[str, tuple[str, ...]]]:
@@ -244,7 +232,14 @@ def _place(school: School, group: GroupRef, pupil_id: int, day: dt.date) -> Plac
 
 
 def _score_header(cells: list[object]) -> int:
-    return len({name for cell in cells if (name := match_header_in(HEADER_INDEX, cell)) is not None})
+    return len({name for cell in cells if (name := COLUMNS.match(cell)) is not None})
+
+
+def _no_header(where: str, first_row: str) -> str:
+    wanted = ", ".join(column.label for column in COLUMNS)
+    return f"No header row found: the file needs the columns {wanted}." + (
+        f" Its first row is {first_row}." if first_row else ""
+    )
 
 
 def parse_checks_file(
@@ -252,32 +247,20 @@ def parse_checks_file(
     filename: str,
     school: School,
     *,
-    limits: Limits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
+    **reading,
 ) -> ParsedChecks:
-    """Read and check every row of a file of scores (see the module's docstring), within ``limits``, telling
-    ``progress`` how far it has got."""
+    """Read and check every row of a file of scores (see the module's docstring), within the reader's ``limits``
+    (in ``reading``), telling ``progress`` how far it has got."""
     parsed = ParsedChecks(filename=filename)
-    try:
-        tables = read_tables(content, _score_header, limits=limits, progress=progress)
-    except FileProblem as exc:
-        parsed.file_errors.append(str(exc))
+    header = open_header(parsed, content, _score_header, _no_header, progress=progress, **reading)
+    if header is None:
         return parsed
-    table, position = find_header(tables, _score_header)
-    parsed.sheet = table.sheet
+    header_line, header_cells = header.line, header.cells
     wanted = ", ".join(column.label for column in COLUMNS)
-    if position is None:
-        shown = first_row_shown(table)
-        parsed.file_errors.append(
-            f"No header row found: the file needs the columns {wanted}."
-            + (f" Its first row is {shown}." if shown else "")
-        )
-        return parsed
-    header_line, header_cells = table.rows[position]
-    parsed.header_line = header_line
     at: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
-        name = match_header_in(HEADER_INDEX, cell)
+        name = COLUMNS.match(cell)
         if name is None:
             if header_text(cell):
                 parsed.ignored_columns.append(header_text(cell))
@@ -298,10 +281,7 @@ def parse_checks_file(
         return parsed
 
     seen: dict[tuple[int, dt.date], int] = {}
-    data_rows = table.rows[position + 1 :]
-    for done, (line, cells) in enumerate(data_rows, 1):
-        if done % 2000 == 0:
-            progress("checking", done, len(data_rows))
+    for line, cells in reporting(header.table.rows[header.position + 1 :], progress):
         if is_blank(cells):
             continue
         parsed.row_count += 1

@@ -1,6 +1,6 @@
 """Importing assessment results from a file: compare with what is stored, write the difference.
 
-The file is read and checked by the pure ``pupils.results_importing`` against the school's assessments and
+The file is read and checked by the pure ``results_parsing`` against the school's assessments and
 pupils, which this module loads (three queries). :func:`results_import` then reads the stored results of
 the assessments the file is for in one query and writes the new and changed ones in bulk, in one
 transaction. The same function gives the preview (``dry_run=True``, nothing written) and the real thing, so
@@ -31,9 +31,12 @@ from provision import audit
 from provision.figures import figures_changed
 from provision.models import School
 
-from .models import Assessment, DataImport, ImportKind, Pupil, Result
-from .reference import normalise_upn
-from .results_importing import (
+from ..models import Assessment, DataImport, ImportKind, Pupil, Result
+from ..reference import normalise_upn
+from ..services import sqlite_real_parameter_limit
+from .kinds import ImportOutcome
+from .records import ImportClosed, import_record_close, import_record_lock
+from .results_parsing import (
     LAYOUTS,
     AssessmentRef,
     ParsedResults,
@@ -41,8 +44,6 @@ from .results_importing import (
     ResultRow,
     parse_results_file,
 )
-from .services import ImportClosed, import_record_close, import_record_lock, sqlite_real_parameter_limit
-from .tabular import DEFAULT_LIMITS, Limits, Progress, RowError, no_progress
 
 __all__ = [
     "ImportClosed",
@@ -73,21 +74,12 @@ class ResultChange:
 
 
 @dataclass
-class ResultsImportResult:
+class ResultsImportResult(ImportOutcome):
     """What a results import did (or would do). Counts are of results: one per row of a one-result-per-row
     file, one per non-blank cell of a one-row-per-pupil file."""
 
-    filename: str
-    dry_run: bool
     layout: str | None = None
-    file_errors: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
     assessment_columns: dict[str, str] = field(default_factory=dict)  # header -> the assessment it is for
-    ignored_columns: list[str] = field(default_factory=list)
-    header_line: int | None = None
-    sheet: str | None = None
-    row_count: int = 0
     blank_count: int = 0
     created_count: int = 0
     updated_count: int = 0
@@ -99,21 +91,6 @@ class ResultsImportResult:
     @property
     def layout_label(self) -> str:
         return LAYOUTS.get(self.layout or "", "")
-
-    @property
-    def rejected_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
-
-    @property
-    def ok(self) -> bool:
-        """True when the file was read and no result was rejected."""
-        return not self.file_errors and not self.errors
-
-    def summary(self) -> str:
-        return (
-            f"created {self.created_count}, updated {self.updated_count}, "
-            f"unchanged {self.unchanged_count}, rejected {self.rejected_count}"
-        )
 
 
 # --- Reading ------------------------------------------------------------------------------------------
@@ -143,25 +120,11 @@ def school_pupils(school: School) -> dict[str, PupilRef]:
     return {normalise_upn(upn): PupilRef(id=pk, year_group=year, left_on=left_on) for pk, upn, year, left_on in rows}
 
 
-def results_parse(
-    *,
-    school: School,
-    content: bytes,
-    filename: str,
-    today: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = no_progress,
-) -> ParsedResults:
-    """Read a results file for ``school``: its assessments and pupils are loaded here (three queries)."""
-    return parse_results_file(
-        content,
-        filename,
-        assessments=school_assessments(school),
-        pupils=school_pupils(school),
-        today=today or timezone.localdate(),
-        limits=limits,
-        progress=progress,
-    )
+def results_parse(*, school: School, content: bytes, filename: str, today: dt.date | None = None, **reading):
+    """Read a results file for ``school``: its assessments and pupils are loaded here (three queries); ``reading``
+    is the reader's ``limits`` and ``progress``."""
+    known = {"assessments": school_assessments(school), "pupils": school_pupils(school)}
+    return parse_results_file(content, filename, **known, today=today or timezone.localdate(), **reading)
 
 
 # --- Comparing and writing ----------------------------------------------------------------------------
@@ -177,18 +140,11 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     Queries: one for the stored results of the file's assessments, one for the names in the preview's
     sample, and a fixed handful to write, whatever the size of the file.
     """
-    result = ResultsImportResult(
-        filename=parsed.filename,
+    result = ResultsImportResult.of(
+        parsed,
         dry_run=dry_run,
         layout=parsed.layout,
-        file_errors=list(parsed.file_errors),
-        errors=list(parsed.errors),
-        columns=dict(parsed.columns),
         assessment_columns={header: a.label for header, a in parsed.assessment_columns.items()},
-        ignored_columns=list(parsed.ignored_columns),
-        header_line=parsed.header_line,
-        sheet=parsed.sheet,
-        row_count=parsed.row_count,
         blank_count=parsed.blank_count,
         rejected_count=parsed.rejected_count,
     )
@@ -360,7 +316,7 @@ def results_record_apply(*, record: DataImport, by=None) -> ResultsImportResult:
     """
     if record.kind != ImportKind.RESULTS:
         raise ValueError(f"{record} is not a results import")
-    from .import_jobs import stored_parsed
+    from .jobs import stored_parsed
 
     locked = import_record_lock(record=record)
     result = results_import(school=locked.school, parsed=stored_parsed(locked), dry_run=False, by=by)

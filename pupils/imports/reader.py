@@ -1,7 +1,6 @@
 """Spreadsheet files (CSV or XLSX) as rows of cells, numbered as the spreadsheet numbers them. No Django imports.
 
-The pupil import (``pupils.importing``) and the results import (``pupils.results_importing``) share this
-module: recognising the format from the bytes, decoding CSV text and choosing its delimiter, opening
+Every import (pupils, results, progress check scores: see ``kinds``) reads its file through this module: recognising the format from the bytes, decoding CSV text and choosing its delimiter, opening
 workbooks, finding the header row, reading a cell as the user sees it, reading day-first dates, and the
 shape of a row-level problem (:class:`RowError`). What the columns mean is each importer's business: they
 pass a ``score`` function that says how many columns of a candidate header row they recognise.
@@ -477,3 +476,99 @@ def first_row_shown(table: Table) -> str:
     """The first non-blank row's cells, quoted, for a "no header row found" message."""
     first = next((cells for _, cells in table.rows if not is_blank(cells)), [])
     return ", ".join(f"'{header_text(cell)}'" for cell in first if header_text(cell))[:300]
+
+
+# --- What every import does with a file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an import reads: its name, its label in messages, whether a file must have it, the header spellings
+    it answers to (see :func:`match_header_in`), and how a cell of it is read (``parse``: the cell -> its value, or
+    :class:`CellProblem`), where that needs nothing but the cell."""
+
+    name: str
+    label: str
+    headers: tuple[str, ...]
+    required: bool = False
+    parse: Callable[[object], object] | None = None
+
+
+class Columns:
+    """An import's declared columns, looked up by name and by header."""
+
+    def __init__(self, *columns: Column) -> None:
+        self.all = columns
+        self.by_name = {column.name: column for column in columns}
+        self.index = header_index((column.name, column.headers) for column in columns)
+        self.labels = {column.name: column.label for column in columns}
+        self.required = tuple(column.name for column in columns if column.required)
+
+    def __iter__(self) -> Iterator[Column]:
+        return iter(self.all)
+
+    def match(self, header: object) -> str | None:
+        """The column a header means, or None when it names none of them."""
+        return match_header_in(self.index, header)
+
+
+@dataclass
+class Header:
+    """Where an import's header row is: its table, its position there, its line and its cells."""
+
+    table: Table
+    position: int
+    line: int
+    cells: list[object]
+
+    def data_rows(self) -> list[tuple[int, list[object]]]:
+        """The non-blank rows below the header, with their line numbers."""
+        return [(line, cells) for line, cells in self.table.rows[self.position + 1 :] if not is_blank(cells)]
+
+
+def open_header(
+    parsed,
+    content: bytes,
+    score: HeaderScore,
+    no_header: Callable[[str, str], str],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
+) -> Header | None:
+    """Read ``content`` and find its header row (the one ``score`` likes best). Sets ``parsed.sheet`` (and
+    ``parsed.header_line``); when the file cannot be read or has no header, adds the reason to
+    ``parsed.file_errors`` and returns None. ``no_header(where, first_row)`` words the latter: ``where`` is
+    " on sheet 'name'" for a workbook, and ``first_row`` the first row's cells, quoted ("" when there is none)."""
+    try:
+        tables = read_tables(content, score, limits=limits, progress=progress)
+    except FileProblem as exc:
+        parsed.file_errors.append(str(exc))
+        return None
+    table, position = find_header(tables, score)
+    parsed.sheet = table.sheet
+    if position is None:
+        parsed.file_errors.append(
+            no_header(f" on sheet '{table.sheet}'" if table.sheet else "", first_row_shown(table))
+        )
+        return None
+    line, cells = table.rows[position]
+    parsed.header_line = line
+    return Header(table=table, position=position, line=line, cells=cells)
+
+
+def reporting(rows: list, progress: Progress) -> Iterator:
+    """``rows``, telling ``progress`` every 2,000 (the "checking" stage of the progress bar)."""
+    for done, row in enumerate(rows, 1):
+        if done % 2000 == 0:
+            progress("checking", done, len(rows))
+        yield row
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for the column at ``index`` (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

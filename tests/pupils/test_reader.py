@@ -1,4 +1,4 @@
-"""The spreadsheet reader both imports share (pupils.tabular): pure functions, no database."""
+"""The spreadsheet reader both imports share (pupils.imports.reader): pure functions, no database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pupils import tabular
+from pupils.imports import reader as tabular
 
 FILES = Path(__file__).parent / "files"
 
