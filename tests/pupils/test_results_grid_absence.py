@@ -12,7 +12,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from pupils import results_importing, scales
+from pupils import scales
+from pupils.imports import results_parsing
 from pupils.models import Absence, Result, ScaleKind
 from tests import factories as f
 
@@ -51,7 +52,7 @@ def _cells(client: Client, url: str) -> dict[int, dict]:
 
 
 def test_the_grid_and_the_import_share_one_list_of_absence_marks():
-    assert results_importing.NOT_SAT is scales.ABSENCE_MARKERS
+    assert results_parsing.NOT_SAT is scales.ABSENCE_MARKERS
     assert {"ABS", "ABSENT", "A"} <= scales.ABSENCE_MARKERS
     standardised = scales.ScaleSpec(kind=scales.STANDARDISED, min_value=40, max_value=160)
     assert scales.is_absence(standardised, "abs") and scales.is_absence(standardised, " A ")
