@@ -14,10 +14,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from provision.concurrency import StaleFormMixin
-from provision.models import School
+from provision.models import Membership, School
 from provision.school_days import SchoolDays
 from pupils import scales
 from pupils.forms import DateInput
@@ -34,6 +35,7 @@ from .models import (
     Programme,
     StaffRole,
     Status,
+    Training,
     Wave,
     Weekday,
 )
@@ -113,12 +115,85 @@ def initial_from_programme(
 
 def staff_users(school: School) -> QuerySet:
     """The school's staff accounts, for choosing who delivers."""
-    return get_user_model().objects.filter(memberships__school=school).order_by("first_name", "last_name").distinct()
+    # A subquery rather than a join with DISTINCT: the planning form orders them by training, an expression
+    # that PostgreSQL will not ORDER BY alongside SELECT DISTINCT.
+    members = Membership.objects.filter(school=school).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name")
+
+
+class StaffTraining:
+    """Who is trained in the programme a group is planned with, for listing them first and flagging the others
+    in the staff choices ("Sam Lee (not trained in Inference training)"). ``programme`` None: no flags."""
+
+    def __init__(self, programme: Programme | None, trained: set[int]) -> None:
+        self.programme = programme
+        self.trained = trained
+
+    def label(self, user) -> str:
+        name = user.get_full_name() or user.get_username()
+        if self.programme is None or user.pk in self.trained:
+            return name
+        return f"{name} (not trained in {self.programme.name})"
+
+    def ordered(self, users: QuerySet) -> QuerySet:
+        if self.programme is None:
+            return users
+        first = Case(When(pk__in=list(self.trained), then=Value(0)), default=Value(1), output_field=IntegerField())
+        return users.order_by(first, "first_name", "last_name", "pk")
+
+
+NO_TRAINING = StaffTraining(None, set())
+
+
+def current_training(school: School, today: dt.date) -> dict[int, set[int]]:
+    """Programme id -> the users with current training in it at ``school`` (one query)."""
+    trained: dict[int, set[int]] = {}
+    rows = Training.objects.filter(school=school, trained_on__lte=today).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    for programme_id, user_id in rows.values_list("programme_id", "user_id"):
+        trained.setdefault(programme_id, set()).add(user_id)
+    return trained
+
+
+class StaffSelect(forms.Select):
+    """A staff choice whose options carry the person's plain name (``data-label``), so that the planning page's
+    script can flag who is not trained when the programme changes."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-label"] = instance.get_full_name() or instance.get_username()
+            option["attrs"]["data-order"] = f"{instance.first_name} {instance.last_name} {instance.pk:09d}".casefold()
+        return option
+
+
+class ProgrammeSelect(forms.Select):
+    """The programme choice, each option carrying its name and who is trained in it (``data-trained``: user
+    ids), read by static/js/plan-group.js."""
+
+    trained: dict[int, set[int]] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-name"] = instance.name
+            option["attrs"]["data-trained"] = " ".join(str(pk) for pk in sorted(self.trained.get(instance.pk, ())))
+        return option
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = StaffSelect
+    training: StaffTraining = NO_TRAINING
+
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return self.training.label(obj)
+
+    def flag_training(self, training: StaffTraining) -> None:
+        self.training = training
+        self.queryset = training.ordered(self.queryset)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, mapping: Mapping[str, str | None]) -> None:
@@ -186,6 +261,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             "entry_criteria": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "external_costing": forms.RadioSelect,
+            "programme": ProgrammeSelect,
         }
         labels = {
             "area": "Subject or area of need",
@@ -207,17 +283,21 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
             "capacity": "The most pupils it takes at once.",
         }
 
-    def __init__(self, *args, school: School, **kwargs) -> None:
+    def __init__(self, *args, school: School, today: dt.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
         self.instance.school = school
         programmes = Programme.objects.for_school(school)
         current = self.instance.programme_id
         self.fields["programme"].queryset = programmes.filter(Q(is_active=True) | Q(pk=current))
+        self.trained = current_training(school, today or timezone.localdate())
+        self.fields["programme"].widget.trained = self.trained
         self.fields["programme"].empty_label = "None: a bespoke intervention"
         self.fields["subject"].queryset = Subject.objects.filter(school=school)
         self.fields["scale"].queryset = Scale.objects.filter(school=school)
         self.fields["lead"].queryset = staff_users(school)
+        self.staff_training = self._staff_training()
+        self.fields["lead"].flag_training(self.staff_training)
         self.fields["year_groups"].choices = [(v, label) for v, label in YearGroup.choices if v in school.year_groups]
         # The model only has a database constraint for these; a validator gives a message beside the field.
         for name in ("resources_cost", "external_cost"):
@@ -242,6 +322,20 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
                 for s in self.instance.staff.all()
             )
             self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
+
+    def _staff_training(self) -> StaffTraining:
+        """Training in the programme shown on the form: the one posted, else the one it opens with."""
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("programme"))
+        else:
+            chosen = self.initial.get("programme", self.instance.programme_id)
+        chosen = getattr(chosen, "pk", chosen)
+        try:
+            programme_id = int(chosen) if chosen not in (None, "") else None
+        except (TypeError, ValueError):
+            programme_id = None
+        programme = self.fields["programme"].queryset.filter(pk=programme_id).first() if programme_id else None
+        return StaffTraining(programme, self.trained.get(programme_id, set()) if programme else set())
 
     def clean_external_costing(self) -> str:
         return self.cleaned_data.get("external_costing") or ""
@@ -292,9 +386,10 @@ class StaffLineForm(forms.Form):
     external_name = forms.CharField(required=False, max_length=120, label="or external tutor's name")
     role = forms.ChoiceField(choices=StaffRole.choices, initial=StaffRole.TA)
 
-    def __init__(self, *args, school: School, **kwargs) -> None:
+    def __init__(self, *args, school: School, training: StaffTraining = NO_TRAINING, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff_users(school)
+        self.fields["user"].flag_training(training)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -312,8 +407,11 @@ class StaffLineForm(forms.Form):
 StaffLineFormSet = forms.formset_factory(StaffLineForm, extra=2, max_num=12)
 
 
-def staff_formset(data, *, school: School, intervention: Intervention | None) -> forms.BaseFormSet:
-    """The staff lines other than the lead, prefilled from an existing intervention."""
+def staff_formset(
+    data, *, school: School, intervention: Intervention | None, training: StaffTraining = NO_TRAINING
+) -> forms.BaseFormSet:
+    """The staff lines other than the lead, prefilled from an existing intervention; with ``training`` (the
+    form's ``staff_training``), trained staff first and the others flagged."""
     initial = []
     if intervention is not None and intervention.pk:
         initial = [
@@ -321,7 +419,7 @@ def staff_formset(data, *, school: School, intervention: Intervention | None) ->
             for s in intervention.staff.all()
             if not (s.user_id and s.user_id == intervention.lead_id)
         ]
-    return StaffLineFormSet(data, initial=initial, prefix="staff", form_kwargs={"school": school})
+    return StaffLineFormSet(data, initial=initial, prefix="staff", form_kwargs={"school": school, "training": training})
 
 
 class StatusForm(forms.Form):
@@ -415,8 +513,15 @@ class PlacementEntryForm(_ResultChoiceMixin, forms.Form):
 
     baseline_result = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Baseline")
     baseline_typed = forms.CharField(required=False, max_length=60, label="or type a baseline")
-    target = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Target")
-    target_typed = forms.CharField(required=False, max_length=60, label="Target on the scale")
+    # Two targets, named so that each says what it is: what the pupil should be able to do, and the result on
+    # the group's scale that shows it (the number the exit result is compared with).
+    target = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Target, in words",
+        help_text="What they should be able to do, e.g. read 90 words a minute.",
+    )  # fmt: skip
+    target_typed = forms.CharField(
+        required=False, max_length=60, label="Target result", help_text="On the group's scale, e.g. 95."
+    )
     pupil_target = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="The pupil's own target"
     )

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/pupils/add/", views.placements_add, name="placements_add"),
     path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
     path("placements/<int:pk>/exit/", views.placement_exit, name="placement_exit"),
+    path("plan-from-identification/", views.plan_from_identification, name="plan_from_identification"),
     path("add-from-identification/", views.add_from_identification, name="add_from_identification"),
     path("costs/rates/", views.staff_rates, name="staff_rates"),
 ]

@@ -49,7 +49,7 @@ from provision.models import Role, School
 from pupils import scales
 from pupils.models import Pupil, Subject, YearGroup
 
-from . import services
+from . import planning, services
 from .forms_groups import (
     ENTRY_FIELDS,
     EXAMPLE_RATES,
@@ -477,22 +477,40 @@ def _staff_members(form: InterventionForm, formset) -> list[services.StaffMember
 
 @role_required(*INTERVENTION_EDITORS)
 def intervention_new(request: HttpRequest) -> HttpResponse:
-    """Plan an intervention; ``?programme=<pk>`` starts from a catalogue programme's shape."""
+    """Plan an intervention; ``?programme=<pk>`` starts from a catalogue programme's shape. Coming from "who
+    needs support" (``?pupil=..&subject=..``), the form is filled in for the ticked pupils
+    (``interventions.planning``), and saving goes on to adding them, each with a baseline already picked."""
     school, today = request.school, timezone.localdate()
-    initial: dict[str, object] = {"start_date": today}
+    source = request.POST if request.method == "POST" else request.GET
     programme = None
     if request.GET.get("programme"):
         programme_id = _int(request.GET["programme"])
         if programme_id is None:
             raise Http404("No such programme")
         programme = get_object_or_404(Programme.objects.for_school(school), pk=programme_id)
+    ticked = _pupil_ids(source.getlist("pupil"))
+    plan = None
+    if ticked:
+        subject_id = _int(source.get("subject"))
+        subject = Subject.objects.filter(school=school, pk=subject_id).first() if subject_id is not None else None
+        plan = planning.plan_for_pupils(
+            school=school, pupil_ids=ticked, subject=subject, programme=programme, today=today
+        )
+        initial = plan.initial
+    elif programme is not None:
         initial = initial_from_programme(programme, start=today, terms=term_ranges(school))
         # The assessed subject, when the school has one named like the programme's area ("Reading", "Maths").
         subject = Subject.objects.filter(school=school, name__iexact=Area(programme.area).label).first()
         if subject is not None:
             initial["subject"] = subject.pk
-    form = InterventionForm(request.POST or None, school=school, initial=initial)
-    formset = staff_formset(request.POST or None, school=school, intervention=None)
+    else:
+        initial = {"start_date": today}
+    form = InterventionForm(request.POST or None, school=school, initial=initial, today=today)
+    formset = staff_formset(request.POST or None, school=school, intervention=None, training=form.staff_training)
+    if plan is not None:
+        form.fields["name"].widget.attrs.update(
+            {"data-name-default": plan.name_default, "data-name-suffix": plan.name_suffix}
+        )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -508,12 +526,52 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{intervention.name} planned.")
             _warn_time_limit(request, intervention)
+            _warn_untrained(request, intervention, today)
+            if plan is not None and plan.pupils:
+                # On to adding the ticked pupils: each row has its newest result on the scale as the baseline.
+                query = urlencode([("step", "details"), *[("pupil", p.pk) for p in plan.pupils]])
+                return redirect(f"{reverse('interventions:placements_add', args=[intervention.pk])}?{query}")
             return redirect("interventions:detail", intervention.pk)
     return render(
         request,
         "interventions/intervention_form.html",
-        {"form": form, "formset": formset, "intervention": None, "programme": programme},
+        {
+            "form": form,
+            "formset": formset,
+            "intervention": None,
+            "programme": programme,
+            "plan": plan,
+            "programmes_url": reverse("interventions:intervention_new"),
+        },
     )
+
+
+def _warn_untrained(request: HttpRequest, intervention: Intervention, today: dt.date) -> None:
+    """Said again once saved: the form flagged them, but a group can be planned before training is booked."""
+    untrained = untrained_staff(intervention=intervention, today=today)
+    if untrained:
+        names = ", ".join(_staff_name(member) for member in untrained)
+        messages.warning(request, f"Not trained (or training expired) in {intervention.programme.name}: {names}.")
+
+
+@role_required(*INTERVENTION_EDITORS)
+@require_POST
+def plan_from_identification(request: HttpRequest) -> HttpResponse:
+    """From "who needs support": the ticked pupils, their subject and (optionally) a programme go to a new
+    group's form, filled in for them. A redirect, so the form's address can be reloaded or shared."""
+    back = _safe_next(request, request.POST.get("next")) or reverse("reports:identification")
+    ids = _pupil_ids(request.POST.getlist("pupil"))
+    if not ids:
+        messages.error(request, "Tick the pupils to plan a group for first.")
+        return redirect(back)
+    params: list[tuple[str, object]] = [("pupil", pk) for pk in ids]
+    subject = _int(request.POST.get("subject"))
+    if subject is not None:
+        params.append(("subject", subject))
+    programme = _int(request.POST.get("programme"))
+    if programme is not None and Programme.objects.for_school(request.school).filter(pk=programme).exists():
+        params.append(("programme", programme))
+    return redirect(f"{reverse('interventions:intervention_new')}?{urlencode(params)}")
 
 
 @role_required(*INTERVENTION_EDITORS)
@@ -525,7 +583,9 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # not reset what someone else saved; provision.concurrency).
             intervention = _locked(Intervention, intervention)
         form = InterventionForm(request.POST or None, instance=intervention, school=request.school)
-        formset = staff_formset(request.POST or None, school=request.school, intervention=intervention)
+        formset = staff_formset(
+            request.POST or None, school=request.school, intervention=intervention, training=form.staff_training
+        )
         if (
             request.method == "POST"
             and form.is_valid()
@@ -544,6 +604,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{intervention.name} saved.")
                 _warn_time_limit(request, intervention)
+                _warn_untrained(request, intervention, timezone.localdate())
                 return redirect("interventions:detail", intervention.pk)
     return render(
         request,
@@ -588,11 +649,14 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Placements --------------------------------------------------------------------------------------
 
 
+MAX_ID = 2**63 - 1  # a BigAutoField: a larger number is no pupil (and PostgreSQL would refuse to compare it)
+
+
 def _pupil_ids(values: list[str]) -> list[int]:
     ids = []
     for value in values:
         number = _int(value)
-        if number is not None and number not in ids:
+        if number is not None and 0 < number <= MAX_ID and number not in ids:
             ids.append(number)
     return ids
 

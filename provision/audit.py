@@ -48,6 +48,7 @@ MODEL_LABELS = {
     "guardian": "Parent or carer",
     "pupilguardian": "Parent or carer link",
     "result": "Assessment result",
+    "absence": "Absent from an assessment",
     "supportplan": "SEN support plan",
     "planreview": "Plan review",
     "intervention": "Intervention",

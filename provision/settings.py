@@ -325,6 +325,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "pupils.guardian",
     "pupils.pupilguardian",
     {"model": "pupils.result", "exclude_fields": ["updated_at"]},
+    {"model": "pupils.absence", "exclude_fields": ["updated_at"]},
     {
         "model": "interventions.supportplan",
         "exclude_fields": ["created_at", "updated_at"],

@@ -14,7 +14,7 @@ from provision.access import ASSESSMENT_EDITORS, RESULT_ENTRY, role_required
 from . import scales
 from .assessment_forms import AssessmentForm, ScaleForm, SubjectForm
 from .assessments import GridOutcome, assessments_for_year, groups_for_results, results_save, scale_save
-from .models import Assessment, Pupil, Result, Scale, Subject, YearGroup
+from .models import Absence, Assessment, Pupil, Result, Scale, Subject, YearGroup
 
 CELL = re.compile(r"^v_(\d+)_(\d+)$")
 # What a cell held when the grid was opened: only changed cells are saved, and never over someone else's change.
@@ -94,7 +94,16 @@ def results_grid(request: HttpRequest) -> HttpResponse:
         .filter(pupil__in=pupils, assessment__in=assessments)
         .only("pupil_id", "assessment_id", "typed")
     )
-    saved = {(r.pupil_id, r.assessment_id): r.typed for r in results}
+    # A cell shows its result, or the absence marked (one query each): the two never hold the same cell.
+    absent = {
+        (a.pupil_id, a.assessment_id): a.typed
+        for a in Absence.objects.visible_to(request.user, request.school)
+        .filter(pupil__in=pupils, assessment__in=assessments)
+        .only("pupil_id", "assessment_id", "typed")
+    }
+    scores = {(r.pupil_id, r.assessment_id): r.typed for r in results}
+    absent = {key: typed for key, typed in absent.items() if key not in scores}  # a result always wins
+    saved = absent | scores
     rows = []
     for pupil in pupils:
         cells = []
@@ -116,6 +125,7 @@ def results_grid(request: HttpRequest) -> HttpResponse:
                     "value": value,
                     "original": original,
                     "error": outcome.errors.get(key),
+                    "absent": key in absent and value == saved.get(key),
                     "conflict": conflict,
                     "assessment": assessment,
                 }
@@ -132,12 +142,15 @@ def results_grid(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "error_count": len(outcome.errors),
             "conflict_count": len(outcome.conflicts),
+            "absence_examples": scales.ABSENCE_EXAMPLES[:3],
         },
     )
 
 
 def _summary(outcome: GridOutcome) -> str:
     parts = [f"{outcome.saved} result{'s' if outcome.saved != 1 else ''} saved"]
+    if outcome.absent:
+        parts.append(f"{outcome.absent} marked absent")
     if outcome.deleted:
         parts.append(f"{outcome.deleted} cleared")
     return ", ".join(parts) + "."

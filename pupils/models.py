@@ -786,3 +786,34 @@ class Result(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"school": self.assessment.school_id, "pupil": self.pupil_id}
+
+
+class Absence(models.Model):
+    """A pupil marked absent from an assessment ("Abs", "A", ... as typed: ``scales.ABSENCE_MARKERS``): not a
+    score, so nothing in the figures reads it, but the results grid shows it back so that nobody chases a result
+    that will never come. A pupil has a Result or an Absence for an assessment, never both (the grid keeps it so)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="absences")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="absences")
+    typed = models.CharField(max_length=60)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResultQuerySet.as_manager()  # seen by whoever may see the pupil's results
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "assessment"], name="absence_one_per_pupil_assessment"),
+        ]
+        indexes = [
+            # Results grid: the absences of a class in the assessments shown.
+            models.Index(fields=["assessment", "pupil"], name="absence_assessment_pupil_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} - {self.assessment}: absent ({self.typed})"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.assessment.school_id, "pupil": self.pupil_id}

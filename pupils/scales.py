@@ -124,6 +124,24 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+# What a mark book writes for a pupil who did not sit an assessment. One definition for the file import and the
+# results grid: such a mark is never a score, unless the scale itself reads it as one (a band coded "A").
+ABSENCE_MARKERS = frozenset({"-", "–", "—", "N/A", "NA", "A", "ABS", "ABSENT", "NOT SAT", "DID NOT SIT", "DNS"})
+ABSENCE_EXAMPLES = ("Abs", "Absent", "A", "-", "N/A", "Not sat", "Did not sit", "DNS")
+
+
+def is_absence(spec: ScaleSpec, text: str) -> bool:
+    """Whether ``text`` marks a pupil absent from an assessment on this scale: one of ``ABSENCE_MARKERS`` (any
+    case) that the scale does not read as a result."""
+    if (text or "").strip().upper() not in ABSENCE_MARKERS:
+        return False
+    try:
+        parse(spec, text)
+    except ScaleError:
+        return True
+    return False
+
+
 def parse(spec: ScaleSpec, text: str) -> float:
     """The number on the scale for what was typed, or ScaleError saying why it does not fit."""
     if text is None or not str(text).strip():

@@ -20,7 +20,7 @@ from interventions import plans as plan_rules
 from interventions.models import Attendance, CheckGoal, CheckReview, CheckScore, Placement, SupportPlan
 from provision import audit
 from provision.models import School
-from pupils.models import GuardianInvitation, Pupil, PupilGuardian, Result
+from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, Result
 from pupils.reference import AREA_LABELS
 
 from .exports import map_to_pdf
@@ -175,6 +175,22 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
                 r.updated_at,
             ]  # fmt: skip
             for r in results.order_by("assessment__taken_on", "assessment__subject__name")
+        ]
+        # Marked absent in the results grid: what was typed, and no value (it is not a score).
+        + [
+            [
+                a.assessment.subject.name,
+                a.assessment.name,
+                a.assessment.taken_on,
+                a.assessment.scale.name,
+                a.typed,
+                "absent",
+                _name(a.entered_by),
+                a.updated_at,
+            ]  # fmt: skip
+            for a in Absence.objects.filter(pupil=p)
+            .select_related("assessment__subject", "assessment__scale", "entered_by")
+            .order_by("assessment__taken_on", "assessment__subject__name")
         ],
     )
     placements = list(

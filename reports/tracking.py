@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from interventions.models import PLANNED_OR_RUNNING, Area, Intervention, Placement, Wave
+from interventions import planning
+from interventions.models import PLANNED_OR_RUNNING, Intervention, Placement, Programme, Status, Wave
 from provision.access import (
     IDENTIFICATION_VIEWERS,
     INTERVENTION_EDITORS,
@@ -201,20 +202,10 @@ def identification(request: HttpRequest) -> HttpResponse:
             entry["last_expected"] = "" if pd.isna(row.expected_value) else scales.display(spec, row.expected_value)
             entry["was_below"] = bool(row.was_below)
         rows.append(entry)
-    # The groups each listed pupil is in now (one query), shown beside their SEN status.
-    in_groups: dict[int, list[Intervention]] = defaultdict(list)
-    if rows:
-        placements = (
-            Placement.objects.active()
-            .filter(pupil__in=[row["pupil"] for row in rows], intervention__status__in=PLANNED_OR_RUNNING)
-            .select_related("intervention")
-            .order_by("intervention__name")
-        )
-        for placement in placements:
-            in_groups[placement.pupil_id].append(placement.intervention)
-    for row in rows:
-        row["interventions"] = in_groups.get(row["pupil"].pk, [])
     subject = next((s for s in subjects if s.pk == subject_id), None)
+    support = current_support([row["pupil"] for row in rows], subject, today) if rows and subject else {}
+    for row in rows:
+        row["interventions"], row["planned"] = support.get(row["pupil"].pk, ([], []))
     can_place = request.role in INTERVENTION_EDITORS and group != "no_recent"
     params = request.GET.copy()
     params.pop("page", None)
@@ -225,6 +216,7 @@ def identification(request: HttpRequest) -> HttpResponse:
         {
             "can_place": can_place,
             "fitting_interventions": _fitting_interventions(school, subject) if can_place and subject else [],
+            "programmes": Programme.objects.for_school(school).filter(is_active=True) if can_place else [],
             "rows": rows,
             "page": page,
             "subject": subject,
@@ -284,21 +276,46 @@ def identification_window(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+def _in_subject(subject: Subject, prefix: str = "") -> Q:
+    """Groups measured in ``subject``, or, with no assessed subject set, those whose area is named in the
+    subject's name ("Spelling" in "Grammar, punctuation and spelling")."""
+    areas = planning.areas_for_subject(subject.name)
+    return Q(**{f"{prefix}subject": subject}) | Q(**{f"{prefix}subject__isnull": True, f"{prefix}area__in": areas})
+
+
 def _fitting_interventions(school: School, subject: Subject) -> list[Intervention]:
-    """The school's planned or running groups a pupil flagged in ``subject`` could join: those measured in it,
-    or, with no assessed subject set, those whose area is named in the subject's name ("Spelling" in "Grammar,
-    punctuation and spelling") (one query)."""
-    name = subject.name.strip().casefold()
-    areas = [
-        area.value for area in Area if area != Area.OTHER and (area.label.casefold() in name or area.value in name)
-    ]
+    """The school's planned or running groups a pupil flagged in ``subject`` could join (one query)."""
     return list(
         Intervention.objects.for_school(school)
         .planned_or_running()
         .exclude(wave=Wave.QUALITY_FIRST)
-        .filter(Q(subject=subject) | Q(subject__isnull=True, area__in=areas))
+        .filter(_in_subject(subject))
         .order_by("name")
     )
+
+
+def current_support(
+    pupils: list[Pupil], subject: Subject, today: dt.date
+) -> dict[int, tuple[list[Intervention], list[tuple[Intervention, dt.date]]]]:
+    """For each pupil, the groups in ``subject`` they are in now (running, started, not left) and those they
+    are placed in that have not started yet (planned, or starting after today) with the day they start. Groups
+    in other subjects are left out: the list is about this subject's need. One query."""
+    placements = (
+        Placement.objects.active()
+        .filter(pupil__in=pupils, intervention__status__in=PLANNED_OR_RUNNING)
+        .filter(_in_subject(subject, "intervention__"))
+        .select_related("intervention")
+        .order_by("intervention__start_date", "intervention__name")
+    )
+    support: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for placement in placements:
+        group = placement.intervention
+        starts = max(group.start_date, placement.entry_date)
+        if group.status == Status.RUNNING and starts <= today:
+            support[placement.pupil_id][0].append(group)
+        else:
+            support[placement.pupil_id][1].append((group, starts))
+    return support
 
 
 def _format_change(spec: scales.ScaleSpec, change: float) -> str:

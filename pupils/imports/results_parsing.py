@@ -18,7 +18,7 @@ row with columns named after the school's assessments is the wide layout. A file
 refused as a whole, as is a header that names no assessment or several: header problems are file problems.
 
 Blank results: in the wide layout a blank cell means the pupil did not sit that assessment, and so do the
-usual markers for it ("-", "N/A", "Absent", "Abs", "Not sat", "Did not sit") unless the scale itself accepts
+usual markers for it ("-", "N/A", "Absent", "Abs", "A", "Not sat", "Did not sit") unless the scale itself accepts
 them (a band coded "A"). They are counted as blank, not as errors. In the long layout a row is there to give
 one result, so a row without one is an error naming that row.
 
@@ -72,9 +72,10 @@ LAYOUTS = {LONG: "one result per row", WIDE: "one row per pupil, one column per 
 # Result.typed's max_length: what was typed is kept up to this many characters.
 TYPED_MAX_LENGTH = 60  # Result.typed
 
-# Markers for "did not sit" in a mark book. Read as blank in the wide layout unless the scale accepts them.
-NOT_SAT = frozenset({"-", "–", "—", "N/A", "NA", "ABS", "ABSENT", "NOT SAT", "DID NOT SIT", "DNS"})
-NOT_SAT_EXAMPLES = ("-", "N/A", "Absent", "Abs", "Not sat", "Did not sit", "DNS")
+# Markers for "did not sit" in a mark book (shared with the results grid: ``scales.ABSENCE_MARKERS``). Read as
+# blank in the wide layout unless the scale accepts them.
+NOT_SAT = scales.ABSENCE_MARKERS
+NOT_SAT_EXAMPLES = scales.ABSENCE_EXAMPLES
 
 
 # --- What the school has ------------------------------------------------------------------------------

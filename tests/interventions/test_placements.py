@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interventions import services
-from interventions.models import Intervention, Placement
+from interventions.models import Intervention, Placement, Training
 from interventions.services import PlacementErrors, PupilEntry
 from provision.models import Role
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
@@ -536,16 +536,27 @@ def test_leaders_see_the_list_without_the_controls(client, world, reading, group
 
 
 @pytest.mark.django_db
-def test_current_support_shows_the_groups_a_pupil_is_in(client, world, reading, groups):
+def test_current_support_shows_the_groups_a_pupil_is_in_now_in_that_subject(client, world, reading, groups, frozen):
     b = world.pupils[1]  # 75 in October's reading test: below the expected 85
     _add(groups["reading"], b, entry_date=dt.date(2026, 9, 14))
     _add(groups["maths"], b, entry_date=dt.date(2026, 9, 14))
     left = _add(groups["by_area"], b, entry_date=dt.date(2026, 9, 14))[0]
     services.placement_exit(placement=left, exit_date=dt.date(2026, 10, 1), exit_reason="moved", by=None)
+    # Running, in reading by its area (no assessed subject): current support too.
+    by_area = f.InterventionFactory(school=world.school, name="Paired reading", area="reading")
+    _add(by_area, b, entry_date=dt.date(2026, 9, 14))
+    # Planned for next term, in reading: shown apart as planned, with the day it starts.
+    next_term = f.InterventionFactory(school=world.school, name="Spring reading", subject=reading["subject"],
+                                      status="planned", start_date=dt.date(2027, 1, 5), end_date=dt.date(2027, 3, 26))  # fmt: skip
+    _add(next_term, b, entry_date=dt.date(2027, 1, 5))
     response = _identification(client, world.users["leader"], reading["subject"])
-    rows = {row["pupil"].pk: [g.name for g in row["interventions"]] for row in response.context["rows"]}
-    assert rows[b.pk] == ["Number club", "Reading boost"]  # not Toe by Toe, which they have left
-    assert reverse("interventions:detail", args=[groups["maths"].pk]) in response.content.decode()
+    rows = {row["pupil"].pk: row for row in response.context["rows"]}
+    # Not Toe by Toe (left), not Number club (maths), not Spring reading (not started).
+    assert [g.name for g in rows[b.pk]["interventions"]] == ["Paired reading", "Reading boost"]
+    assert [(g.name, day) for g, day in rows[b.pk]["planned"]] == [("Spring reading", dt.date(2027, 1, 5))]
+    page = response.content.decode()
+    assert reverse("interventions:detail", args=[groups["maths"].pk]) not in page
+    assert "planned: " in page and "Spring reading</a> from 5 Jan 2027" in page
 
 
 @pytest.mark.django_db
@@ -659,3 +670,177 @@ def test_two_staff_adding_the_same_pupil_at_once_make_one_placement(world):
         outcomes = set(pool.map(lambda _: add(), range(2)))
     assert outcomes == {"added", f"{pupil.full_name}: {pupil.full_name} is already in this intervention."}
     assert Placement.objects.filter(intervention=group, pupil=pupil).count() == 1
+
+
+# --- Planning a new group for the ticked pupils ------------------------------------------------------------
+
+
+def _plan(client, world, reading, *pupils, **extra):
+    """Tick ``pupils`` on the reading tab and press "Plan a group": the redirect, then the form it leads to."""
+    client.force_login(world.users["senco"])
+    back = reverse("reports:identification") + f"?subject={reading['subject'].pk}"
+    data = {"pupil": [str(p.pk) for p in pupils], "subject": str(reading["subject"].pk), "next": back, **extra}
+    response = client.post(reverse("interventions:plan_from_identification"), data)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("interventions:intervention_new")
+    return response["Location"], client.get(response["Location"])
+
+
+def _group_form_data(form, **changes) -> dict:
+    """What the pre-filled form posts back when the SENCO changes nothing but ``changes``."""
+    data = {name: form.initial.get(name, "") for name in ("name", "wave", "area", "subject", "scale", "capacity")}
+    data.update({
+        "year_groups": [str(y) for y in form.initial.get("year_groups", [])],
+        "start_date": form.initial["start_date"].isoformat(), "end_date": form.initial["end_date"].isoformat(),
+        "days": ["1", "3"], "minutes_per_session": "30", "lead_role": "ta", "wave": "2", "capacity": "6",
+        "resources_cost": "0", "external_cost": "0", "funding_source": "other",
+        "staff-TOTAL_FORMS": "1", "staff-INITIAL_FORMS": "0", "staff-MIN_NUM_FORMS": "0",
+        "staff-MAX_NUM_FORMS": "12", "staff-0-role": "ta",
+    })  # fmt: skip
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.mark.django_db
+def test_the_list_offers_planning_a_group_for_the_ticked_pupils(client, world, reading, groups):
+    page = _identification(client, world.users["senco"], reading["subject"]).content.decode()
+    # The ticks belong to the form the planning button submits, with the subject: nothing to retype.
+    assert 'form="place-form"' in page and 'id="place-form"' in page
+    assert f'formaction="{reverse("interventions:plan_from_identification")}"' in page
+    assert f'name="subject" value="{reading["subject"].pk}"' in page
+
+
+@pytest.mark.django_db
+def test_planning_from_the_list_fills_in_the_new_group(client, world, reading, frozen):
+    a, b, _ = world.pupils
+    b.year_group = 4
+    b.save()
+    url, response = _plan(client, world, reading, a, b)
+    assert parse_qs(urlsplit(url).query)["pupil"] == [str(a.pk), str(b.pk)]
+    form = response.context["form"]
+    # Wednesday 25/11/2026: the next school day, Thursday; a term on is the spring term's last day (the
+    # Christmas holiday not counted); the scale both pupils were assessed on (not the reading age one pupil sat).
+    assert form.initial["subject"] == reading["subject"].pk and form.initial["area"] == "reading"
+    assert form.initial["year_groups"] == [3, 4]
+    assert form.initial["scale"] == reading["scale"].pk
+    assert form.initial["start_date"] == dt.date(2026, 11, 26)
+    assert form.initial["end_date"] == dt.date(2027, 3, 26)
+    assert form.initial["name"] == "Reading: Years 3 and 4 (Autumn 2026)"
+    page = response.content.decode()
+    assert f"{a.full_name} (Y3)" in page and f'<input type="hidden" name="pupil" value="{b.pk}">' in page
+
+
+@pytest.mark.django_db
+def test_near_the_end_of_term_the_group_starts_next_term_named_after_the_programme(client, world, reading):
+    programme = f.ProgrammeFactory(school=world.school, name="Inference training", weeks=None)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        _, response = _plan(client, world, reading, world.pupils[0], programme=str(programme.pk))
+    form = response.context["form"]
+    # Nine school days left after Monday 07/12: it starts on the spring term's first day and runs the term.
+    assert form.initial["start_date"] == dt.date(2027, 1, 5)
+    assert form.initial["end_date"] == dt.date(2027, 3, 26)
+    assert form.initial["programme"] == programme.pk
+    assert form.initial["name"] == "Inference training: Year 3 (Spring 2027)"
+
+
+@pytest.mark.django_db
+def test_saving_the_planned_group_goes_on_to_add_the_ticked_pupils_with_their_baselines(client, world, reading, frozen):
+    a, b, c = world.pupils
+    url, response = _plan(client, world, reading, a, b)
+    data = _group_form_data(response.context["form"], pupil=[str(a.pk), str(b.pk)], subject=reading["subject"].pk)
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    group = Intervention.objects.get(name="Reading: Year 3 (Autumn 2026)")
+    assert group.subject == reading["subject"] and group.scale == reading["scale"] and group.year_groups == [3]
+    location = urlsplit(saved["Location"])
+    assert location.path == reverse("interventions:placements_add", args=[group.pk])
+    assert parse_qs(location.query)["pupil"] == [str(a.pk), str(b.pk)]
+    step_two = client.get(saved["Location"])
+    rows = {row.pupil.pk: row for row in step_two.context["rows"]}
+    assert set(rows) == {a.pk, b.pk}  # the ticked pupils, and only them
+    assert rows[a.pk].initial["baseline_result"] == reading["results"][a.pk].pk
+    assert step_two.context["date_form"].initial["entry_date"] == dt.date(2026, 11, 26)  # the group's start
+    done = client.post(
+        saved["Location"],
+        {"pupil": [str(a.pk), str(b.pk)], "entry_date": "2026-11-26",
+         f"p{a.pk}-include": "on", f"p{a.pk}-baseline_result": str(reading["results"][a.pk].pk),
+         f"p{b.pk}-include": "on", f"p{b.pk}-baseline_result": str(reading["results"][b.pk].pk)},
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert {(p.pupil_id, p.entry_value) for p in group.placements.all()} == {(a.pk, 84), (b.pk, 75)}
+
+
+@pytest.mark.django_db
+def test_planning_needs_ticked_pupils_of_this_school(client, world, reading):
+    client.force_login(world.users["senco"])
+    back = reverse("reports:identification")
+    response = client.post(reverse("interventions:plan_from_identification"), {"next": back}, follow=True)
+    assert "Tick the pupils to plan a group for first." in response.content.decode()
+    # Another school's pupil is never listed, pre-filled or carried to the placements.
+    url = reverse("interventions:intervention_new") + f"?pupil={world.other_pupil.pk}&subject=abc&programme="
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["plan"].pupils == []
+    for user in ("teacher", "ta", "leader"):
+        client.force_login(world.users[user])
+        assert client.post(reverse("interventions:plan_from_identification"), {"pupil": "1"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_trained_in_the_programme_come_first_and_the_others_are_flagged_before_saving(
+    client, world, reading, frozen
+):
+    programme = f.ProgrammeFactory(school=world.school, name="Inference training")
+    tutor, teacher = world.users["ta"], world.users["teacher"]
+    for user, first, last in ((tutor, "Zoe", "Young"), (teacher, "Adam", "Ash")):
+        user.first_name, user.last_name = first, last
+        user.save()
+    Training.objects.create(school=world.school, user=tutor, programme=programme, trained_on=dt.date(2025, 9, 1))
+    # Training that has run out does not count.
+    Training.objects.create(school=world.school, user=teacher, programme=programme, trained_on=dt.date(2023, 9, 1),
+                            expires_on=dt.date(2026, 8, 31))  # fmt: skip
+    url, response = _plan(client, world, reading, world.pupils[0], programme=str(programme.pk))
+    form, formset = response.context["form"], response.context["formset"]
+    for field in (form.fields["lead"], formset.forms[0].fields["user"]):
+        labels = [label for value, label in field.choices if value]
+        assert labels[0] == "Zoe Young"  # trained: first, though alphabetically last
+        assert "Adam Ash (not trained in Inference training)" in labels
+    page = response.content.decode()
+    # Each programme option says who is trained in it, for the page's script to relabel when it changes.
+    assert f'data-trained="{tutor.pk}"' in page and 'data-label="Adam Ash"' in page
+    assert "js/plan-group.js" in page and "Staff trained in Inference training are listed first" in page
+    # Without a programme, nobody is flagged.
+    _, bespoke = _plan(client, world, reading, world.pupils[0])
+    assert not any("not trained" in label for _, label in bespoke.context["form"].fields["lead"].choices)
+    # Saved with an untrained lead anyway: the server says so again.
+    data = _group_form_data(form, programme=str(programme.pk), lead=str(teacher.pk), pupil=str(world.pupils[0].pk))
+    saved = client.post(url, data, follow=True)
+    assert "Not trained (or training expired) in Inference training: Adam Ash." in saved.content.decode()
+
+
+@pytest.mark.django_db
+def test_choosing_another_programme_on_the_form_relabels_the_staff_on_the_server_too(client, world, reading, frozen):
+    programme = f.ProgrammeFactory(school=world.school, name="Inference training")
+    url, response = _plan(client, world, reading, world.pupils[0])
+    # An invalid post (no name) with a programme chosen: the form comes back flagged for that programme.
+    data = _group_form_data(response.context["form"], programme=str(programme.pk), name="")
+    again = client.post(url, data)
+    assert again.status_code == 200
+    labels = [label for value, label in again.context["form"].fields["lead"].choices if value]
+    assert labels and all(label.endswith("(not trained in Inference training)") for label in labels)
+
+
+@pytest.mark.django_db
+def test_the_two_targets_say_what_each_is(client, world, reading, placed):
+    client.force_login(world.users["senco"])
+    page = client.get(reverse("interventions:placement_edit", args=[placed.pk])).content.decode()
+    assert "Target, in words" in page and "Target result" in page and "Target on the scale" not in page
+
+
+@pytest.mark.django_db
+def test_planning_ignores_pupil_numbers_that_name_no_pupil(client, world, reading):
+    client.force_login(world.users["senco"])
+    a = world.pupils[0]
+    url = reverse("interventions:intervention_new") + f"?pupil=-1&pupil={10**30}&pupil=x&pupil={a.pk}"
+    response = client.get(url + f"&subject={reading['subject'].pk}&programme=")
+    assert response.status_code == 200 and response.context["plan"].pupils == [a]

@@ -33,6 +33,9 @@ CASES: dict[str, Case] = {
     "interventions:placement_exit": Case(allowed=only("senco"), args="placement", overrides=CROSS_SCHOOL),
     # Posted with nothing ticked: back to the identification list with a message.
     "interventions:add_from_identification": Case(allowed=only("senco", "other_senco"), ok=302, method="post"),
+    # Posted with nothing ticked: back to the list; with pupils, on to the new group's form (never another
+    # school's pupils: tests/interventions/test_placements.py).
+    "interventions:plan_from_identification": Case(allowed=only("senco", "other_senco"), ok=302, method="post"),
     "interventions:staff_rates": Case(allowed=only("senco", "admin", "other_senco")),
 }
 

@@ -551,7 +551,7 @@ def test_a_band_coded_like_a_not_sat_marker_is_a_band():
     assert [row.value for row in parsed.rows] == [1.0] and parsed.blank_count == 0
 
 
-@pytest.mark.parametrize("marker", ["-", "N/A", "Absent", "abs", "Not sat", "did not sit"])
+@pytest.mark.parametrize("marker", ["-", "N/A", "Absent", "abs", "A", "Not sat", "did not sit"])
 def test_not_sat_markers_are_blank_in_a_wide_file_and_errors_in_a_long_one(marker):
     wide = parse(csv_of("UPN,Test 1", f"{UPN['ava']},{marker}"), **custom(STANDARDISED))
     assert (wide.rows, wide.errors, wide.blank_count) == ([], [], 1)

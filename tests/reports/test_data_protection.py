@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from interventions.erasure import NotDue, pupil_erase, pupils_due
 from interventions.models import Attendance, Placement, PlanReview, Session, StaffRate, SupportPlan
 from pupils.invitations import invitation_create
-from pupils.models import Guardian, GuardianInvitation, Pupil, PupilGuardian, Result, ScaleKind
+from pupils.models import Absence, Guardian, GuardianInvitation, Pupil, PupilGuardian, Result, ScaleKind
 from pupils.services import pupil_delete
 from reports import selectors_impact
 from tests import factories as f
@@ -41,6 +41,8 @@ def _rich_pupil(world) -> Pupil:
     invitation_create(guardian=guardian, email="robin@example.org", by=world.users["senco"])
     assessment = f.AssessmentFactory(school=world.school, name="Autumn reading")
     Result.objects.create(pupil=pupil, assessment=assessment, value=98, typed="=98")  # formula-looking
+    spelling = f.AssessmentFactory(school=world.school, name="Spelling test")
+    Absence.objects.create(pupil=pupil, assessment=spelling, typed="Abs")  # marked absent in the results grid
     group = f.InterventionFactory(school=world.school, name="Reading Boost")
     placement = f.PlacementFactory(intervention=group, pupil=pupil, target="Read fluently")
     session = Session.objects.create(intervention=group, date=dt.date(2026, 9, 14), minutes=30)
@@ -79,6 +81,9 @@ def test_export_zip_holds_every_table_and_the_pdfs(client, world):
     assert robin[6:8] == ["robin@example.org", "0770"]
     assert len(carers) == 3  # the header, the world's parent and Robin
     assert _csv_rows(archive, "assessment_results.csv")[1][4] == "'=98"  # no formula injection
+    assert _csv_rows(archive, "assessment_results.csv")[2][1:2] + _csv_rows(archive, "assessment_results.csv")[2][
+        4:6
+    ] == ["Spelling test", "Abs", "absent"]
     assert _csv_rows(archive, "attendance.csv")[1][3:] == ["No", "Unwell in school"]
     assert "Decoding well below age" in _csv_rows(archive, "support_plans.csv")[1][3]
     assert _csv_rows(archive, "plan_reviews.csv")[1][3] == "Good progress"
