@@ -116,6 +116,13 @@ def today(request: HttpRequest) -> HttpResponse:
             last_logged=Subquery(
                 Session.objects.filter(intervention=OuterRef("pk")).order_by("-date").values("date")[:1]
             ),
+            # Whether each of the last seven days has a log: "Log Thu 3 Dec" becomes "Edit Thu 3 Dec" when it has.
+            **{
+                f"logged_back_{back}": Exists(
+                    Session.objects.filter(intervention=OuterRef("pk"), date=today - dt.timedelta(days=back))
+                )
+                for back in range(1, 7)
+            },
         )
         .prefetch_related(Prefetch("placements", queryset=pupils_today, to_attr="pupils_today"))
         .order_by("name")
@@ -127,6 +134,10 @@ def today(request: HttpRequest) -> HttpResponse:
             scheduled.append(group)
         else:
             group.last_due = _last_due(group, today)
+            back = (today - group.last_due).days if group.last_due else None
+            group.last_due_logged = bool(back and getattr(group, f"logged_back_{back}", False)) or (
+                back == 0 and group.logged_today
+            )
             others.append(group)
     scheduled.sort(key=lambda g: (g.start_time is None, g.start_time or dt.time(), g.name))
     return render(
