@@ -16,10 +16,10 @@ from pupils.selectors import children_of
 from . import home as homes
 
 
-def _totals(school) -> dict[str, int]:
-    """The school's roll in six figures (one query)."""
+def _totals(request: HttpRequest) -> dict[str, int]:
+    """The roll as the user may see it at the current school, in six figures (one query)."""
     return (
-        Pupil.objects.filter(school=school)
+        Pupil.objects.visible_to(request.user, request.school)
         .on_roll()
         .aggregate(
             on_roll=Count("id"),
@@ -48,12 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
         context["todo"] = homes.senco_todo(school, today)
         # The early warning: pupils whose progress checks say "change something now" (interventions.progress).
         context["off_track"] = off_track_at(school)
-        context["totals"] = _totals(school)
+        context["totals"] = _totals(request)
     elif role == Role.LEADER:
         context["headline"] = homes.leader_headline(school, today=today)
         context["todo"] = [item for item in homes.senco_todo(school, today) if item.key in homes.LEADER_TODO]
-        context["totals"] = _totals(school)
+        context["totals"] = _totals(request)
     elif role == Role.ADMIN:
         context["admin"] = homes.admin_home(school)
-        context["totals"] = _totals(school)
+        context["totals"] = _totals(request)
     return render(request, "reports/home.html", context)
