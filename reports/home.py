@@ -71,7 +71,7 @@ def tutor_home(school: School, user, today: dt.date) -> TutorHome:
     Eight queries."""
     monday, friday = week_of(today)
     groups = list(
-        logs.run_by(Intervention.objects.for_school(school).active(), user)
+        logs.run_by(Intervention.objects.for_school(school).planned_or_running(), user)
         .exclude(wave=Wave.QUALITY_FIRST)
         .annotate(last_logged=Max("sessions__date"))
         .order_by("start_time", "name")
