@@ -50,6 +50,7 @@ from interventions.models import (
     Status,
     Wave,
 )
+from provision.calendar import school_calendar
 from provision.demo import SECONDARY
 from provision.models import School, Term
 from pupils import scales
@@ -117,7 +118,7 @@ def top_up(*, school: School, today: dt.date, seed: int, pupils_on_roll: int) ->
     current = Term.objects.current_for(school, today)
     year = current.academic_year
     terms = list(Term.objects.filter(academic_year=year).order_by("start_date"))
-    all_terms = list(Term.objects.for_school(school).values_list("start_date", "end_date"))
+    all_terms = school_calendar(school)  # school days: the terms less their closures
     have_interventions, have_placements = year_provision(school, year)
     wanted_interventions = round(INTERVENTIONS_PER_THOUSAND * pupils_on_roll / 1000)
     wanted_placements = round(PLACEMENTS_PER_THOUSAND * pupils_on_roll / 1000)

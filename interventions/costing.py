@@ -1,10 +1,10 @@
 """Scheduling, dosage and cost arithmetic for interventions. Pure: no Django imports.
 
 **Planned sessions.** ``planned_dates`` is the one function that says which sessions were planned between two
-dates: the days between them that fall on the intervention's weekdays and are school days (today: inside a term,
-so holidays and the gaps between terms are skipped). Every figure built on planned sessions goes through it (an
-intervention's cost, the share of a period, a pupil's dosage, a pupil's share of the cost), so when the school
-calendar learns about closures (half-term weeks, INSET days) only ``SchoolDays.is_school_day`` changes.
+dates: the days between them that fall on the intervention's weekdays and are school days (``SchoolDays``: inside
+a term and outside the school's closures, so holidays, half-term weeks, INSET days and bank holidays are skipped).
+Every figure built on planned sessions goes through it (an intervention's cost, the share of a period, a pupil's
+dosage, a pupil's share of the cost); ``provision.calendar.school_calendar`` gives a school's ``SchoolDays``.
 
 **A pupil's stay** in a group runs from the later of the day they joined and the group's start to the earlier of
 the day they left and the group's end (``stay_dates``); the sessions planned for their stay are those dates.
@@ -23,42 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from provision.school_days import SchoolDays
+
 PENNY = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class SchoolDays:
-    """The days a school is open, from its term dates: a weekday inside a term.
-
-    The school calendar (half-term weeks and INSET days recorded as closures) plugs in here: give this class the
-    closures and ``is_school_day`` and ``days_between`` the rule, and every planned session, dosage and cost
-    follows.
-    """
-
-    terms: tuple[tuple[dt.date, dt.date], ...]
-
-    @classmethod
-    def of(cls, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]) -> SchoolDays:
-        return terms if isinstance(terms, SchoolDays) else cls(tuple(sorted(terms)))
-
-    def is_school_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and any(first <= day <= final for first, final in self.terms)
-
-    def days_between(self, first: dt.date, last: dt.date) -> Iterator[dt.date]:
-        """The school days from ``first`` to ``last`` inclusive, in order (each once, however terms overlap)."""
-        day = first
-        for start, end in self.terms:  # sorted by start
-            day = max(day, start)
-            while day <= min(end, last):
-                if day.weekday() < 5:
-                    yield day
-                day += ONE_DAY
-            if day > last:
-                return
 
 
 ONE_DAY = dt.timedelta(days=1)
@@ -74,13 +45,13 @@ def planned_dates(
 ) -> list[dt.date]:
     """The sessions planned between two dates: school days on ``days`` (0 = Monday) from ``start`` to ``end`` (or
     to ``until`` when there is no end). ``until`` also caps a dated intervention, e.g. to count the sessions
-    planned so far. ``terms`` are the school's term dates (or its ``SchoolDays``).
+    planned so far. ``terms`` is the school's ``SchoolDays`` (or bare term dates, with no closures).
     """
     weekdays = set(days)
     last = min(d for d in (end, until) if d is not None) if (end or until) else None
     if last is None or not weekdays:
         return []
-    return [day for day in SchoolDays.of(terms).days_between(start, last) if day.weekday() in weekdays]
+    return SchoolDays.of(terms).weekdays_between(start, last, weekdays)
 
 
 def stay_dates(

@@ -65,6 +65,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from provision.calendar import school_calendar
 from provision.demo import PRIMARY, SECONDARY, DemoFrame, demo_rng, term_dates
 from provision.models import Membership, Role, School, Term, TermName
 from pupils import reference, scales
@@ -928,7 +929,7 @@ class _SchoolProvision:
     def load(self) -> None:
         school = self.school
         terms = list(Term.objects.for_school(school).order_by("start_date"))
-        self.term_ranges = [(term.start_date, term.end_date) for term in terms]
+        self.term_ranges = school_calendar(school)  # school days: the terms less their closures
         current = 0
         for index, term in enumerate(terms):
             if term.start_date <= self.today:

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from provision.concurrency import StaleFormMixin
 from provision.models import School
+from provision.school_days import SchoolDays
 from pupils import scales
 from pupils.forms import DateInput
 from pupils.models import Pupil, Result, Scale, Subject, YearGroup
@@ -60,15 +61,17 @@ def schedule_text(days: Sequence[int], minutes: int, start_time: dt.time | None 
     return f"{text} at {start_time:%H:%M}" if start_time else text
 
 
-def school_weeks_end(start: dt.date, weeks: int, terms: Sequence[tuple[dt.date, dt.date]]) -> dt.date:
-    """The last school day of the ``weeks``-th teaching week from ``start``: holiday weeks (no term day from Monday
-    to Friday) are not counted. Without any terms, plain calendar weeks. Pure.
+def school_weeks_end(start: dt.date, weeks: int, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]) -> dt.date:
+    """The last school day of the ``weeks``-th teaching week from ``start``: holiday weeks (no school day from Monday
+    to Friday: a holiday between terms, or a half-term week recorded as a closure) are not counted. Without any
+    terms, plain calendar weeks. ``terms`` is the school's ``SchoolDays`` (or bare term dates). Pure.
 
     Example: starting Monday 14/12/2026 with the autumn term ending Friday 18/12 and spring starting Tuesday
     05/01/2027, two weeks end on Friday 08/01/2027 (the Christmas weeks are skipped)."""
     if weeks < 1:
         return start
-    if not terms:
+    calendar = SchoolDays.of(terms)
+    if not calendar.spans:
         return start + dt.timedelta(weeks=weeks, days=-1)
     monday = start - dt.timedelta(days=start.weekday())
     counted, last_day = 0, start
@@ -77,7 +80,7 @@ def school_weeks_end(start: dt.date, weeks: int, terms: Sequence[tuple[dt.date, 
         school_days = [
             day
             for offset in range(5)
-            if (day := monday + dt.timedelta(days=offset)) >= start and any(a <= day <= b for a, b in terms)
+            if (day := monday + dt.timedelta(days=offset)) >= start and calendar.is_school_day(day)
         ]
         if school_days:
             counted += 1
@@ -89,7 +92,7 @@ def school_weeks_end(start: dt.date, weeks: int, terms: Sequence[tuple[dt.date, 
 
 
 def initial_from_programme(
-    programme: Programme, *, start: dt.date, terms: Sequence[tuple[dt.date, dt.date]]
+    programme: Programme, *, start: dt.date, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]
 ) -> dict[str, object]:
     """What a new intervention of ``programme`` starts with: its wave, area, session length, days for its
     sessions a week, group size, and an end date ``weeks`` teaching weeks after ``start``."""

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from provision.models import School, Term
+from provision.calendar import school_calendar
+from provision.models import School
 
 from . import costing
 from .models import Attendance, Intervention, Placement, Session
@@ -17,9 +18,10 @@ from .models import Attendance, Intervention, Placement, Session
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 
-def term_ranges(school: School) -> list[tuple[dt.date, dt.date]]:
-    """The school's term dates, for counting planned sessions (one query)."""
-    return list(Term.objects.for_school(school).values_list("start_date", "end_date"))
+def term_ranges(school: School) -> costing.SchoolDays:
+    """The school's school days (its terms less its closures: ``provision.calendar``), for counting planned
+    sessions (one query)."""
+    return school_calendar(school)
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,8 @@ class Dosage:
     * ``attended`` of ``held``: sessions the pupil attended, of the sessions logged on the days they were in the
       group (from the day they joined to the day they left, or to today);
     * ``attended`` of ``planned``: of the sessions planned for their stay (``costing.stay_dates``: the group's
-      days in term from the later of joining and its start to the earlier of leaving and its end; a pupil still
-      in a group with no end date, to today);
+      days that are school days (in term, not closed) from the later of joining and its start to the earlier of
+      leaving and its end; a pupil still in a group with no end date, to today);
     * ``minutes`` received, from the sessions they attended.
     """
 
@@ -62,7 +64,8 @@ class Dosage:
 
 DOSAGE_HELD = "Sessions attended of those held (logged) while the pupil was in the group"
 DOSAGE_PLANNED = (
-    "Sessions attended of those planned for the pupil's stay: the group's days in term from the day they joined "
+    "Sessions attended of those planned for the pupil's stay: the group's days that are school days (in term, "
+    "not a half-term, INSET day or bank holiday) from the day they joined "
     "(or it started) to the day they left (or it ends)"
 )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from provision.access import INTERVENTION_VIEWERS, SESSION_LOGGERS, can_log_sessions, role_required
 from provision.models import Role
+from provision.school_days import SchoolDays
 
 from . import costing
 from . import sessions as logs
@@ -49,13 +50,14 @@ def _parse_date(raw: str | None) -> dt.date | None:
         return None
 
 
-def _last_due(intervention: Intervention, today: dt.date) -> dt.date | None:
-    """The most recent day, up to today, that the group was due to meet (for "log a session" links)."""
+def _last_due(intervention: Intervention, today: dt.date, school_days: SchoolDays) -> dt.date | None:
+    """The most recent school day, up to today, that the group was due to meet (for "log a session" links):
+    over a half-term or a holiday, its last session before the break (looked for up to three weeks back)."""
     day = min(today, intervention.end_date or today)
-    for _ in range(7):
+    for _ in range(21):
         if day < intervention.start_date:
             return None
-        if day.weekday() in (intervention.days or []):
+        if day.weekday() in (intervention.days or []) and (school_days.is_school_day(day) or not school_days.spans):
             return day
         day -= dt.timedelta(days=1)
     return None
@@ -84,8 +86,9 @@ def _group_placements(intervention: Intervention) -> list[Placement]:
 def today(request: HttpRequest) -> HttpResponse:
     """The groups the user runs (the SENCO: every group) that meet today, then their other open groups.
 
-    Two queries whatever the number of groups: the groups with "logged today" and "last logged" annotated, and
-    today's pupils of all of them.
+    Four queries whatever the number of groups: the groups with "logged today" and "last logged" annotated,
+    today's pupils of all of them, the school's calendar (nothing is due today on a closure or in a holiday), and
+    which of the other groups' last due days are logged already.
     """
     today = timezone.localdate()
     groups = Intervention.objects.loggable_by(request.user, request.school).planned_or_running()
@@ -102,34 +105,45 @@ def today(request: HttpRequest) -> HttpResponse:
             last_logged=Subquery(
                 Session.objects.filter(intervention=OuterRef("pk")).order_by("-date").values("date")[:1]
             ),
-            # Whether each of the last seven days has a log: "Log Thu 3 Dec" becomes "Edit Thu 3 Dec" when it has.
-            **{
-                f"logged_back_{back}": Exists(
-                    Session.objects.filter(intervention=OuterRef("pk"), date=today - dt.timedelta(days=back))
-                )
-                for back in range(1, 7)
-            },
         )
         .prefetch_related(Prefetch("placements", queryset=pupils_today, to_attr="pupils_today"))
         .order_by("name")
     )
+    school_days = term_ranges(request.school)
+    # No session is due on a closure or in a holiday (a school with no term dates yet: any day of a group's).
+    open_today = school_days.is_school_day(today) or not school_days.spans
     scheduled, others = [], []
     for group in groups:
         group.day_names = _day_names(group.days or [])
-        if logs.scheduled_on(group, today):
+        if open_today and logs.scheduled_on(group, today):
             scheduled.append(group)
         else:
-            group.last_due = _last_due(group, today)
-            back = (today - group.last_due).days if group.last_due else None
-            group.last_due_logged = bool(back and getattr(group, f"logged_back_{back}", False)) or (
-                back == 0 and group.logged_today
-            )
+            group.last_due = _last_due(group, today, school_days)
             others.append(group)
     scheduled.sort(key=lambda g: (g.start_time is None, g.start_time or dt.time(), g.name))
+    # Which of the other groups' last due days are logged already (one query): those say "Edit", not "Log".
+    due = {g.pk: g.last_due for g in others if g.last_due}
+    logged = (
+        set(
+            Session.objects.filter(intervention_id__in=due, date__in=set(due.values())).values_list(
+                "intervention_id", "date"
+            )
+        )
+        if due
+        else set()
+    )
+    for group in others:
+        group.last_due_logged = (group.pk, group.last_due) in logged
     return render(
         request,
         "interventions/today.html",
-        {"today": today, "scheduled": scheduled, "others": others, "sees_all": request.role == Role.SENCO},
+        {
+            "today": today,
+            "scheduled": scheduled,
+            "others": others,
+            "sees_all": request.role == Role.SENCO,
+            "open_today": open_today,
+        },
     )
 
 
@@ -266,6 +280,8 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": warnings,
             "reasons": REASON_CHOICES,
             "usual_day": target.weekday() in (intervention.days or []),
+            # A closure or a holiday (with term dates recorded): logged if it happened, but worth a second look.
+            "school_day": terms.is_school_day(target) or not terms.spans,
             "check": check,
         },
     )

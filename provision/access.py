@@ -26,6 +26,9 @@ SEN_REGISTER_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.ADMIN)
 SEN_REGISTER_EXPORTERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 IMPORTERS = (Role.ADMIN, Role.SENCO)
 CALENDAR_EDITORS = (Role.ADMIN, Role.LEADER)
+# Closures inside terms (half-terms, INSET days, bank holidays) change planned sessions and costs, which the
+# SENCO plans with: the SENCO records them too.
+CLOSURE_EDITORS = (Role.SENCO, Role.ADMIN, Role.LEADER)
 # Teachers enter results for their own classes only (see pupils.assessments.groups_for_results).
 RESULT_ENTRY = (Role.TEACHER, Role.SENCO, Role.LEADER)
 ASSESSMENT_EDITORS = (Role.SENCO, Role.LEADER, Role.ADMIN)

@@ -19,7 +19,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AcademicYear, Membership, Phase, Role, School, Term, TermName, Trust
+from .calendar import HALF_TERM_NAMES
+from .models import AcademicYear, Closure, ClosureKind, Membership, Phase, Role, School, Term, TermName, Trust
+from .school_days import bank_holidays_between, suggested_half_term
 
 DEMO_TRUST_NAME = "Riverside Learning Trust"
 DEMO_PASSWORD = "provision-demo"
@@ -449,6 +451,26 @@ def term_dates(*, start_year: int) -> dict[str, tuple[dt.date, dt.date]]:
     return {TermName.AUTUMN: autumn, TermName.SPRING: spring, TermName.SUMMER: summer}
 
 
+def term_closures(name: str, start: dt.date, end: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+    """The demo's closures in one term, as (kind, name, first day, last day): the suggested half-term week, an
+    INSET day on the first day of the autumn and spring terms and on the Friday before the summer half-term,
+    and the England and Wales bank holidays on weekdays the others leave open."""
+    closures: list[tuple[str, str, dt.date, dt.date]] = []
+    week = suggested_half_term(start, end)
+    if week:
+        closures.append((ClosureKind.HALF_TERM, HALF_TERM_NAMES[name], week[0], week[1]))
+    if name in (TermName.AUTUMN, TermName.SPRING):
+        closures.append((ClosureKind.INSET, "Staff training day", start, start))
+    elif week:
+        friday = week[0] - dt.timedelta(days=3)
+        closures.append((ClosureKind.INSET, "Staff training day", friday, friday))
+    for holiday in bank_holidays_between(start, end):
+        covered = any(first <= holiday.date <= last for _kind, _name, first, last in closures)
+        if holiday.date.weekday() < 5 and not covered:
+            closures.append((ClosureKind.BANK_HOLIDAY, holiday.name, holiday.date, holiday.date))
+    return sorted(closures, key=lambda closure: closure[2])
+
+
 # --- Building the frame -------------------------------------------------------------------------------
 
 
@@ -662,6 +684,11 @@ def frame_create(*, seed: int, today: dt.date, password_hash: str, class_teacher
         Term(academic_year=year, name=name, start_date=start, end_date=end)
         for year in years
         for name, (start, end) in term_dates(start_year=year.start_year).items()
+    )
+    Closure.objects.bulk_create(
+        Closure(term=term, kind=kind, name=label, start_date=first, end_date=last)
+        for term in Term.objects.filter(academic_year__in=years)
+        for kind, label, first, last in term_closures(term.name, term.start_date, term.end_date)
     )
 
     users: list[AbstractBaseUser] = []

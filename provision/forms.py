@@ -5,7 +5,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import AcademicYear, School, Term, TermName
+from .concurrency import StaleFormMixin
+from .models import AcademicYear, Closure, School, Term, TermName
 
 
 class AcademicYearForm(forms.Form):
@@ -67,7 +68,41 @@ class TermForm(forms.ModelForm):
             for other in siblings:
                 if start <= other.end_date and other.start_date <= end:
                     raise ValidationError(f"These dates overlap {other}.")
+            if self.instance.pk:
+                outside = [c for c in self.instance.closures.all() if c.start_date < start or c.end_date > end]
+                if outside:
+                    names = "; ".join(str(c) for c in outside)
+                    raise ValidationError(
+                        f"The term would no longer hold its closures: {names}. Move or delete them first."
+                    )
         return data
+
+
+class ClosureForm(StaleFormMixin, forms.ModelForm):
+    """A day or days inside a term when the school is shut. Validation (inside the term, first day on or before
+    the last, no overlap with another closure of the term) is the model's (``Closure.clean``)."""
+
+    class Meta:
+        model = Closure
+        fields = ["kind", "name", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, term: Term, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.term = term
+        self.fields["kind"].label = "Kind of closure"
+        self.fields["end_date"].required = False
+        for name in ("start_date", "end_date"):
+            self.fields[name].widget.attrs.update(min=term.start_date.isoformat(), max=term.end_date.isoformat())
+        if self.instance.pk:
+            self.watch_for_changes(key=f"closure:{self.instance.pk}")
+
+    def clean_end_date(self):
+        """A blank last day is a single day's closure."""
+        return self.cleaned_data.get("end_date") or self.cleaned_data.get("start_date")
 
 
 class SchoolSettingsForm(forms.ModelForm):

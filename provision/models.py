@@ -220,6 +220,80 @@ class Term(models.Model):
         return self.start_date <= day <= self.end_date
 
 
+class ClosureKind(models.TextChoices):
+    HALF_TERM = "half_term", "Half-term"
+    INSET = "inset", "INSET day"
+    BANK_HOLIDAY = "bank_holiday", "Bank holiday"
+    OTHER = "other", "Other closure"
+
+
+class ClosureQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> ClosureQuerySet:
+        return self.filter(term__academic_year__school=school)
+
+
+class Closure(models.Model):
+    """Days inside a term when the school is shut (a half-term week, an INSET day, a bank holiday): not school
+    days, so no session is planned, costed or expected on them (``provision.calendar``)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="closures")
+    kind = models.CharField(max_length=12, choices=ClosureKind.choices)
+    name = models.CharField(max_length=100, blank=True, help_text="e.g. Autumn half-term, Staff training day")
+    start_date = models.DateField("First day closed")
+    end_date = models.DateField("Last day closed", help_text="The same as the first day for a single day.")
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in ClosureKind]), name="closure_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(start_date__lte=models.F("end_date")), name="closure_dates"),
+        ]
+        indexes = [
+            # provision.calendar.school_calendar(): a term's closures in date order.
+            models.Index(fields=["term", "start_date"], name="closure_term_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.dates_text})"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.get_kind_display()
+
+    @property
+    def dates_text(self) -> str:
+        first, last = self.start_date, self.end_date
+        if first == last:
+            return f"{first:%a} {first.day} {first:%b %Y}"
+        return f"{first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b %Y}"
+
+    def clean(self) -> None:
+        """Inside its term, first day on or before the last, and not overlapping another closure of the term
+        (one query when the term is known)."""
+        if not (self.start_date and self.end_date):
+            return
+        if self.start_date > self.end_date:
+            raise ValidationError({"end_date": "The last day closed must be on or after the first day."})
+        if not self.term_id:
+            return
+        term = self.term
+        if self.start_date < term.start_date or self.end_date > term.end_date:
+            raise ValidationError(
+                f"A closure must fall inside {term} ({term.start_date:%d/%m/%Y} to {term.end_date:%d/%m/%Y})."
+            )
+        clash = (
+            Closure.objects.filter(term=term, start_date__lte=self.end_date, end_date__gte=self.start_date)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(f"These dates overlap {clash}. Edit that closure instead, or choose other dates.")
+
+
 class Role(models.TextChoices):
     SENCO = "senco", "SENCO"
     TEACHER = "teacher", "Teacher"

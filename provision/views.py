@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,10 +14,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import audit
-from .access import ALL_STAFF, AUDIT_LOG_EXPORTERS, CALENDAR_EDITORS, SCHOOL_SETTINGS_EDITORS, role_required
-from .forms import AcademicYearForm, AuditLogForm, SchoolSettingsForm, TermForm
+from . import calendar as school_calendar
+from .access import (
+    ALL_STAFF,
+    AUDIT_LOG_EXPORTERS,
+    CALENDAR_EDITORS,
+    CLOSURE_EDITORS,
+    SCHOOL_SETTINGS_EDITORS,
+    role_required,
+)
+from .forms import AcademicYearForm, AuditLogForm, ClosureForm, SchoolSettingsForm, TermForm
 from .middleware import SESSION_SCHOOL_KEY
-from .models import AcademicYear, Term, TermName
+from .models import AcademicYear, Closure, Term, TermName
 from .services import academic_year_create
 
 
@@ -39,9 +48,18 @@ def switch_school(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL_STAFF)
 def calendar(request: HttpRequest) -> HttpResponse:
-    years = AcademicYear.objects.filter(school=request.school).prefetch_related("terms")
+    """The school's years and terms, each term with its closures, its school days and what can be added with one
+    click (the bank holidays inside it, a half-term week)."""
+    years = AcademicYear.objects.filter(school=request.school).prefetch_related("terms__closures")
     today = timezone.localdate()
     current = Term.objects.current_for(request.school, today)
+    days = school_calendar.school_calendar(request.school)
+    for year in years:
+        for term in year.terms.all():
+            closures = list(term.closures.all())
+            term.school_day_count = days.count_between(term.start_date, term.end_date)
+            term.free_bank_holidays = school_calendar.free_bank_holidays(term, closures)
+            term.half_term = school_calendar.half_term_suggestion(term, closures)
     return render(
         request,
         "provision/calendar.html",
@@ -50,8 +68,75 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "current": current,
             "today": today,
             "can_edit": request.role in CALENDAR_EDITORS,
+            "can_edit_closures": request.role in CLOSURE_EDITORS,
         },
     )
+
+
+def _term(request: HttpRequest, pk: int) -> Term:
+    return get_object_or_404(Term.objects.select_related("academic_year"), pk=pk, academic_year__school=request.school)
+
+
+def _closure(request: HttpRequest, pk: int, *, lock: bool = False) -> Closure:
+    closures = Closure.objects.for_school(request.school).select_related("term__academic_year")
+    return get_object_or_404(closures.select_for_update(of=("self",)) if lock else closures, pk=pk)
+
+
+@role_required(*CLOSURE_EDITORS)
+def closure_new(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    form = ClosureForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        closure = form.save()
+        messages.success(request, f"{closure} added to {term}.")
+        return redirect("provision:calendar")
+    return render(request, "provision/closure_form.html", {"form": form, "term": term, "closure": None})
+
+
+@role_required(*CLOSURE_EDITORS)
+def closure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    with transaction.atomic():
+        # Locked and read afresh: the form compares what it was opened with against the closure as saved now.
+        closure = _closure(request, pk, lock=request.method == "POST")
+        form = ClosureForm(request.POST or None, instance=closure, term=closure.term)
+        if request.method == "POST" and form.is_valid():
+            closure = form.save()
+            messages.success(request, f"{closure} saved.")
+            return redirect("provision:calendar")
+    return render(request, "provision/closure_form.html", {"form": form, "term": closure.term, "closure": closure})
+
+
+@role_required(*CLOSURE_EDITORS)
+@require_POST
+def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    closure = _closure(request, pk)
+    closure.delete()
+    messages.success(request, f"{closure} removed: those days count as school days again.")
+    return redirect("provision:calendar")
+
+
+@role_required(*CLOSURE_EDITORS)
+@require_POST
+def bank_holidays_add(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    added = school_calendar.bank_holidays_add(term=term)
+    if added:
+        messages.success(request, f"{term}: {', '.join(str(c) for c in added)} added.")
+    else:
+        messages.info(request, f"{term} has no bank holiday left to add.")
+    return redirect("provision:calendar")
+
+
+@role_required(*CLOSURE_EDITORS)
+@require_POST
+def half_term_add(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _term(request, pk)
+    closure = school_calendar.half_term_add(term=term)
+    if closure:
+        messages.success(request, f"{closure} added. Edit its dates if your school's half-term differs.")
+    else:
+        messages.info(request, f"{term} already has a half-term, or no week is free for one.")
+    return redirect("provision:calendar")
 
 
 @role_required(*CALENDAR_EDITORS)

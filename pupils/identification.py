@@ -28,7 +28,7 @@ they are shown as such, with the date of their last result, and that old result 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -253,14 +253,17 @@ def whole_percent(value: float) -> int | None:
     return int(math.floor(value + 0.5))
 
 
-def half_terms(terms: list[tuple]) -> Callable[[pd.Timestamp], pd.Timestamp]:
+def half_terms(terms: list[tuple], breaks: Iterable[tuple] = ()) -> Callable[[pd.Timestamp], pd.Timestamp]:
     """A function giving the half term a date falls in (as the date that half term starts), from the school's term
-    dates: each term is split at its middle until half-term holidays are recorded. A day between terms belongs
+    dates: a term with a half-term week recorded (``breaks``: its closures of that kind, (first, last) days) is
+    split the day after it, any other term at its middle. A day between terms (or in the half-term week) belongs
     to the half term before it; without terms, half terms are two calendar months."""
+    weeks = sorted((pd.Timestamp(a), pd.Timestamp(b)) for a, b in breaks)
     starts = []
     for first, last in sorted(terms):
         first, last = pd.Timestamp(first), pd.Timestamp(last)
-        starts += [first, first + (last - first) / 2]
+        inside = [end for start, end in weeks if first < start and end < last]
+        starts += [first, inside[0] + pd.Timedelta(days=1) if inside else first + (last - first) / 2]
     starts = sorted(pd.Timestamp(day).normalize() for day in starts)
 
     def half_term_of(day) -> pd.Timestamp:

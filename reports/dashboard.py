@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from provision.school_days import SchoolDays
 from pupils.identification import disadvantage_gap, gap_options, half_terms, whole_percent
 from pupils.reference import NEED_TYPES, YEAR_GROUP_LABELS
 
@@ -322,28 +323,33 @@ def attendance(interventions: pd.DataFrame, low: float) -> pd.DataFrame:
 # --- Needs attention ------------------------------------------------------------------------------------
 
 
-def school_days_before(today: dt.date, terms: Iterable[tuple[dt.date, dt.date]], days: int) -> dt.date:
-    """The first of the last ``days`` school days (weekdays in term) up to and including ``today``: the start of
-    "the last two weeks" that skips holidays. Before any term, ``today`` less ``days`` weekdays."""
-    ranges = list(terms)
-    day, counted = today, 0
-    earliest = min((start for start, _end in ranges), default=today) - dt.timedelta(days=7 * days)
-    while day > earliest:
-        if day.weekday() < 5 and (not ranges or any(start <= day <= end for start, end in ranges)):
-            counted += 1
-            if counted == days:
-                return day
-        day -= dt.timedelta(days=1)
-    return day
+def school_days_before(today: dt.date, terms: SchoolDays | Iterable[tuple[dt.date, dt.date]], days: int) -> dt.date:
+    """The first of the last ``days`` school days (weekdays in term, not closed) up to and including ``today``:
+    the start of "the last two weeks" that skips holidays, half-terms and closures
+    (``SchoolDays.days_before``). With no term at all, ``today`` less ``days`` weekdays."""
+    return SchoolDays.of(terms if isinstance(terms, SchoolDays) else list(terms)).days_before(today, days)
+
+
+def _days_after(end: dt.date, today: dt.date, school_days: SchoolDays | None) -> int:
+    """School days after ``end`` up to and including ``today`` (weekdays for a school with no terms)."""
+    if school_days is None or not school_days.spans:
+        return int(np.busday_count(end + dt.timedelta(days=1), today + dt.timedelta(days=1)))
+    return school_days.count_between(end + dt.timedelta(days=1), today)
 
 
 def needs_attention(
-    interventions: pd.DataFrame, placements: pd.DataFrame, *, today: dt.date, quiet_since: dict[int, dt.date]
+    interventions: pd.DataFrame,
+    placements: pd.DataFrame,
+    *,
+    today: dt.date,
+    quiet_since: dict[int, dt.date],
+    school_days: dict[int, SchoolDays] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Three lists for the SENCO and leaders:
 
     * "overdue": interventions still planned or running after their end date (``Intervention.is_overdue``,
-      computed by the selector into ``overdue``), longest overdue first, with ``days_over``;
+      computed by the selector into ``overdue``), longest overdue first, with ``days_over``: the school days
+      (``school_days``, by school id; weekdays without it) after the end date up to today;
     * "missing_exit": per intervention, its finished placements (the pupil left the group, or the group has
       ended or stopped) with no exit result or value: ``finished`` and ``missing`` counts;
     * "quiet": running groups that started before their school's ``quiet_since`` date (the start of the last
@@ -351,7 +357,10 @@ def needs_attention(
     """
     today_ts = pd.Timestamp(today)
     overdue = interventions[interventions["overdue"].astype(bool)].copy()
-    overdue["days_over"] = (today_ts - pd.to_datetime(overdue["end_date"])).dt.days
+    overdue["days_over"] = [
+        _days_after(end, today, (school_days or {}).get(school_id))
+        for school_id, end in zip(overdue["school_id"], pd.to_datetime(overdue["end_date"]).dt.date, strict=True)
+    ]
     overdue = overdue.sort_values(["days_over", "name"], ascending=[False, True]).reset_index(drop=True)
 
     ended = interventions[

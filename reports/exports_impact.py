@@ -344,7 +344,7 @@ def _attention_sheet(sheet: Worksheet, board: Dashboard) -> None:
     blocks = [
         (
             "Running past the planned end date",
-            [("Intervention", 36), ("Planned end", 12), ("Days over", 10), ("Status", 12)],
+            [("Intervention", 36), ("Planned end", 12), ("School days over", 10), ("Status", 12)],
             [[r["name"], r["end_date"], r["days_over"], r["status"].title()] for r in board.attention["overdue"]],
             [r["school"] for r in board.attention["overdue"]],
         ),

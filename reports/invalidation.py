@@ -39,7 +39,7 @@ from interventions.models import (
     StaffRate,
 )
 from provision.figures import figures_changed
-from provision.models import AcademicYear, School, Term
+from provision.models import AcademicYear, Closure, School, Term
 from pupils.models import Assessment, Pupil, Result, Scale, ScaleBand, Subject, TeachingGroup
 
 
@@ -63,6 +63,7 @@ SCHOOL_OF: dict[type[Model], Callable[[Model], int | None]] = {
     School: lambda row: row.pk,
     AcademicYear: lambda row: row.school_id,
     Term: lambda row: _via(row, "academic_year"),
+    Closure: lambda row: _via(row, "term", "academic_year__school_id"),  # planned sessions, costs, dosage
     TeachingGroup: lambda row: row.school_id,
     Pupil: lambda row: row.school_id,
     Subject: lambda row: row.school_id,
@@ -90,6 +91,7 @@ DELETE_HOOKED = (
     School,
     AcademicYear,
     Term,
+    Closure,
     TeachingGroup,
     Subject,
     Scale,

@@ -60,7 +60,7 @@ from interventions.models import (
     StaffRole,
     Status,
 )
-from provision.models import Term
+from provision.calendar import school_calendar
 from pupils.models import PastClass, TeachingGroup
 from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, class_on, need_area, year_group_on
 
@@ -498,7 +498,7 @@ def build_map(
     ).values_list("pupil_id", "since", "until", "group_id", "name", "year_group"):
         history.setdefault(pupil_id, []).append((since, until, (group_id, name, year)))
     rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
-    terms = costing.SchoolDays.of(Term.objects.for_school(school).values_list("start_date", "end_date"))
+    terms = school_calendar(school)  # school days: the terms less their closures (half-terms, INSET days)
     classes = (
         list(
             TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION).values(

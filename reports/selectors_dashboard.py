@@ -17,6 +17,7 @@ import pandas as pd
 from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
+from provision.calendar import calendars_for
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
@@ -241,12 +242,8 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         )
     )
     pupils = Pupil.objects.filter(school__in=schools).on_roll()
-    term_dates: dict[int, list] = {school.pk: [] for school in schools}
-    for school_id, first, last in Term.objects.filter(academic_year__school__in=schools).values_list(
-        "academic_year__school_id", "start_date", "end_date"
-    ):
-        term_dates[school_id].append((first, last))
-    half_term_of = {pk: half_terms(dates) for pk, dates in term_dates.items()}
+    # One query: each school's terms, split into half terms at a recorded half-term week (else at the middle).
+    half_term_of = {pk: half_terms(list(days.terms), days.half_terms) for pk, days in calendars_for(schools).items()}
     assessments = pd.DataFrame.from_records(
         list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
     )

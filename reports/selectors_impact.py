@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
+from provision.calendar import calendars_for
 from provision.figures import cached_figures
-from provision.models import School, Term
+from provision.models import School
+from provision.school_days import SchoolDays
 from pupils import scales
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Assessment, Pupil, Result, ScaleBand
@@ -207,19 +209,13 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
         "school_id", "role", "hourly_rate"
     ):
         rates[school_id][role] = rate
-    terms: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for school_id, first, last in (
-        Term.objects.filter(academic_year__school_id__in=school_ids)
-        .order_by("start_date")
-        .values_list("academic_year__school_id", "start_date", "end_date")
-    ):
-        terms[school_id].append((first, last))
+    calendars = calendars_for(school_ids)  # school days: the terms less their closures
 
     records = []
     for (pk, school_id, programme_id, programme_name, name, subject_id, subject_name, kind, wave, status, start,
          end, days, minutes, resources, external, external_costing, low, high, bands) in rows:  # fmt: skip
-        school_terms = terms.get(school_id, [])
-        last = end or open_end or (school_terms[-1][1] if school_terms else start)
+        school_days = calendars.get(school_id) or SchoolDays(())
+        last = end or open_end or (school_days.spans[-1][1] if school_days.spans else start)
         cost = period_cost(
             days=list(days or []),
             start=start,
@@ -229,8 +225,7 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
             rates=rates.get(school_id, {}),
             resources=resources,
             external=external,
-            # Only the terms the run overlaps: the same sessions, found without checking every term each day.
-            terms=[(first, final) for first, final in school_terms if first <= last and final >= start],
+            terms=school_days,
             period=Period(label="", start=start, end=max(start, last)),
             external_by_fee=external_costing == ExternalCosting.FEE,
         ).total

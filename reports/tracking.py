@@ -26,6 +26,7 @@ from provision.access import (
     can_see_results,
     role_required,
 )
+from provision.calendar import school_calendar
 from provision.models import Role, School, Term
 from pupils import identification as ident
 from pupils import scales
@@ -500,7 +501,8 @@ def disadvantage_gap(request: HttpRequest) -> HttpResponse:
     pupils = Pupil.objects.filter(school=school).on_roll()
     frame = results_frame(school=school)
     premium = pd.Series(dict(pupils.values_list("pk", "pupil_premium")), dtype=bool)
-    half_term_of = ident.half_terms(list(Term.objects.for_school(school).values_list("start_date", "end_date")))
+    calendar = school_calendar(school)  # a term with its half-term week recorded splits there
+    half_term_of = ident.half_terms(list(calendar.terms), calendar.half_terms)
     picked = _picked_assessments(request)
     gaps = ident.disadvantage_gap(frame, premium, chosen=picked, half_term_of=half_term_of)
     options = ident.gap_options(frame, half_term_of)

@@ -34,7 +34,9 @@ from django.utils.text import slugify
 
 from provision import figures, tasks
 from provision.access import IMPACT_VIEWERS, can_see_costs, role_required, schools_for
+from provision.calendar import calendars_for
 from provision.models import AcademicYear, School, Term
+from provision.school_days import SchoolDays
 from pupils.models import Subject
 
 from . import charts_impact as charts
@@ -79,6 +81,8 @@ class Selection:
     show_costs: bool
     today: dt.date
     quiet_since: dict[int, dt.date]  # school id -> the first of its last two weeks of school days
+    # school id -> its school days (terms less closures): "days over" an end date count these
+    school_days: dict[int, SchoolDays] = field(default_factory=dict)
 
     @property
     def start(self) -> dt.date:
@@ -213,6 +217,7 @@ def select(request: HttpRequest) -> Selection | None:
                 assessed[s.name.casefold()] = assessed.get(s.name.casefold(), 0) + s.assessment_count
         best = max(sorted(assessed), key=lambda name: assessed[name], default=None)
         gap_subject = options[best].name if best else None
+    calendars = calendars_for(schools)
     return Selection(
         schools=schools,
         choices=choices,
@@ -232,14 +237,8 @@ def select(request: HttpRequest) -> Selection | None:
         gap_subject_ids=ids_named(gap_subject),
         show_costs=all(can_see_costs(request.user, school) for school in schools),
         today=today,
-        quiet_since={
-            school.pk: dashboard.school_days_before(
-                today,
-                [(t.start_date, t.end_date) for t in terms if t.academic_year.school_id == school.pk],
-                dashboard.QUIET_SCHOOL_DAYS,
-            )
-            for school in schools
-        },
+        quiet_since={pk: days.days_before(today, dashboard.QUIET_SCHOOL_DAYS) for pk, days in calendars.items()},
+        school_days=calendars,
     )
 
 
@@ -544,7 +543,11 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
     attendance_rows = _attendance_rows(dashboard.attendance(frames.interventions, low), names, low)
     attention = _attention(
         dashboard.needs_attention(
-            frames.interventions, frames.placements, today=selection.today, quiet_since=selection.quiet_since
+            frames.interventions,
+            frames.placements,
+            today=selection.today,
+            quiet_since=selection.quiet_since,
+            school_days=selection.school_days,
         ),
         selection,
         names,

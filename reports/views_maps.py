@@ -35,6 +35,7 @@ from provision.access import (
     can_see_names_on_map,
     role_required,
 )
+from provision.calendar import school_calendar
 from provision.models import School, Term
 from pupils.models import NeedArea, Pupil, SenStatus, Subject
 from pupils.reference import AREA_LABELS
@@ -266,7 +267,7 @@ def pupil_map_context(pupil: Pupil, *, school: School, show_costs: bool, show_pl
     """What a pupil's individual provision map shows (the page and the data-protection export). The support plan's
     needs and outcomes only for roles that may read plans (``show_plan``): the others see that a plan exists."""
     terms = _terms(school)
-    ranges = [(t.start_date, t.end_date) for t in terms]
+    ranges = school_calendar(school)  # school days: the terms less their closures
     placements = list(
         placements_with_dosage(Placement.objects.filter(pupil=pupil))
         .select_related(

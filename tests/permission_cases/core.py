@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from provision.models import Term
+import datetime as dt
+
+from provision.models import Closure, ClosureKind, Term
 from pupils.models import DataImport
 from tests.factories import AssessmentFactory, ScaleFactory
 
@@ -16,6 +18,22 @@ CASES: dict[str, Case] = {
     "provision:calendar": Case(allowed=STAFF + ["other_senco"]),
     "provision:academic_year_new": Case(allowed=only("admin", "leader")),
     "provision:term_edit": Case(allowed=only("admin", "leader"), args="term"),
+    # Closures inside terms: the SENCO, admin and leaders; another school's term or closure is a 404.
+    "provision:closure_new": Case(
+        allowed=only("senco", "admin", "leader"), args="term", overrides={"other_senco": 404}
+    ),
+    "provision:closure_edit": Case(
+        allowed=only("senco", "admin", "leader"), args="closure", overrides={"other_senco": 404}
+    ),
+    "provision:closure_delete": Case(
+        allowed=only("senco", "admin", "leader"), ok=302, method="post", args="closure", overrides={"other_senco": 404}
+    ),
+    "provision:bank_holidays_add": Case(
+        allowed=only("senco", "admin", "leader"), ok=302, method="post", args="term", overrides={"other_senco": 404}
+    ),
+    "provision:half_term_add": Case(
+        allowed=only("senco", "admin", "leader"), ok=302, method="post", args="term", overrides={"other_senco": 404}
+    ),
     "reports:identification": Case(allowed=only("senco", "leader", "other_senco")),
     # Posted with no data: back to the list with a message (each school's own setting).
     "reports:identification_window": Case(allowed=only("senco", "leader", "other_senco"), ok=302, method="post"),
@@ -57,7 +75,15 @@ def _import(world) -> list:
     return [batch.pk]
 
 
+def _closure(world) -> list:
+    term = Term.objects.filter(academic_year__school=world.school).first()
+    day = term.start_date + dt.timedelta(days=7)
+    closure = Closure.objects.create(term=term, kind=ClosureKind.INSET, start_date=day, end_date=day)
+    return [closure.pk]
+
+
 ARGS = {
+    "closure": _closure,
     "pupil": lambda world: [world.pupils[0].pk],
     "term": lambda world: [Term.objects.filter(academic_year__school=world.school).first().pk],
     "assessment": lambda world: [AssessmentFactory(school=world.school).pk],

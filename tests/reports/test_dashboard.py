@@ -225,12 +225,13 @@ def test_attendance_per_intervention_with_the_low_flag(client, world, oak):
 def test_needs_attention(client, world, oak):
     board = _get(client, world.users["leader"]).context["board"]
     overdue = board.attention["overdue"]
-    assert [(r["name"], r["days_over"]) for r in overdue] == [("Talk group", 26)]
+    # Ended Friday 12 February; Wednesday 10 March is 18 school days on (26 calendar days): 15 February to 10 March.
+    assert [(r["name"], r["days_over"]) for r in overdue] == [("Talk group", 18)]
     missing = {r["name"]: (r["missing"], r["finished"]) for r in board.attention["missing_exit"]}
     assert missing == {"Talk group": (2, 2), "Maths boost": (1, 1)}
     assert [r["name"] for r in board.attention["quiet"]] == ["Maths boost", "Talk group"]
     page = _get(client, world.users["leader"]).content.decode()
-    assert "26 days ago, still running" in page and "no session logged yet" in page
+    assert "18 school days ago, still running" in page and "no session logged yet" in page
 
 
 def test_a_term_narrows_everything(client, world, oak):

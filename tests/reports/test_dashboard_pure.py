@@ -248,7 +248,8 @@ def test_needs_attention_lists():
         ]
     )
     lists = dashboard.needs_attention(frame, placements, today=today, quiet_since={1: D(2026, 11, 18)})
-    assert lists["overdue"]["name"].tolist() == ["Overdue"] and lists["overdue"]["days_over"].tolist() == [11]
+    # Ended Friday 20 November; with no school calendar given, weekdays after it to Tuesday 1 December: 7.
+    assert lists["overdue"]["name"].tolist() == ["Overdue"] and lists["overdue"]["days_over"].tolist() == [7]
     missing = lists["missing_exit"].set_index("name")
     assert missing.loc["Finished", ["finished", "missing"]].tolist() == [2, 1]
     assert missing.loc["Quiet", ["finished", "missing"]].tolist() == [1, 1]

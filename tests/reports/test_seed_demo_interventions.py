@@ -29,7 +29,8 @@ from interventions.models import (
     Wave,
 )
 from interventions.training import untrained_staff
-from provision.models import School, Term
+from provision.calendar import school_calendar
+from provision.models import Closure, ClosureKind, School, Term
 from pupils import scales
 from pupils.models import NeedArea, Pupil, Result, SenStatus
 from reports.management.commands.seed_demo import DemoSummary, seed_demo
@@ -53,8 +54,9 @@ def school(name: str) -> School:
     return School.objects.get(name=name)
 
 
-def term_ranges(of: School) -> list[tuple[dt.date, dt.date]]:
-    return list(Term.objects.for_school(of).values_list("start_date", "end_date"))
+def term_ranges(of: School) -> costing.SchoolDays:
+    """The school's school days: its terms less the demo's closures (half-terms, INSET days, bank holidays)."""
+    return school_calendar(of)
 
 
 # --- Interventions --------------------------------------------------------------------------------------
@@ -487,3 +489,22 @@ def test_last_years_classes_are_recorded_and_past_maps_place_groups_in_their_yea
         classes = build_map(school=each, period=period_for_year(year), view="class", today=TODAY)
         this_year = {g.name for g in each.teaching_groups.all() if g.year_group == each.highest_year}
         assert not this_year & {row.label for row in classes.rows}  # nobody was in this year's top classes then
+
+
+def test_the_demo_terms_have_half_terms_inset_days_and_bank_holidays(demo):
+    for name in (PRIMARY, SECONDARY):
+        for term in Term.objects.for_school(school(name)).prefetch_related("closures"):
+            kinds = [closure.kind for closure in term.closures.all()]
+            assert kinds.count(ClosureKind.HALF_TERM) == 1 and kinds.count(ClosureKind.INSET) == 1, term
+            for closure in term.closures.all():
+                closure.full_clean()  # inside the term, in order, overlapping no other
+    # The summer term of 2026 closes for the early May bank holiday; no session is logged on any closure.
+    summer = Term.objects.get(academic_year__school__name=PRIMARY, name="summer", start_date__year=2026)
+    assert summer.closures.filter(kind=ClosureKind.BANK_HOLIDAY, start_date=dt.date(2026, 5, 4)).exists()
+    closed = Closure.objects.for_school(school(PRIMARY))
+    assert not Session.objects.filter(
+        intervention__school__name=PRIMARY,
+        date__in=[
+            day for c in closed for day in (c.start_date + dt.timedelta(days=n) for n in range(5)) if day <= c.end_date
+        ],
+    ).exists()
