@@ -123,15 +123,7 @@ def today(request: HttpRequest) -> HttpResponse:
     scheduled.sort(key=lambda g: (g.start_time is None, g.start_time or dt.time(), g.name))
     # Which of the other groups' last due days are logged already (one query): those say "Edit", not "Log".
     due = {g.pk: g.last_due for g in others if g.last_due}
-    logged = (
-        set(
-            Session.objects.filter(intervention_id__in=due, date__in=set(due.values())).values_list(
-                "intervention_id", "date"
-            )
-        )
-        if due
-        else set()
-    )
+    logged = logs.logged_days(due)
     for group in others:
         group.last_due_logged = (group.pk, group.last_due) in logged
     return render(
