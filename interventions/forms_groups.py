@@ -24,6 +24,7 @@ from pupils import scales
 from pupils.forms import DateInput
 from pupils.models import Pupil, Result, Scale, Subject, YearGroup
 
+from . import attention as attention_flags
 from .models import (
     Area,
     ExitReason,
@@ -440,6 +441,11 @@ class InterventionFilterForm(forms.Form):
     staff = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Staff member")
     funding = forms.ChoiceField(required=False, label="Funding", choices=[("", "Any")] + FundingSource.choices)
     attention = forms.BooleanField(required=False, label="Needs attention only")
+    flag = forms.ChoiceField(
+        required=False,
+        label="Needs",
+        choices=[("", "Anything")] + [(flag.key, flag.list_label) for flag in attention_flags.FLAGS.values()],
+    )
 
     def __init__(self, *args, school: School, subjects: Sequence[Subject], staff: Sequence, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -210,6 +210,7 @@ class PlanFilterForm(forms.Form):
         required=False, label="Broad area of need", choices=[("", "All areas")] + list(NeedArea.choices)
     )
     overdue = forms.BooleanField(required=False, label="Review overdue only")
+    due = forms.BooleanField(required=False, label=f"Review due in the next {plans.REVIEW_SOON_DAYS} days or overdue")
 
     def __init__(self, *args, school: School, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -220,6 +221,7 @@ class PlanFilterForm(forms.Form):
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["due"].widget.attrs["class"] = "form-check-input"
 
     def filters(self) -> plans.PlanFilters:
         """The valid filters (invalid ones are ignored and shown as errors)."""
@@ -229,4 +231,5 @@ class PlanFilterForm(forms.Form):
             year_group=data.get("year"),
             area=data.get("area") or "",
             overdue_only=bool(data.get("overdue")),
+            due_soon=bool(data.get("due")),
         )

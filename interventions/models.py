@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from provision import access
 from provision.models import School
-from pupils.models import NeedArea, Pupil, PupilRowsQuerySet, Result, Scale, Subject, own_children_q
+from pupils.models import NeedArea, Pupil, PupilRowsQuerySet, Result, Scale, ScaleKind, Subject, own_children_q
 
 
 def _values(choices) -> list[str]:
@@ -535,6 +535,29 @@ class Placement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.exit_date is None
+
+    @property
+    def entry_exit_text(self) -> str:
+        """The baseline and the exit result in words, with what they measure: "7:08 (Reading age, years:months)
+        → not yet". Reads the loaded results' assessments and scales and the intervention's scale (a query each
+        when they were not selected)."""
+        entry = self.entry_result.typed if self.entry_result_id else self.entry_typed
+        exit_ = self.exit_result.typed if self.exit_result_id else self.exit_typed
+        if self.entry_result_id:
+            scale = self.entry_result.assessment.scale
+        elif self.exit_result_id:
+            scale = self.exit_result.assessment.scale
+        else:
+            scale = self.intervention.scale if self.intervention.scale_id else None
+        unit = ""
+        if scale is not None:
+            unit = scale.name
+            if scale.kind == ScaleKind.AGE and "years:months" not in unit:
+                unit += ", years:months"
+        shown = f"{entry} ({unit})" if entry and unit else entry or "no baseline"
+        if exit_:
+            return f"{shown} → {exit_}"
+        return f"{shown} → {'not yet' if self.exit_date is None else 'no exit result'}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

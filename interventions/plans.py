@@ -137,6 +137,18 @@ class PlanFilters:
     year_group: int | None = None
     area: str = ""  # a broad area code, matched on the recorded needs or the plan's needs
     overdue_only: bool = False
+    due_soon: bool = False  # a review overdue or due within REVIEW_SOON_DAYS
+
+
+REVIEW_SOON_DAYS = 30
+
+
+def review_due_q(today: dt.date, *, soon: bool = False) -> Q:
+    """Active plans whose review is overdue (before ``today``), or with ``soon`` also due within
+    ``REVIEW_SOON_DAYS``: the one definition the plan list's filters, its counts and the SENCO's home share."""
+    if soon:
+        return Q(is_active=True, review_date__lte=today + dt.timedelta(days=REVIEW_SOON_DAYS))
+    return Q(is_active=True, review_date__lt=today)
 
 
 def sen_pupils_for_plans(school: School, filters: PlanFilters, *, today: dt.date) -> QuerySet[Pupil]:
@@ -168,13 +180,16 @@ def sen_pupils_for_plans(school: School, filters: PlanFilters, *, today: dt.date
             Q(primary_need__in=codes) | Q(secondary_need__in=codes) | Exists(active.filter(needs__has_key=filters.area))
         )
     if filters.overdue_only:
-        pupils = pupils.filter(Exists(active.filter(review_date__lt=today)))
+        pupils = pupils.filter(Exists(active.filter(review_due_q(today))))
+    if filters.due_soon:
+        pupils = pupils.filter(Exists(active.filter(review_due_q(today, soon=True))))
     return pupils
 
 
 def plan_counts(school: School, *, today: dt.date) -> dict[str, int]:
-    """Headline numbers for the plan list: SEN pupils on roll, how many have no active plan, how many active
-    plans are overdue for review (one query)."""
+    """Headline numbers for the plan list (and the SENCO's home): SEN pupils on roll, how many have no active
+    plan, how many have an active plan overdue for review, and overdue or due within ``REVIEW_SOON_DAYS``
+    (``due_soon``). The same pupils the list shows with its filters (one query)."""
     active = SupportPlan.objects.filter(pupil=OuterRef("pk"), is_active=True)
     return (
         Pupil.objects.filter(school=school, sen_status__in=PLAN_STATUSES)
@@ -182,7 +197,8 @@ def plan_counts(school: School, *, today: dt.date) -> dict[str, int]:
         .aggregate(
             sen_pupils=Count("pk"),
             without_plan=Count("pk", filter=~Exists(active)),
-            overdue=Count("pk", filter=Exists(active.filter(review_date__lt=today))),
+            overdue=Count("pk", filter=Exists(active.filter(review_due_q(today)))),
+            due_soon=Count("pk", filter=Exists(active.filter(review_due_q(today, soon=True)))),
         )
     )
 

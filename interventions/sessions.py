@@ -51,6 +51,17 @@ def runs(user, intervention: Intervention) -> bool:
     return InterventionStaff.objects.filter(intervention=intervention, user=user).exists()
 
 
+def logged_days(days: Mapping[int, dt.date]) -> set[tuple[int, dt.date]]:
+    """Of ``days`` (group id -> a day, for groups the caller fetched through its scoping), the (group id, day)
+    pairs that have a session logged: one query, none when ``days`` is empty."""
+    if not days:
+        return set()
+    rows = Session.objects.filter(intervention_id__in=days, date__in=set(days.values())).values_list(
+        "intervention_id", "date"
+    )
+    return {(pk, day) for pk, day in rows if days.get(pk) == day}
+
+
 # --- Which pupils were in the group on a day -------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -49,6 +48,7 @@ from provision.models import Role, School
 from pupils import scales
 from pupils.models import Pupil, Subject, YearGroup
 
+from . import attention as attention_flags
 from . import planning, services
 from .forms_groups import (
     ENTRY_FIELDS,
@@ -201,19 +201,10 @@ def _annotated(interventions, today: dt.date):
         .annotate(n=Count("pupil", distinct=True))
         .values("n")
     )
-    current_training = Training.objects.filter(
-        school_id=OuterRef(OuterRef("school_id")),
-        programme_id=OuterRef(OuterRef("programme_id")),
-        user_id=OuterRef("user_id"),
-        trained_on__lte=today,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-    untrained = InterventionStaff.objects.filter(intervention=OuterRef("pk"), user__isnull=False).filter(
-        ~Exists(current_training)
-    )
     return interventions.annotate(
         active_count=Coalesce(Subquery(active, output_field=IntegerField()), 0),
         placed_count=Coalesce(Subquery(placed, output_field=IntegerField()), 0),
-        untrained_exists=Exists(untrained),
+        untrained_exists=attention_flags.untrained_exists(today),
     )
 
 
@@ -283,6 +274,9 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         interventions = interventions.filter(pk__in=matching)
     if data.get("attention"):
         interventions = interventions.filter(_needs_attention_q(today))
+    if data.get("flag"):
+        # The same queryset the SENCO's home counts (interventions.attention).
+        interventions = attention_flags.flagged(interventions, data["flag"], today)
     interventions = (
         interventions.select_related("programme", "lead", "subject")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
@@ -324,6 +318,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
             "can_set_rates": request.role in COST_EDITORS,
             "show_costs": show_costs,
             "is_ta": request.role == Role.TA,
+            "flag": attention_flags.FLAGS.get(data.get("flag") or ""),
         },
     )
 

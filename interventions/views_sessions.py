@@ -86,8 +86,9 @@ def _group_placements(intervention: Intervention) -> list[Placement]:
 def today(request: HttpRequest) -> HttpResponse:
     """The groups the user runs (the SENCO: every group) that meet today, then their other open groups.
 
-    Three queries whatever the number of groups: the groups with "logged today" and "last logged" annotated,
-    today's pupils of all of them, and the school's calendar (nothing is due today on a closure or in a holiday).
+    Four queries whatever the number of groups: the groups with "logged today" and "last logged" annotated,
+    today's pupils of all of them, the school's calendar (nothing is due today on a closure or in a holiday), and
+    which of the other groups' last due days are logged already.
     """
     today = timezone.localdate()
     groups = Intervention.objects.loggable_by(request.user, request.school).planned_or_running()
@@ -120,6 +121,11 @@ def today(request: HttpRequest) -> HttpResponse:
             group.last_due = _last_due(group, today, school_days)
             others.append(group)
     scheduled.sort(key=lambda g: (g.start_time is None, g.start_time or dt.time(), g.name))
+    # Which of the other groups' last due days are logged already (one query): those say "Edit", not "Log".
+    due = {g.pk: g.last_due for g in others if g.last_due}
+    logged = logs.logged_days(due)
+    for group in others:
+        group.last_due_logged = (group.pk, group.last_due) in logged
     return render(
         request,
         "interventions/today.html",

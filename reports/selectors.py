@@ -8,6 +8,7 @@ import pandas as pd
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from interventions.models import Placement, Status
 from provision.figures import cached_figures
 from provision.models import School
 from pupils import identification
@@ -130,3 +131,16 @@ def identification_figures(school: School, *, since) -> IdentificationFigures:
         stale=identification.no_recent_results(frame, since=since),
         order=order,
     )
+
+
+def without_current_support(pupil_groups: pd.DataFrame, school: School) -> pd.DataFrame:
+    """The "support" rows of ``pupil_groups`` (``identification.pupil_groups``) whose pupil has no current
+    support: no open place in a planned or running group of ``school`` (one query). The identification page's
+    ``?support=none`` and the SENCO's home both count these, so their numbers agree."""
+    supported = set(
+        Placement.objects.active()
+        .filter(intervention__school=school, intervention__status__in=(Status.PLANNED, Status.RUNNING))
+        .values_list("pupil_id", flat=True)
+    )
+    rows = pupil_groups[pupil_groups["group"] == "support"]
+    return rows[~rows["pupil_id"].isin(supported)]

@@ -36,7 +36,13 @@ from pupils.reference import age_in_months
 from pupils.selectors import get_pupil_for_user
 
 from . import charts
-from .selectors import PupilFlags, assessments_by_id, identification_figures, results_frame
+from .selectors import (
+    PupilFlags,
+    assessments_by_id,
+    identification_figures,
+    results_frame,
+    without_current_support,
+)
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
@@ -167,6 +173,10 @@ def identification(request: HttpRequest) -> HttpResponse:
         visible = set(shown.values_list("pk", flat=True))
         pupil_groups = pupil_groups[pupil_groups["pupil_id"].isin(visible)]
         stale = stale[stale["pupil_id"].isin(visible)]
+    unsupported = group == "support" and request.GET.get("support") == "none"
+    if unsupported:
+        # The SENCO's home counts the same rows (reports.home): pupils flagged with no current support.
+        pupil_groups = without_current_support(pupil_groups, school)
     listed = stale if group == "no_recent" else pupil_groups[pupil_groups["group"] == group]
     counts = listed["subject_id"].value_counts().to_dict()
     subject_id = _int_param(request, "subject")
@@ -215,6 +225,7 @@ def identification(request: HttpRequest) -> HttpResponse:
         "reports/identification.html",
         {
             "can_place": can_place,
+            "unsupported": unsupported,
             "fitting_interventions": _fitting_interventions(school, subject) if can_place and subject else [],
             "programmes": Programme.objects.for_school(school).filter(is_active=True) if can_place else [],
             "rows": rows,

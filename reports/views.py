@@ -1,4 +1,4 @@
-"""The overview each role lands on after signing in."""
+"""The home each role lands on after signing in: the reads are in ``reports.home``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,24 @@ from provision.models import Role
 from pupils.models import Pupil, SenStatus
 from pupils.selectors import children_of
 
+from . import home as homes
+
+
+def _totals(request: HttpRequest) -> dict[str, int]:
+    """The roll as the user may see it at the current school, in six figures (one query)."""
+    return (
+        Pupil.objects.visible_to(request.user, request.school)
+        .on_roll()
+        .aggregate(
+            on_roll=Count("id"),
+            support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),
+            ehcp=Count("id", filter=Q(sen_status=SenStatus.EHC_PLAN)),
+            pupil_premium=Count("id", filter=Q(pupil_premium=True)),
+            eal=Count("id", filter=Q(eal=True)),
+            looked_after=Count("id", filter=Q(looked_after=True)),
+        )
+    )
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,27 +38,22 @@ def home(request: HttpRequest) -> HttpResponse:
         if children_of(request.user):
             return redirect("family:home")
         return render(request, "reports/no_access.html", status=403)
-    today = timezone.localdate()
-    pupils = Pupil.objects.visible_to(request.user, request.school).on_roll()
-    totals = pupils.aggregate(
-        on_roll=Count("id"),
-        support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),
-        ehcp=Count("id", filter=Q(sen_status=SenStatus.EHC_PLAN)),
-        pupil_premium=Count("id", filter=Q(pupil_premium=True)),
-        eal=Count("id", filter=Q(eal=True)),
-        looked_after=Count("id", filter=Q(looked_after=True)),
-        reviews_overdue=Count("id", filter=Q(sen_review_due__lt=today) & ~Q(sen_status=SenStatus.NONE)),
-    )
-    reviews_due = (
-        pupils.with_sen()
-        .filter(sen_review_due__isnull=False, sen_review_due__lte=today + timezone.timedelta(days=30))
-        .select_related("registration_group")
-        .order_by("sen_review_due")[:8]
-    )
-    # The SENCO's early warning: pupils whose progress checks say "change something now" (interventions.progress).
-    off_track = off_track_at(request.school) if request.role == Role.SENCO else []
-    return render(
-        request,
-        "reports/home.html",
-        {"totals": totals, "reviews_due": reviews_due, "today": today, "off_track": off_track},
-    )
+    school, role, today = request.school, request.role, timezone.localdate()
+    context: dict = {"today": today, "schools": homes.schools_of(request.user)}
+    if role == Role.TA:
+        context["tutor"] = homes.tutor_home(school, request.user, today)
+    elif role == Role.TEACHER:
+        context["teacher"] = homes.teacher_home(school, request.user, today)
+    elif role == Role.SENCO:
+        context["todo"] = homes.senco_todo(school, today)
+        # The early warning: pupils whose progress checks say "change something now" (interventions.progress).
+        context["off_track"] = off_track_at(school)
+        context["totals"] = _totals(request)
+    elif role == Role.LEADER:
+        context["headline"] = homes.leader_headline(school, today=today)
+        context["todo"] = [item for item in homes.senco_todo(school, today) if item.key in homes.LEADER_TODO]
+        context["totals"] = _totals(request)
+    elif role == Role.ADMIN:
+        context["admin"] = homes.admin_home(school)
+        context["totals"] = _totals(request)
+    return render(request, "reports/home.html", context)

@@ -270,7 +270,12 @@ def pupil_map_context(pupil: Pupil, *, school: School, show_costs: bool, show_pl
     ranges = school_calendar(school)  # school days: the terms less their closures
     placements = list(
         placements_with_dosage(Placement.objects.filter(pupil=pupil))
-        .select_related("intervention__programme", "entry_result__assessment", "exit_result__assessment")
+        .select_related(
+            "intervention__programme",
+            "intervention__scale",
+            "entry_result__assessment__scale",
+            "exit_result__assessment__scale",
+        )
         .prefetch_related(Prefetch("intervention__staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("-entry_date", "intervention__name")
     )

@@ -29,7 +29,7 @@ def school(transactional_db):
 def test_leader_filters_the_dashboard_to_a_term_and_opens_an_impact_page(page, live_server, school):
     with time_machine.travel(TODAY, tick=True):
         sign_in(page, live_server, "leader", f.PASSWORD)
-        page.get_by_role("link", name="Dashboard").click()
+        page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Dashboard").click()
         page.wait_for_url(f"**{reverse('reports:dashboard')}")
         assert page.get_by_role("heading", name="Leaders' dashboard").is_visible()
         tiles = page.get_by_role("list", name="Headline figures")

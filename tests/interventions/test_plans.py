@@ -380,7 +380,7 @@ def test_plan_list_shows_the_schools_sen_pupils_with_their_plans(client, world, 
     listed = _listed(response)
     assert listed == {"Maya": register["maya_plan"], "Ben": register["ben_plan"], "Cleo": None}
     assert listed["Maya"].last_review_on == dt.date(2026, 10, 12)
-    assert response.context["counts"] == {"sen_pupils": 3, "without_plan": 1, "overdue": 1}
+    assert response.context["counts"] == {"sen_pupils": 3, "without_plan": 1, "overdue": 1, "due_soon": 1}
     html = response.content.decode()
     assert "No plan yet" in html
     assert "Overdue" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -296,8 +297,8 @@ def test_today_query_count_is_constant(client, world, frozen, django_assert_num_
     _groups(world, n)
     client.force_login(world.users["ta"])
     # Session, user, memberships, current term, the navbar's "is a parent?"; the groups; their pupils today; the
-    # school's calendar (is today a school day?).
-    with django_assert_num_queries(8):
+    # school's calendar (is today a school day?); whether the other groups' last due days are logged ("Edit").
+    with django_assert_num_queries(9):
         response = client.get(reverse("interventions:today"))
     assert len(response.context["scheduled"]) + len(response.context["others"]) == n
 
@@ -541,3 +542,27 @@ def test_two_submits_at_the_same_moment_make_one_session(world):
     assert len(ids) == 1
     assert Session.objects.filter(intervention=intervention).count() == 1
     assert Attendance.objects.filter(session_id__in=ids).count() == 3
+
+
+@pytest.mark.parametrize("logged", [False, True])
+def test_other_groups_say_edit_when_their_last_day_is_already_logged(client, world, frozen, logged):
+    # Meets on Mondays only: on Wednesday it is under "other groups", offering its last day, Monday 23 November.
+    group = f.InterventionFactory(school=world.school, name="Monday group", lead=world.users["ta"], days=[0])
+    if logged:
+        f.SessionFactory(intervention=group, date=MONDAY)
+    f.SessionFactory(intervention=group, date=MONDAY - dt.timedelta(days=7))  # an older log never counts
+    client.force_login(world.users["ta"])
+    html = client.get(reverse("interventions:today")).content.decode()
+    link = f'{reverse("interventions:session_log", args=[group.pk])}?date=2026-11-23">'
+    assert (link + ("Edit" if logged else "Log") + " Mon 23 Nov") in html
+    assert (link + ("Log" if logged else "Edit")) not in html
+
+
+def test_the_register_opens_at_its_latest_sessions(client, world, frozen, group):
+    intervention, _placements = group
+    f.SessionFactory(intervention=intervention, date=MONDAY)
+    client.force_login(world.users["ta"])
+    html = client.get(reverse("interventions:sessions", args=[intervention.pk])).content.decode()
+    # The scroll region is marked for static/js/sessions.js, which scrolls it to its end (the latest sessions).
+    assert re.search(r'<div class="table-responsive" data-scroll-to-end tabindex="0" role="region"', html)
+    assert "js/sessions.js" in html

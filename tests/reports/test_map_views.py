@@ -167,3 +167,27 @@ def test_pupil_map(client, world, mapped):
 def test_pupil_map_of_another_school_is_a_404(client, world):
     client.force_login(world.users["senco"])
     assert client.get(reverse("reports:pupil_map", args=[world.other_pupil.pk])).status_code == 404
+
+
+def test_pupil_map_says_what_entry_and_exit_are_measured_on(client, world):
+    from pupils.models import ScaleKind
+
+    reading_age = f.ScaleFactory(
+        school=world.school, name="Reading age", kind=ScaleKind.AGE, min_value=36, max_value=216, expected=None,
+        high=None, drop_concern=None,
+    )  # fmt: skip
+    group = f.InterventionFactory(school=world.school, name="Inference training", scale=reading_age)
+    place = f.PlacementFactory(intervention=group, pupil=world.pupils[0], entry_value=92, entry_typed="7:08")
+    client.force_login(world.users["senco"])
+    html = client.get(reverse("reports:pupil_map", args=[world.pupils[0].pk])).content.decode()
+    assert "7:08 (Reading age, years:months) → not yet" in html
+    assert "→ -" not in html
+    place.exit_date, place.exit_typed = dt.date(2026, 12, 1), "8:01"
+    place.save()
+    assert (
+        "7:08 (Reading age, years:months) → 8:01"
+        in client.get(reverse("reports:pupil_map", args=[world.pupils[0].pk])).content.decode()
+    )
+    place.exit_typed = ""
+    place.save()
+    assert "→ no exit result" in client.get(reverse("reports:pupil_map", args=[world.pupils[0].pk])).content.decode()
