@@ -13,7 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import audit
-from .access import ALL_STAFF, AUDIT_LOG_EXPORTERS, CALENDAR_EDITORS, SCHOOL_SETTINGS_EDITORS, role_required
+from .access import (
+    ALL_STAFF,
+    AUDIT_LOG_EXPORTERS,
+    CALENDAR_EDITORS,
+    PUPIL_ERASERS,
+    SCHOOL_SETTINGS_EDITORS,
+    role_required,
+)
 from .forms import AcademicYearForm, AuditLogForm, SchoolSettingsForm, TermForm
 from .middleware import SESSION_SCHOOL_KEY
 from .models import AcademicYear, Term, TermName
@@ -88,7 +95,12 @@ def school_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "School settings saved.")
         return redirect("provision:school_settings")
-    return render(request, "provision/school_settings.html", {"form": form})
+    # The list of records past retention is for those who may erase them; a leader sets the period only.
+    return render(
+        request,
+        "provision/school_settings.html",
+        {"form": form, "can_see_retention": request.role in PUPIL_ERASERS},
+    )
 
 
 AUDIT_CSV_HEADER = ["When", "Who", "Role", "What", "Action", "Changes", "Note", "Pupil record no.", "Address"]
