@@ -67,7 +67,16 @@
         box.setAttribute("role", "region");
         box.dataset.regionMarked = "1";
         if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
-          box.setAttribute("aria-label", nameFor(box));
+          // Two regions of one name would be two landmarks a screen reader cannot tell apart.
+          const taken = new Set(
+            Array.from(document.querySelectorAll("[role=region][aria-label]"), function (other) {
+              return other.getAttribute("aria-label");
+            })
+          );
+          const name = nameFor(box);
+          let unique = name;
+          for (let n = 2; taken.has(unique); n += 1) unique = name + " " + n;
+          box.setAttribute("aria-label", unique);
           box.dataset.regionMarked = "2";
         }
       } else if (!scrolls && ours) {
