@@ -74,3 +74,41 @@ def test_the_crawl_follows_pages_and_skips_downloads_sign_out_and_destructive_li
         "/no-such-page/",
     ):
         assert route_of("http://testserver" + url) is None, url
+
+
+def _wide_table_page(live_server) -> str:
+    static = live_server.url + "/static/"
+    heads = "".join(f"<th>Assessment {n}</th>" for n in range(1, 9))
+    cells = "".join(f"<td>{100 + n}</td>" for n in range(1, 9))
+    return (
+        '<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<link rel="stylesheet" href="{static}vendor/bootstrap/bootstrap.min.css">'
+        f'<link rel="stylesheet" href="{static}css/app.css"></head><body><main class="container-xl">'
+        '<h2>Reading</h2><div class="table-responsive"><table class="table table-app">'
+        f"<caption>Tracking grid</caption><thead><tr><th>Pupil</th>{heads}</tr></thead>"
+        f"<tbody><tr><th>Greenwood, Florence</th>{cells}</tr></tbody></table></div>"
+        f'<a href="#after">After</a></main><script src="{static}js/app.js"></script></body></html>'
+    )
+
+
+def test_a_wide_table_scrolls_in_a_named_focusable_region_keeping_its_first_column(phone, live_server):
+    phone.set_content(_wide_table_page(live_server), wait_until="load")
+    box = phone.locator(".table-responsive")
+    assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+    assert box.get_attribute("aria-label") == "Tracking grid"
+    assert overflow_problems(phone) == []
+
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == "Tracking grid"
+    for _ in range(6):
+        phone.keyboard.press("ArrowRight")
+    assert box.evaluate("el => el.scrollLeft") > 0
+    # The pupil's name stays at the box's left edge while the results scroll under it.
+    name_left = phone.locator("tbody th").evaluate("el => el.getBoundingClientRect().left")
+    box_left = box.evaluate("el => el.getBoundingClientRect().left")
+    assert abs(name_left - box_left) < 2
+
+    # Wide enough for the table: no scrolling, so no tab stop and no region.
+    phone.set_viewport_size({"width": 1400, "height": 900})
+    phone.wait_for_function("() => !document.querySelector('.table-responsive').hasAttribute('role')")
+    assert box.get_attribute("tabindex") is None and box.get_attribute("aria-label") is None
