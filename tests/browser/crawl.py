@@ -181,5 +181,22 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+# Open every <details> (a chart's table, a list of names): what it shows must fit too. app.js names the regions
+# that now scroll on the toggle event, a task and an animation frame later.
+OPEN_DETAILS_JS = """async () => {
+  const closed = Array.from(document.querySelectorAll('details:not([open])'));
+  closed.forEach(details => { details.open = true; });
+  if (closed.length) {
+    await new Promise(resolve => setTimeout(resolve, 30));
+    await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+  return closed.length;
+}"""
+
+
+def open_details(page) -> int:
+    return page.evaluate(OPEN_DETAILS_JS)
+
+
 def overflow_problems(page) -> list[str]:
     return page.evaluate(OVERFLOW_JS)
