@@ -138,6 +138,8 @@ OVERFLOW_JS = """() => {
     }
     return false;
   };
+  const drawn = (style) => (style.backgroundColor !== 'rgba(0, 0, 0, 0)' && style.backgroundColor !== 'transparent')
+    || parseFloat(style.borderLeftWidth) > 0 || parseFloat(style.borderRightWidth) > 0;
   const scrolls = (style) => style.overflowX === 'auto' || style.overflowX === 'scroll';
   const clips = (style) => style.overflowX === 'hidden' || style.overflowX === 'clip';
   const reported = new Set();
@@ -147,26 +149,34 @@ OVERFLOW_JS = """() => {
     if (rect.width < 2 || rect.height < 2) continue;
     let inScroller = false;
     let clippedBy = null;
+    let spillsOutOf = null;
+    let boxSeen = false;
     for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
       const style = getComputedStyle(node);
       if (scrolls(style)) { inScroller = true; break; }
+      const box = node.getBoundingClientRect();
+      const outside = rect.right > box.right + 2 || rect.left < box.left - 2;
       if (clips(style)) {
-        const box = node.getBoundingClientRect();
-        if (rect.right > box.right + 1 || rect.left < box.left - 1) { clippedBy = node; break; }
+        if (outside) { clippedBy = node; break; }
+      } else if (!boxSeen && drawn(style)) {
+        // The nearest box that has a background or a side border: content spilling out of it runs under the
+        // next box or over its edge.
+        boxSeen = true;
+        if (outside) spillsOutOf = node;
       }
     }
     if (inScroller) continue;
     const offScreen = rect.right > width + 1 || rect.left < -1;
-    if (!offScreen && !clippedBy) continue;
+    if (!offScreen && !clippedBy && !spillsOutOf) continue;
     if (hiddenByDesign(el)) continue;
     // Report the outermost culprit only: its children stick out with it.
     let parentReported = false;
     for (let node = el.parentElement; node; node = node.parentElement) if (reported.has(node)) { parentReported = true; break; }
     reported.add(el);
     if (parentReported) continue;
-    out.push(clippedBy
-      ? `${describe(el)} is cut off inside ${describe(clippedBy)}`
-      : `${describe(el)} reaches ${Math.round(rect.left)}-${Math.round(rect.right)} px, off a ${width} px screen`);
+    if (offScreen) out.push(`${describe(el)} reaches ${Math.round(rect.left)}-${Math.round(rect.right)} px, off a ${width} px screen`);
+    else if (clippedBy) out.push(`${describe(el)} is cut off inside ${describe(clippedBy)}`);
+    else out.push(`${describe(el)} spills out of ${describe(spillsOutOf)}`);
   }
   // A region that scrolls sideways must be reachable by keyboard (to scroll it with the arrow keys) and say
   // what it holds when it gets the focus.

@@ -36,6 +36,16 @@ def test_text_cut_off_inside_its_box_is_reported(phone):
     assert any('"Constantin" is cut off inside div.box' in problem for problem in problems), problems
 
 
+def test_a_badge_spilling_out_of_its_tile_is_reported(phone):
+    phone.set_content(
+        '<meta name="viewport" content="width=device-width"><body>'
+        '<div class="tile" style="width:150px;border:1px solid #ccc">'
+        '<span style="display:inline-block;white-space:nowrap">Promising, not yet clear</span></div>'
+    )
+    problems = overflow_problems(phone)
+    assert any('"Promising, not yet clear" spills out of div.tile' in problem for problem in problems), problems
+
+
 def test_a_sideways_scroller_must_be_a_focusable_named_region(phone):
     table = '<table style="width:900px"><tr><td>Greenwood</td></tr></table>'
     phone.set_content(
