@@ -39,7 +39,7 @@ def test_text_cut_off_inside_its_box_is_reported(phone):
 def test_a_badge_spilling_out_of_its_tile_is_reported(phone):
     phone.set_content(
         '<meta name="viewport" content="width=device-width"><body>'
-        '<div class="tile" style="width:150px;border:1px solid #ccc">'
+        '<div class="tile" style="width:100px;border:1px solid #ccc">'
         '<span style="display:inline-block;white-space:nowrap">Promising, not yet clear</span></div>'
     )
     problems = overflow_problems(phone)
