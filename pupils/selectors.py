@@ -19,7 +19,7 @@ def get_pupil_for_user(request: HttpRequest, pk: int, roles: Iterable[str], *, s
     if school is not None:
         schools = [pk_ for pk_ in schools if pk_ == school.pk]
     try:
-        return Pupil.objects.select_related("school", "registration_group").get(pk=pk, school_id__in=schools)
+        return Pupil.objects.visible_to(request.user, schools).select_related("school", "registration_group").get(pk=pk)
     except Pupil.DoesNotExist as exc:
         raise Http404("No such pupil") from exc
 
@@ -29,8 +29,10 @@ def children_of(user) -> list[Pupil]:
     if not user.is_authenticated:
         return []
     return list(
-        Pupil.objects.filter(guardians__user=user)
-        .select_related("school", "registration_group")
-        .distinct()
-        .order_by("legal_first_name")
+        Pupil.objects.children_of(user).select_related("school", "registration_group").order_by("legal_first_name")
     )
+
+
+def has_children(user) -> bool:
+    """Whether ``user`` is a parent or carer linked to at least one child (one query)."""
+    return Pupil.objects.children_of(user).exists()

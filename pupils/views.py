@@ -52,7 +52,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     groups = list(TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION))
     form = PupilFilterForm(request.GET or None, school=school, groups=groups)
-    pupils = form.filter(Pupil.objects.for_pupil_list(school))
+    pupils = form.filter(Pupil.objects.visible_to(request.user, school).for_pupil_list(school))
     page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -81,9 +81,11 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The latest invitation of each guardian without an account, with its status (one query).
         now = timezone.now()
         latest: dict[int, GuardianInvitation] = {}
-        invitations = GuardianInvitation.objects.filter(
-            guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None]
-        ).select_related("created_by")
+        invitations = (
+            GuardianInvitation.objects.visible_to(request.user, request.school)
+            .filter(guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None])
+            .select_related("created_by")
+        )
         for invitation in invitations:  # newest first
             latest.setdefault(invitation.guardian_id, invitation)
         for link in guardian_links:
@@ -143,7 +145,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register_queryset(request: HttpRequest):
-    pupils = Pupil.objects.for_sen_register(request.school)
+    pupils = Pupil.objects.visible_to(request.user, request.school).for_sen_register(request.school)
     status = request.GET.get("status")
     if status in (SenStatus.SUPPORT, SenStatus.EHC_PLAN):
         pupils = pupils.filter(sen_status=status)
@@ -157,7 +159,7 @@ def _register_queryset(request: HttpRequest):
 @role_required(*SEN_REGISTER_VIEWERS)
 def sen_register(request: HttpRequest) -> HttpResponse:
     pupils = _register_queryset(request)
-    register = Pupil.objects.filter(school=request.school).on_roll()
+    register = Pupil.objects.visible_to(request.user, request.school).on_roll()
     totals = register.aggregate(
         on_roll=Count("id"),
         support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),
