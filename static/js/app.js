@@ -98,5 +98,4 @@
   window.addEventListener("load", mark);
   window.addEventListener("resize", later);
   document.addEventListener("toggle", later, true); // a <details> opened shows a table that may scroll
-  document.body.addEventListener("htmx:afterSettle", later);
 })();
