@@ -20,6 +20,7 @@ from .access import (
     AUDIT_LOG_EXPORTERS,
     CALENDAR_EDITORS,
     CLOSURE_EDITORS,
+    PUPIL_ERASERS,
     SCHOOL_SETTINGS_EDITORS,
     role_required,
 )
@@ -173,7 +174,12 @@ def school_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "School settings saved.")
         return redirect("provision:school_settings")
-    return render(request, "provision/school_settings.html", {"form": form})
+    # The list of records past retention is for those who may erase them; a leader sets the period only.
+    return render(
+        request,
+        "provision/school_settings.html",
+        {"form": form, "can_see_retention": request.role in PUPIL_ERASERS},
+    )
 
 
 AUDIT_CSV_HEADER = ["When", "Who", "Role", "What", "Action", "Changes", "Note", "Pupil record no.", "Address"]
