@@ -50,6 +50,8 @@ MODEL_LABELS = {
     "result": "Assessment result",
     "supportplan": "SEN support plan",
     "planreview": "Plan review",
+    "reviewoutcomerating": "Plan outcome rating",
+    "pupilpassport": "One-page profile",
     "intervention": "Intervention",
     "interventionstaff": "Intervention staff",
     "placement": "Place in an intervention",
