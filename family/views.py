@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from interventions.progress.selectors import progress_for
+from pupils.passport import passport_of
 from pupils.invitations import (
     AccountExists,
     InvitationError,
@@ -62,6 +63,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "support": support,
             "offer": offer,
             "sen_words": wording.sen_words(child.sen_status, child.first_name),
+            # The child's one-page profile, read-only: their own words (pupils.passport says why parents see it).
+            "passport": passport_of(child),
         },
     )
 

@@ -13,3 +13,10 @@ class InterventionsConfig(AppConfig):
         from .progress import services
 
         import_jobs.register_kind(ImportKind.CHECKS, parse=services.checks_parse, compare=services.checks_import)
+
+        # The groups a pupil is in now, with dosage so far, on their profile page.
+        from pupils import profile as pupil_profile
+
+        from .profile import current_provision_panel
+
+        pupil_profile.register_panel(current_provision_panel)
