@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from interventions.progress.selectors import progress_for
-from pupils.passport import passport_of
 from pupils.invitations import (
     AccountExists,
     InvitationError,
@@ -26,6 +25,7 @@ from pupils.invitations import (
     invitation_accept,
     invitation_for_token,
 )
+from pupils.passport import passport_of
 
 from . import selectors, wording
 from .forms import ConfirmForm, ExistingAccountForm, NewAccountForm

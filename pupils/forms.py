@@ -189,10 +189,10 @@ class PassportForm(StaleFormMixin, forms.Form):
         label="What doesn't help me", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     written_with = forms.CharField(
-        label="Who helped write it",
+        label="Written with",
         required=False,
         max_length=200,
-        help_text="For example: written with Mrs Patel (TA) and Mum.",
+        help_text="Who helped the pupil write it, for example: Mrs Patel (TA) and Mum.",
     )
 
     def __init__(self, *args, pupil: Pupil, passport=None, **kwargs) -> None:

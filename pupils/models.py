@@ -311,7 +311,10 @@ class PupilPassport(models.Model):
     what_helps = models.TextField("what helps me", blank=True)
     what_doesnt_help = models.TextField("what doesn't help me", blank=True)
     written_with = models.CharField(
-        "who helped write it", max_length=200, blank=True, help_text="For example: with Mrs Patel (TA) and Mum."
+        "who helped write it",
+        max_length=200,
+        blank=True,
+        help_text="Who helped the pupil write it, for example: Mrs Patel (TA) and Mum.",
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

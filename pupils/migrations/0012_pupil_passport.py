@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('strengths', models.TextField(blank=True, verbose_name="what I'm good at")),
                 ('what_helps', models.TextField(blank=True, verbose_name='what helps me')),
                 ('what_doesnt_help', models.TextField(blank=True, verbose_name="what doesn't help me")),
-                ('written_with', models.CharField(blank=True, help_text='For example: with Mrs Patel (TA) and Mum.', max_length=200, verbose_name='who helped write it')),
+                ('written_with', models.CharField(blank=True, help_text='Who helped the pupil write it, for example: Mrs Patel (TA) and Mum.', max_length=200, verbose_name='who helped write it')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('pupil', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='passport', to='pupils.pupil')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
