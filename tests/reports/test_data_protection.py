@@ -100,7 +100,9 @@ def test_export_zip_holds_every_table_and_the_pdfs(client, world):
     plan_pdf = next(name for name in names if name.startswith("support_plan_"))
     text = PdfReader(io.BytesIO(archive.read(plan_pdf))).pages[0].extract_text()
     assert "Decoding well below age" in text and pupil.legal_first_name in text
-    assert "Provision during the plan" in text and "Boost" in text and "0 of 1 held" in text  # the provision during the plan, with dosage
+    assert (
+        "Provision during the plan" in text and "Boost" in text and "0 of 1 held" in text
+    )  # the provision during the plan, with dosage
     assert "12/10/2026: Some progress" in text  # each outcome's rating at each review
     map_text = PdfReader(io.BytesIO(archive.read("individual_provision_map.pdf"))).pages[0].extract_text()
     assert "Reading Boost" in map_text
