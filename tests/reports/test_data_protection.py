@@ -164,6 +164,7 @@ def test_erasure_past_retention_keeps_the_impact_figures(client, world):
     guardian = f.GuardianFactory(school=world.school, first_name="Kim")
     PupilGuardian.objects.create(pupil=leaver, guardian=guardian)
     SupportPlan.objects.create(pupil=leaver, start_date=dt.date(2026, 9, 14), review_date=dt.date(2026, 12, 1))
+    PupilPassport.objects.create(pupil=leaver, about_me="I love horses.")
     leaver.left_on = dt.date(2026, 12, 18)
     leaver.save()
     before = selectors_impact.evaluate_school(schools=world.school).groups.set_index("intervention_id").loc[group.pk]
@@ -190,6 +191,7 @@ def test_erasure_past_retention_keeps_the_impact_figures(client, world):
     assert leaver.legal_first_name == "Erased" and leaver.upn.startswith("X")
     assert not Guardian.objects.filter(pk=guardian.pk).exists()
     assert not SupportPlan.objects.filter(pupil=leaver).exists()
+    assert not PupilPassport.objects.filter(pupil=leaver).exists()  # their own words identify them
     assert Placement.objects.get(pupil=leaver).target == ""
     assert Pupil.objects.get(pk=pupils[1].pk).erased_on is None
     # The personal details are gone from the audit log too; the erasure itself is recorded.
