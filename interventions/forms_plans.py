@@ -88,8 +88,9 @@ class PlanForm(StaleFormMixin, forms.Form):
         self.fields["interventions"] = LinkedProvisionField(
             queryset=plans.placement_choices(pupil, also=linked),
             required=False,
-            label="Interventions linked to this plan",
-            help_text="From the groups the pupil is in or has been in.",
+            label="Also link earlier groups (optional)",
+            help_text="The plan lists every group the pupil is in during its dates by itself; link a group here only "
+            "to show one from outside them.",
         )
         for key, prompt in plans.PUPIL_VIEW_PROMPTS.items():
             self.fields[f"voice_{key}"] = forms.CharField(label=prompt, required=False, widget=_text(2))

@@ -199,9 +199,9 @@ def is_on_register(pupil: Pupil) -> bool:
 def get_plan_for_school(school: School, pk: int) -> SupportPlan:
     """The plan ``pk`` of a pupil of ``school``, with its pupil; otherwise 404 (one query)."""
     try:
-        return SupportPlan.objects.select_related("pupil", "pupil__registration_group", "created_by").get(
-            pk=pk, pupil__school=school
-        )
+        return SupportPlan.objects.select_related(
+            "pupil", "pupil__school", "pupil__registration_group", "created_by"
+        ).get(pk=pk, pupil__school=school)
     except SupportPlan.DoesNotExist as exc:
         raise Http404("No such plan") from exc
 
