@@ -11,8 +11,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# WeasyPrint (the PDF exports) needs pango and a font; installed from Debian only when missing.
-PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+# WeasyPrint (the PDF exports) needs pango, HarfBuzz's subsetter (fonts embedded without a warning per PDF) and a font; installed from Debian only when missing.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
 
 install: $(BIN)/python
 	@if ! dpkg -s $(PDF_LIBS) >/dev/null 2>&1; then \
@@ -22,7 +22,7 @@ install: $(BIN)/python
 	fi
 	$(BIN)/pip install -q -r requirements.txt
 
-install-dev: $(BIN)/python
+install-dev: install
 	$(BIN)/pip install -q -r requirements-dev.txt
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
