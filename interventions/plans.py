@@ -118,7 +118,9 @@ def split_pupil_views(text: str) -> dict[str, str]:
 
 # --- Outcomes -----------------------------------------------------------------------------------------------
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\(?\d{1,2}[.)])\s*")
+# A leading bullet, or a number then "." or ")" and a space ("2. Spell ..."), but not a number that is part of
+# the outcome ("1.5 years' progress", "10 words a minute").
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\(?\d{1,2}[.)](?=\s|$))\s*")
 
 
 def split_outcomes(text: str) -> list[str]:

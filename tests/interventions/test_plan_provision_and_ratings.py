@@ -69,6 +69,7 @@ def _queries(client, url: str) -> int:
         ("Read fluently.\nRead fluently.", ["Read fluently."]),  # a repeated line is one outcome
         ("-\n  \n1.", []),  # bullets alone are not outcomes
         ("10 words a minute more.", ["10 words a minute more."]),  # a number that starts a sentence stays
+        ("1.5 years' progress in reading age.", ["1.5 years' progress in reading age."]),
     ],
 )  # fmt: skip
 def test_split_outcomes(text, expected):
