@@ -4,22 +4,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from interventions.models import InterventionStaff, Placement, Status
+from interventions.models import InterventionStaff, Placement, planned_or_running_q
 from interventions.selectors import placements_with_dosage
 from provision.models import School
-from pupils.models import Pupil, PupilGuardian, ScaleBand
+from pupils.models import Pupil, ScaleBand
 from reports.models import PublishedOffer
 
-CURRENT = Q(placements__exit_date__isnull=True, placements__intervention__status__in=[Status.PLANNED, Status.RUNNING])
+CURRENT = Q(placements__exit_date__isnull=True) & planned_or_running_q("placements__intervention")
 
 
 def _children(user: AbstractBaseUser) -> QuerySet[Pupil]:
     # Exists rather than a join: a child linked to two of the parent's guardian rows is still listed once.
-    linked = PupilGuardian.objects.filter(pupil=OuterRef("pk"), guardian__user=user)
-    return Pupil.objects.filter(Exists(linked))
+    return Pupil.objects.children_of(user)
 
 
 def children_for_home(user: AbstractBaseUser) -> list[Pupil]:

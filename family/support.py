@@ -62,7 +62,7 @@ class ChildSupport:
 
 
 def _is_current(placement: Placement) -> bool:
-    return placement.exit_date is None and placement.intervention.status in (Status.PLANNED, Status.RUNNING)
+    return placement.exit_date is None and placement.intervention.is_planned_or_running
 
 
 def child_support(

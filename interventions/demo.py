@@ -1383,6 +1383,7 @@ class _SchoolProvision:
             end_date=None if open_ended else end,
             status=status,
             stop_reason=run.reason if status == Status.STOPPED else "",
+            stopped_on=(None if open_ended else end) if status == Status.STOPPED else None,
             capacity=recipe.size[1],
             entry_criteria=recipe.criteria,
             scale=self.scales.get(recipe.scale) if recipe.scale else None,

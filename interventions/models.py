@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from provision import access
 from provision.models import School
-from pupils.models import NeedArea, Pupil, Result, Scale, Subject
+from pupils.models import NeedArea, Pupil, PupilRowsQuerySet, Result, Scale, Subject, own_children_q
 
 
 def _values(choices) -> list[str]:
@@ -213,12 +214,64 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Friday"
 
 
-class InterventionQuerySet(models.QuerySet):
+# An intervention that is still going on, or about to: the one spelling of "planned or running".
+PLANNED_OR_RUNNING: tuple[str, ...] = (Status.PLANNED, Status.RUNNING)
+
+
+def planned_or_running_q(path: str = "") -> Q:
+    """Rows whose intervention (``path`` leads to it, empty for an intervention itself) is planned or running."""
+    return Q(**{f"{path}__status__in" if path else "status__in": PLANNED_OR_RUNNING})
+
+
+def run_by_q(user) -> Q:
+    """Interventions ``user`` runs: they lead it or are on its staff. An ``Exists`` rather than a join, so a
+    group with several staff rows still comes back once."""
+    on_staff = InterventionStaff.objects.filter(intervention=OuterRef("pk"), user=user)
+    return Q(lead=user) | Q(Exists(on_staff))
+
+
+class GroupRowsQuerySet(models.QuerySet):
+    """Rows that belong to an intervention (``intervention_path`` leads from the row to it; empty for
+    ``Intervention`` itself), scoped by ``provision.access.GROUP_SCOPE``: the whole school's for most staff, the
+    groups they run for a TA."""
+
+    intervention_path = "intervention"
+
+    # The path from the row to its pupil, for the rows a parent or carer sees of their own children.
+    pupil_path: str | None = None
+
+    def _scoped(self, user, school, policy: dict[str, str]):
+        path = self.intervention_path
+        if path:
+            runs = Q(**{f"{path}__in": Intervention.objects.filter(run_by_q(user)).values("pk")})
+        else:
+            runs = run_by_q(user)
+        school_field = f"{path}__school" if path else "school"
+        query = access.scope_q(user, school, policy, school_field=school_field, narrowed={access.OWN_GROUPS: runs})
+        own = (
+            own_children_q(user, school, self.pupil_path) if self.pupil_path and policy is access.GROUP_SCOPE else None
+        )
+        if own is not None:
+            query = own if query is None else query | own
+        return self.none() if query is None else self.filter(query)
+
+    def visible_to(self, user, school=None):
+        """The rows ``user`` may see at ``school`` (a school, an id, several, or None for all of theirs)."""
+        return self._scoped(user, school, access.GROUP_SCOPE)
+
+    def loggable_by(self, user, school=None):
+        """The rows of the groups whose sessions ``user`` may log (``provision.access.SESSION_LOG_SCOPE``)."""
+        return self._scoped(user, school, access.SESSION_LOG_SCOPE)
+
+
+class InterventionQuerySet(GroupRowsQuerySet):
+    intervention_path = ""
+
     def for_school(self, school: School) -> InterventionQuerySet:
         return self.filter(school=school)
 
-    def active(self) -> InterventionQuerySet:
-        return self.filter(status__in=[Status.PLANNED, Status.RUNNING])
+    def planned_or_running(self) -> InterventionQuerySet:
+        return self.filter(planned_or_running_q())
 
 
 class Intervention(models.Model):
@@ -250,6 +303,11 @@ class Intervention(models.Model):
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.PLANNED)
     stop_reason = models.TextField(blank=True)
+    stopped_on = models.DateField(null=True, blank=True, help_text="The day it was stopped (empty unless stopped).")
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies",
+        help_text="The intervention this one was copied forward from (the provision map's copy to next term).",
+    )  # fmt: skip
     capacity = models.PositiveSmallIntegerField(default=6)
     entry_criteria = models.TextField(blank=True)
     scale = models.ForeignKey(
@@ -323,7 +381,11 @@ class Intervention(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         """Still planned or running after its end date."""
-        return bool(self.end_date and self.end_date < today and self.status in (Status.PLANNED, Status.RUNNING))
+        return bool(self.end_date and self.end_date < today and self.is_planned_or_running)
+
+    @property
+    def is_planned_or_running(self) -> bool:
+        return self.status in PLANNED_OR_RUNNING
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -352,6 +414,8 @@ class InterventionStaff(models.Model):
     )
     external_name = models.CharField(max_length=120, blank=True, help_text="For an external tutor without an account.")
     role = models.CharField(max_length=8, choices=StaffRole.choices, default=StaffRole.TA)
+
+    objects = GroupRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["intervention", "role"]
@@ -390,7 +454,9 @@ class ExitReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(GroupRowsQuerySet):
+    pupil_path = "pupil"
+
     def active(self) -> PlacementQuerySet:
         return self.filter(exit_date__isnull=True)
 
@@ -522,6 +588,8 @@ class Session(models.Model):
     )
     logged_at = models.DateTimeField(auto_now_add=True)
 
+    objects = GroupRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         constraints = [
@@ -545,6 +613,10 @@ class AbsenceReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AttendanceQuerySet(GroupRowsQuerySet):
+    intervention_path = "session__intervention"
+
+
 class Attendance(models.Model):
     """Whether one pupil (placement) attended one session."""
 
@@ -552,6 +624,8 @@ class Attendance(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="attendance")
     present = models.BooleanField(default=True)
     absence_reason = models.CharField(max_length=14, choices=AbsenceReason.choices, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -569,6 +643,15 @@ class Attendance(models.Model):
 
 
 # --- SEN support plans -----------------------------------------------------------------------------------
+
+
+class PlanQuerySet(PupilRowsQuerySet):
+    # Support plans: the roles of provision.access.PLAN_VIEWERS, each the whole school's.
+    policy = access.PLAN_SCOPE
+
+
+class PlanReviewQuerySet(PlanQuerySet):
+    pupil_path = "plan__pupil"
 
 
 class SupportPlan(models.Model):
@@ -590,6 +673,8 @@ class SupportPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -635,6 +720,8 @@ class PlanReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = PlanReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         constraints = [
@@ -657,6 +744,10 @@ class OutcomeRating(models.TextChoices):
     ACHIEVED = "achieved", "Achieved"
 
 
+class OutcomeRatingQuerySet(PlanQuerySet):
+    pupil_path = "review__plan__pupil"
+
+
 class ReviewOutcomeRating(models.Model):
     """One plan outcome's rating at one review. The outcome's words are kept as they stood at the review, so
     the timeline stays true when the plan's outcomes are later reworded."""
@@ -665,6 +756,8 @@ class ReviewOutcomeRating(models.Model):
     position = models.PositiveSmallIntegerField(help_text="The outcome's place in the plan's list, from 0.")
     outcome = models.TextField()
     rating = models.CharField(max_length=11, choices=OutcomeRating.choices)
+
+    objects = OutcomeRatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "position"]

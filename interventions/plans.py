@@ -198,12 +198,14 @@ def is_on_register(pupil: Pupil) -> bool:
     return pupil.sen_status in PLAN_STATUSES and pupil.left_on is None
 
 
-def get_plan_for_school(school: School, pk: int) -> SupportPlan:
-    """The plan ``pk`` of a pupil of ``school``, with its pupil; otherwise 404 (one query)."""
+def get_plan_for(user, school: School, pk: int) -> SupportPlan:
+    """The plan ``pk`` of a pupil of ``school`` that ``user`` may see, with its pupil; otherwise 404 (one query)."""
     try:
-        return SupportPlan.objects.select_related(
-            "pupil", "pupil__school", "pupil__registration_group", "created_by"
-        ).get(pk=pk, pupil__school=school)
+        return (
+            SupportPlan.objects.visible_to(user, school)
+            .select_related("pupil", "pupil__school", "pupil__registration_group", "created_by")
+            .get(pk=pk)
+        )
     except SupportPlan.DoesNotExist as exc:
         raise Http404("No such plan") from exc
 

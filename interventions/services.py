@@ -26,6 +26,7 @@ from pupils import scales
 from pupils.models import Pupil, Result
 
 from .models import (
+    PLANNED_OR_RUNNING,
     ExitReason,
     ExternalCosting,
     Intervention,
@@ -222,7 +223,7 @@ def _staff_replace(intervention: Intervention, staff: Sequence[StaffMember]) -> 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "start": ((Status.PLANNED,), "started"),
     "complete": ((Status.RUNNING,), "marked completed"),
-    "stop": ((Status.PLANNED, Status.RUNNING), "stopped"),
+    "stop": (PLANNED_OR_RUNNING, "stopped"),
     "reopen": ((Status.COMPLETED, Status.STOPPED), "reopened"),
 }
 
@@ -273,6 +274,7 @@ def intervention_stop(
         raise ValidationError({"stop_reason": "Say why the intervention was stopped."})
     locked.status = Status.STOPPED
     locked.stop_reason = reason.strip()
+    locked.stopped_on = on
     locked.end_date = _cut_end(locked, on)
     locked.full_clean()
     locked.save()
@@ -291,6 +293,7 @@ def intervention_reopen(*, intervention: Intervention, today: dt.date, by: Abstr
     locked = _lock_for(intervention, "reopen")
     locked.status = Status.PLANNED if locked.start_date > today else Status.RUNNING
     locked.stop_reason = ""
+    locked.stopped_on = None
     locked.full_clean()
     locked.save()
     return locked
@@ -406,7 +409,7 @@ def _group_problem(intervention: Intervention, entry_date: dt.date) -> dict[str,
         return {
             NON_FIELD_ERRORS: "Wave 1 strategies are for whole classes or year groups; pupils are not placed in them."
         }
-    if intervention.status not in (Status.PLANNED, Status.RUNNING):
+    if not intervention.is_planned_or_running:
         return {NON_FIELD_ERRORS: f"Pupils cannot join a {intervention.get_status_display().lower()} intervention."}
     if intervention.end_date and entry_date > intervention.end_date:
         return {

@@ -13,13 +13,22 @@ from collections.abc import Iterable, Mapping
 from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from provision import audit
 from provision.figures import figures_changed
 
-from .models import AbsenceReason, Attendance, Intervention, InterventionStaff, Placement, Session, Status
+from .models import (
+    AbsenceReason,
+    Attendance,
+    Intervention,
+    InterventionStaff,
+    Placement,
+    Session,
+    Status,
+    run_by_q,
+)
 
 STEPS: tuple[str, ...] = ("remember", "model", "try", "apply", "secure", "review")
 CLOSED = (Status.COMPLETED, Status.STOPPED)
@@ -28,13 +37,6 @@ ATTENDANCE_ERROR = "attendance-"
 
 
 # --- Who runs a group ------------------------------------------------------------------------------------
-
-
-def run_by_q(user) -> Q:
-    """Interventions ``user`` runs: they lead it or are on its staff. An ``Exists`` rather than a join, so a
-    group with several staff rows still comes back once."""
-    on_staff = InterventionStaff.objects.filter(intervention=OuterRef("pk"), user=user)
-    return Q(lead=user) | Q(Exists(on_staff))
 
 
 def run_by(interventions: QuerySet[Intervention], user) -> QuerySet[Intervention]:

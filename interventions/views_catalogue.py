@@ -15,8 +15,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from provision.access import CATALOGUE_EDITORS, CATALOGUE_VIEWERS, INTERVENTION_EDITORS, role_required
-from provision.models import Membership, Role, School
+from provision.access import (
+    CATALOGUE_EDITORS,
+    CATALOGUE_VIEWERS,
+    INTERVENTION_EDITORS,
+    TRAINING_EDITORS,
+    TRAINING_VIEWERS,
+    role_required,
+)
+from provision.models import Membership, School
 from pupils.models import NeedArea
 
 from .forms_catalogue import SORTS, CatalogueFilterForm, ProgrammeForm, TrainingForm, with_evidence_rank
@@ -26,8 +33,6 @@ from .training import untrained_staff
 PAGE_SIZE = 50
 # The training record lists every member of staff, so it is for the people who plan provision; teachers and
 # assistants see who is trained in a programme on its catalogue page.
-TRAINING_VIEWERS = (Role.SENCO, Role.LEADER)
-TRAINING_EDITORS = CATALOGUE_EDITORS
 EXPIRY_WARNING_DAYS = 60
 
 EVIDENCE_BADGES = {
@@ -123,14 +128,11 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = request.school
     today = timezone.localdate()
     interventions = (
-        Intervention.objects.for_school(school)
+        Intervention.objects.visible_to(request.user, school)
         .filter(programme=programme)
         .select_related("lead")
         .order_by("-start_date", "name")
     )
-    if request.role == Role.TA:
-        # Assistants see only the groups they run (as on the intervention pages).
-        interventions = interventions.filter(Q(staff__user=request.user) | Q(lead=request.user)).distinct()
     interventions = list(interventions)
     for intervention in interventions:
         intervention.url = _optional_url("interventions:detail", intervention.pk)
@@ -218,8 +220,8 @@ def _training_page(request: HttpRequest, form: TrainingForm) -> HttpResponse:
         rows.append((records[0].user, None, records))
 
     interventions = (
-        Intervention.objects.for_school(school)
-        .active()
+        Intervention.objects.visible_to(request.user, school)
+        .planned_or_running()
         .filter(programme__isnull=False)
         .select_related("programme")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))

@@ -2,7 +2,7 @@
 
 Everyone on the staff sees the school's interventions, except teaching assistants, who see the groups they run
 (as lead or as one of the staff); a group outside what someone may see is a 404. Only the SENCO changes them.
-Costs come from staff pay rates, so they are shown to those who manage the budget (``COST_VIEWERS``).
+Costs come from staff pay rates, so they are shown to those who manage the budget (``provision.access.can_see_costs``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from provision.access import (
     COST_EDITORS,
     INTERVENTION_EDITORS,
     INTERVENTION_VIEWERS,
-    SESSION_LOGGERS,
+    can_log_sessions,
+    can_see_costs,
     role_required,
 )
 from provision.models import Role, School
@@ -80,6 +81,7 @@ from .models import (
     Status,
     Training,
     Wave,
+    planned_or_running_q,
 )
 from .progress.views import group_section
 from .selectors import (
@@ -95,10 +97,7 @@ from .selectors import (
 )
 from .training import untrained_staff
 
-# Costs are worked out from what staff are paid, so only the people who hold the budget see them.
-COST_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 PAGE_SIZE = 50
-ACTIVE = (Status.PLANNED, Status.RUNNING)
 STATUS_ORDER = Case(
     When(status=Status.RUNNING, then=Value(0)),
     When(status=Status.PLANNED, then=Value(1)),
@@ -118,12 +117,8 @@ STATUS_ACTIONS = {
 
 
 def _visible(request: HttpRequest):
-    """The current school's interventions this user may see: a TA only those they run."""
-    interventions = Intervention.objects.filter(school=request.school)
-    if request.role == Role.TA:
-        runs = InterventionStaff.objects.filter(user=request.user).values("intervention_id")
-        interventions = interventions.filter(Q(lead=request.user) | Q(pk__in=runs))
-    return interventions
+    """The current school's interventions this user may see: a TA only those they run (``visible_to``)."""
+    return Intervention.objects.visible_to(request.user, request.school)
 
 
 def _get_intervention(request: HttpRequest, pk: int) -> Intervention:
@@ -139,7 +134,7 @@ def _get_intervention(request: HttpRequest, pk: int) -> Intervention:
 
 
 def _get_placement(request: HttpRequest, pk: int) -> Placement:
-    placements = Placement.objects.filter(intervention__school=request.school).select_related(
+    placements = Placement.objects.visible_to(request.user, request.school).select_related(
         "intervention__subject", "intervention__scale", "pupil", "entry_result__assessment", "exit_result__assessment"
     )
     try:
@@ -224,7 +219,7 @@ def _annotated(interventions, today: dt.date):
 
 def _attention(intervention: Intervention, today: dt.date) -> list[str]:
     """What needs the SENCO's attention about a planned or running group (uses ``_annotated`` values)."""
-    if intervention.status not in ACTIVE:
+    if not intervention.is_planned_or_running:
         return []
     flags = []
     if intervention.has_no_end_date:
@@ -240,7 +235,7 @@ def _attention(intervention: Intervention, today: dt.date) -> list[str]:
 
 def _needs_attention_q(today: dt.date) -> Q:
     """The database form of :func:`_attention`, for the list's filter."""
-    return Q(status__in=ACTIVE) & (
+    return planned_or_running_q() & (
         (Q(end_date__isnull=True) & ~Q(wave=Wave.QUALITY_FIRST))
         | Q(end_date__lt=today)
         | (Q(programme__isnull=False) & Q(untrained_exists=True))
@@ -262,7 +257,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     data = form.data_or_empty
     interventions = _annotated(_visible(request), today)
     if data.get("status") == "active":
-        interventions = interventions.filter(status__in=ACTIVE)
+        interventions = interventions.planned_or_running()
     elif data.get("status"):
         interventions = interventions.filter(status=data["status"])
     if data.get("wave") is not None:
@@ -274,14 +269,16 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     if data.get("funding"):
         interventions = interventions.filter(funding_source=data["funding"])
     if data.get("staff") is not None:
-        runs = InterventionStaff.objects.filter(user_id=data["staff"]).values("intervention_id")
+        runs = (
+            InterventionStaff.objects.visible_to(request.user, request.school)
+            .filter(user_id=data["staff"])
+            .values("intervention_id")
+        )
         interventions = interventions.filter(Q(lead_id=data["staff"]) | Q(pk__in=runs))
     if data.get("year") is not None:
         # Year groups are a JSON list, which SQLite cannot search inside: pick the ids here (one query).
         matching = [
-            pk
-            for pk, years in Intervention.objects.filter(school=school).values_list("pk", "year_groups")
-            if data["year"] in (years or [])
+            pk for pk, years in _visible(request).values_list("pk", "year_groups") if data["year"] in (years or [])
         ]
         interventions = interventions.filter(pk__in=matching)
     if data.get("attention"):
@@ -292,7 +289,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         .order_by(STATUS_ORDER, "-start_date", "name")
     )
     page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
-    show_costs = request.role in COST_VIEWERS
+    show_costs = can_see_costs(request.user, request.school)
     terms = term_ranges(school) if show_costs else []
     rates = _rates(school) if show_costs else {}
     stays = stays_of([i.pk for i in page.object_list]) if show_costs else {}
@@ -369,9 +366,9 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     terms = term_ranges(school)
     placements = list(
         placements_with_dosage(
-            Placement.objects.filter(intervention=intervention).select_related(
-                "pupil", "pupil__registration_group", "entry_result__assessment", "exit_result__assessment"
-            )
+            Placement.objects.visible_to(request.user, request.school)
+            .filter(intervention=intervention)
+            .select_related("pupil", "pupil__registration_group", "entry_result__assessment", "exit_result__assessment")
         ).order_by(F("exit_date").asc(nulls_first=True), "pupil__legal_last_name", "pupil__legal_first_name")
     )
     rows = []
@@ -390,7 +387,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     active_count = sum(1 for p in placements if p.is_active)
     placed_count = len({p.pupil_id for p in placements})
-    show_costs = request.role in COST_VIEWERS
+    show_costs = can_see_costs(request.user, request.school)
     cost = None
     if show_costs:
         stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
@@ -399,13 +396,18 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for row in rows:
             row["cost_share"] = shares.get(row["placement"].pk)
     sessions = list(
-        Session.objects.filter(intervention=intervention)
+        Session.objects.visible_to(request.user, request.school)
+        .filter(intervention=intervention)
         .annotate(present=Count("attendance", filter=Q(attendance__present=True)), marked=Count("attendance"))
         .order_by("-date")[:5]
     )
-    session_totals = Session.objects.filter(intervention=intervention).aggregate(n=Count("pk"), minutes=Sum("minutes"))
+    session_totals = (
+        Session.objects.visible_to(request.user, request.school)
+        .filter(intervention=intervention)
+        .aggregate(n=Count("pk"), minutes=Sum("minutes"))
+    )
     warnings = []
-    if intervention.status in ACTIVE:
+    if intervention.is_planned_or_running:
         if intervention.has_no_end_date:
             warnings.append("It has no end date. Interventions are time-limited: set when it ends and review it.")
         if intervention.is_overdue(today):
@@ -420,7 +422,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             warnings.append(f"{active_count} pupils in a group for {intervention.capacity}.")
     if intervention.scale_id is None and intervention.wave != Wave.QUALITY_FIRST:
         warnings.append("No scale is set for entry and exit results, so its impact cannot be measured.")
-    if intervention.status not in ACTIVE and active_count:
+    if not intervention.is_planned_or_running and active_count:
         warnings.append(f"{active_count} pupil{'s have' if active_count != 1 else ' has'} no exit recorded yet.")
     if cost is not None and cost.missing_rates:
         roles = ", ".join(StaffRole(role).label.lower() for role in cost.missing_rates)
@@ -428,7 +430,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     untrained_ids = {member.pk for member in untrained}
     # Sessions are logged by whoever runs the group, or the SENCO (as the session pages decide).
     runs_it = intervention.lead_id == request.user.pk or any(m.user_id == request.user.pk for m in staff)
-    can_log = request.role == Role.SENCO or (request.role in SESSION_LOGGERS and runs_it)
+    can_log = can_log_sessions(request.user, request.school, runs=lambda: runs_it)
     # Progress checks (interventions.progress): the group's check, who is off track, each pupil's chart.
     progress = group_section(request, intervention, placements) if intervention.wave != Wave.QUALITY_FIRST else {}
     return render(
@@ -604,16 +606,18 @@ def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
     ids = _pupil_ids(source.getlist("pupil"))
     if request.method == "GET" and (request.GET.get("step") != "details" or not ids):
         return _pick_pupils(request, intervention, ids)
-    school, today = request.school, timezone.localdate()
+    today = timezone.localdate()
     pupils = list(
-        Pupil.objects.filter(school=school, pk__in=ids)
+        Pupil.objects.visible_to(request.user, request.school)
+        .filter(pk__in=ids)
         .select_related("registration_group")
         .order_by("year_group", "legal_last_name", "legal_first_name")
     )
     if len(pupils) != len(ids):
         raise Http404("No such pupil")
     already = set(
-        Placement.objects.active()
+        Placement.objects.visible_to(request.user, request.school)
+        .active()
         .filter(intervention=intervention, pupil__in=pupils)
         .values_list("pupil_id", flat=True)
     )
@@ -656,7 +660,7 @@ def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 names = ", ".join(p.pupil.full_name for p in added)
                 messages.success(request, f"Added to {intervention.name}: {names}.")
-                if _active_count(intervention) > intervention.capacity:
+                if _active_count(request, intervention) > intervention.capacity:
                     messages.warning(
                         request, f"{intervention.name} is now over its capacity of {intervention.capacity}."
                     )
@@ -676,8 +680,8 @@ def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _active_count(intervention: Intervention) -> int:
-    return Placement.objects.active().filter(intervention=intervention).count()
+def _active_count(request: HttpRequest, intervention: Intervention) -> int:
+    return Placement.objects.visible_to(request.user, request.school).active().filter(intervention=intervention).count()
 
 
 def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[int]) -> HttpResponse:
@@ -685,7 +689,7 @@ def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[
     year_param = request.GET.get("year", "")
     year = _int(year_param)
     q = request.GET.get("q", "").strip()
-    pupils = Pupil.objects.filter(school=request.school).on_roll().select_related("registration_group")
+    pupils = Pupil.objects.visible_to(request.user, request.school).on_roll().select_related("registration_group")
     if year is not None:
         pupils = pupils.filter(year_group=year)
     elif year_param != "all" and intervention.year_groups:
@@ -698,7 +702,12 @@ def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[
             | Q(preferred_last_name__icontains=word)
         )
     pupils = list(pupils.order_by("year_group", "legal_last_name", "legal_first_name")[:500])
-    in_group = set(Placement.objects.active().filter(intervention=intervention).values_list("pupil_id", flat=True))
+    in_group = set(
+        Placement.objects.visible_to(request.user, request.school)
+        .active()
+        .filter(intervention=intervention)
+        .values_list("pupil_id", flat=True)
+    )
     shown = {p.pk for p in pupils}
     return render(
         request,
@@ -794,7 +803,7 @@ def add_from_identification(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tick the pupils to add first.")
         return redirect(back)
     intervention = (
-        Intervention.objects.for_school(request.school).active().exclude(wave=Wave.QUALITY_FIRST)
+        Intervention.objects.visible_to(request.user, request.school).planned_or_running().exclude(wave=Wave.QUALITY_FIRST)
         .filter(pk=intervention_id).first()
         if intervention_id is not None
         else None

@@ -104,7 +104,7 @@ def plan_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 @role_required(*PLAN_VIEWERS)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plans.get_plan_for_school(request.school, pk)
+    plan = plans.get_plan_for(request.user, request.school, pk)
     pupil = plan.pupil
     voice = plans.split_pupil_views(plan.pupil_views)
     today = timezone.localdate()
@@ -133,7 +133,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*PLAN_EDITORS)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plans.get_plan_for_school(request.school, pk)
+    plan = plans.get_plan_for(request.user, request.school, pk)
     if not plan.is_active:
         messages.error(request, "This plan is closed: it is kept as a record and cannot be changed.")
         return redirect("interventions:plan_detail", plan.pk)
@@ -156,7 +156,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*PLAN_EDITORS)
 def review_new(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plans.get_plan_for_school(request.school, pk)
+    plan = plans.get_plan_for(request.user, request.school, pk)
     if not plan.is_active:
         messages.error(request, "This plan is closed: start a new plan to record more reviews.")
         return redirect("interventions:plan_detail", plan.pk)
@@ -182,7 +182,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PLAN_EDITORS)
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plans.get_plan_for_school(request.school, pk)
+    plan = plans.get_plan_for(request.user, request.school, pk)
     plans.plan_close(plan=plan, by=request.user)
     messages.success(request, f"The support plan for {plan.pupil.full_name} is closed; it is kept as a record.")
     if request.POST.get("next") == "plans":

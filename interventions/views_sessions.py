@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
-from provision.access import INTERVENTION_VIEWERS, SESSION_LOGGERS, role_required
+from provision.access import INTERVENTION_VIEWERS, SESSION_LOGGERS, can_log_sessions, role_required
 from provision.models import Role
 
 from . import costing
@@ -27,32 +27,19 @@ from .progress import session as check_boxes
 from .progress.selectors import check_of
 from .selectors import dosage_for, placements_with_dosage, term_ranges
 
-# Who may log only the groups they run; the SENCO may log any group of the school.
-LOG_OWN_GROUPS_ONLY = tuple(role for role in SESSION_LOGGERS if role != Role.SENCO)
-# Everyone on the staff sees every group's history except a TA, who sees the groups they run.
-VIEW_OWN_GROUPS_ONLY = (Role.TA,)
 
-
-def _intervention_for(request: HttpRequest, pk: int, roles: Iterable[str], *, own_only: Iterable[str]) -> Intervention:
-    """The intervention ``pk`` at a school where the user holds one of ``roles``; where that role is in
-    ``own_only``, only if they run the group. Anything else is a 404 (one query)."""
-    allowed, own = set(roles), set(own_only)
-    any_group = [m.school_id for m in request.memberships if m.role in allowed and m.role not in own]
-    own_group = [m.school_id for m in request.memberships if m.role in allowed and m.role in own]
-    visible = Q(school_id__in=any_group) | (Q(school_id__in=own_group) & logs.run_by_q(request.user))
+def _intervention_for(request: HttpRequest, pk: int, *, to_log: bool) -> Intervention:
+    """The intervention ``pk`` at any of the user's schools, if they may log its sessions (``to_log``) or see it
+    (``provision.access.SESSION_LOG_SCOPE``, ``GROUP_SCOPE``). Anything else is a 404 (one query)."""
+    interventions = (
+        Intervention.objects.loggable_by(request.user) if to_log else Intervention.objects.visible_to(request.user)
+    )
     # The group's progress check comes in the same query (the session log's score boxes).
-    return get_object_or_404(Intervention.objects.filter(visible).select_related("school", "progress_check"), pk=pk)
-
-
-def _role_at(request: HttpRequest, school_id: int) -> str | None:
-    return next((m.role for m in request.memberships if m.school_id == school_id), None)
+    return get_object_or_404(interventions.select_related("school", "progress_check"), pk=pk)
 
 
 def _may_log(request: HttpRequest, intervention: Intervention) -> bool:
-    role = _role_at(request, intervention.school_id)
-    if role == Role.SENCO:
-        return True
-    return role in SESSION_LOGGERS and logs.runs(request.user, intervention)
+    return can_log_sessions(request.user, intervention.school_id, runs=lambda: logs.runs(request.user, intervention))
 
 
 def _parse_date(raw: str | None) -> dt.date | None:
@@ -101,11 +88,10 @@ def today(request: HttpRequest) -> HttpResponse:
     today's pupils of all of them.
     """
     today = timezone.localdate()
-    groups = Intervention.objects.for_school(request.school).active()
-    if request.role != Role.SENCO:
-        groups = logs.run_by(groups, request.user)
+    groups = Intervention.objects.loggable_by(request.user, request.school).planned_or_running()
     pupils_today = (
-        Placement.objects.filter(logs.active_on_q(today))
+        Placement.objects.visible_to(request.user, request.school)
+        .filter(logs.active_on_q(today))
         .select_related("pupil", "pupil__registration_group")
         .order_by("pupil__legal_first_name", "pupil__legal_last_name")
     )
@@ -147,10 +133,12 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
     placements with dosage, and the school's terms; a post that saves reads only the group and the session
     before the service takes over.
     """
-    intervention = _intervention_for(request, pk, SESSION_LOGGERS, own_only=LOG_OWN_GROUPS_ONLY)
+    intervention = _intervention_for(request, pk, to_log=True)
     today = timezone.localdate()
     page_date = _parse_date(request.GET.get("date")) or today
-    existing = Session.objects.filter(intervention=intervention, date=page_date)
+    existing = Session.objects.visible_to(request.user, intervention.school_id).filter(
+        intervention=intervention, date=page_date
+    )
     if request.method == "GET":
         existing = existing.prefetch_related("attendance")  # a post brings its own marks
     existing = existing.first()
@@ -336,7 +324,7 @@ def _logged_message(intervention: Intervention, session: Session, marks: dict, *
 @role_required(*SESSION_LOGGERS)
 def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """Remove a session logged in error (by whoever may log the group), with its attendance."""
-    intervention = _intervention_for(request, pk, SESSION_LOGGERS, own_only=LOG_OWN_GROUPS_ONLY)
+    intervention = _intervention_for(request, pk, to_log=True)
     session = get_object_or_404(Session, pk=session_pk, intervention=intervention)
     when = date_format(session.date, "l j F Y")
     logs.session_delete(session=session, by=request.user)
@@ -354,16 +342,23 @@ def session_history(request: HttpRequest, pk: int) -> HttpResponse:
     Constant queries: the group, its sessions, its placements with dosage, every mark, the terms (and whether
     the user runs it).
     """
-    intervention = _intervention_for(request, pk, INTERVENTION_VIEWERS, own_only=VIEW_OWN_GROUPS_ONLY)
+    intervention = _intervention_for(request, pk, to_log=False)
     today = timezone.localdate()
-    sessions = list(Session.objects.filter(intervention=intervention).select_related("logged_by").order_by("date"))
+    sessions = list(
+        Session.objects.visible_to(request.user, intervention.school_id)
+        .filter(intervention=intervention)
+        .select_related("logged_by")
+        .order_by("date")
+    )
     placements = _group_placements(intervention)
     terms = term_ranges(intervention.school)
     marks = {
         (session_id, placement_id): (present, reason)
-        for session_id, placement_id, present, reason in Attendance.objects.filter(
-            session__intervention=intervention
-        ).values_list("session_id", "placement_id", "present", "absence_reason")
+        for session_id, placement_id, present, reason in Attendance.objects.visible_to(
+            request.user, intervention.school_id
+        )
+        .filter(session__intervention=intervention)
+        .values_list("session_id", "placement_id", "present", "absence_reason")
     }
     reason_labels = dict(AbsenceReason.choices)
     present_counts = dict.fromkeys((s.pk for s in sessions), 0)

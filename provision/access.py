@@ -11,9 +11,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
-from .models import Role, School
+from .models import Membership, Role, School
 
 ALL_STAFF: tuple[str, ...] = tuple(role.value for role in Role)
 PUPIL_VIEWERS = ALL_STAFF
@@ -35,6 +36,9 @@ INTERVENTION_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA, Role.ADM
 INTERVENTION_EDITORS = (Role.SENCO,)
 CATALOGUE_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER, Role.TA)
 CATALOGUE_EDITORS = (Role.SENCO,)
+# Who has been trained in which programme: the SENCO and leaders read it, the SENCO keeps it.
+TRAINING_VIEWERS = (Role.SENCO, Role.LEADER)
+TRAINING_EDITORS = CATALOGUE_EDITORS
 SESSION_LOGGERS = (Role.SENCO, Role.TA, Role.TEACHER, Role.LEADER)
 PLAN_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 PLAN_EDITORS = (Role.SENCO,)
@@ -116,3 +120,113 @@ def can_see_results(request: HttpRequest, pupil) -> bool:
     if role == Role.TEACHER and pupil.registration_group_id is not None:
         return pupil.registration_group.teachers.filter(pk=request.user.pk).exists()
     return False
+
+
+# --- Row scoping: which rows of pupil data each role sees at its school ------------------------------------------
+# Every model that holds pupil data has a ``visible_to(user, school)`` queryset method (pupils.models,
+# interventions.models, interventions.progress.models); each is built from one of the policies below, so a rule is
+# written once. A policy maps a role to how much of its school it sees: everything (``ALL_ROWS``), the groups the
+# user runs (``OWN_GROUPS``), the pupils of their own classes (``OWN_CLASSES``); a role missing from it sees nothing.
+ALL_ROWS = "all"
+OWN_GROUPS = "own groups"
+OWN_CLASSES = "own classes"
+
+# Pupils and their records (classes, SEN, guardians): every member of staff sees the school's pupils.
+PUPIL_SCOPE: dict[str, str] = dict.fromkeys(ALL_STAFF, ALL_ROWS)
+# Interventions and everything under them (staff lines, placements, sessions, attendance, progress checks): the
+# whole school's, except a TA, who sees the groups they run (lead, or one of the staff).
+GROUP_SCOPE: dict[str, str] = dict.fromkeys(ALL_STAFF, ALL_ROWS) | {Role.TA: OWN_GROUPS}
+# Logging a session: the SENCO any group of the school; the others who log sessions only the groups they run.
+SESSION_LOG_SCOPE: dict[str, str] = {Role.SENCO: ALL_ROWS, Role.TEACHER: OWN_GROUPS, Role.TA: OWN_GROUPS,
+                                     Role.LEADER: OWN_GROUPS}  # fmt: skip
+# Results (issue 12): the SENCO and leaders see the whole school's, a teacher those of their own classes' pupils;
+# TAs and the admin none (imports write results without reading them back through a view).
+RESULT_SCOPE: dict[str, str] = {Role.SENCO: ALL_ROWS, Role.LEADER: ALL_ROWS, Role.TEACHER: OWN_CLASSES}
+# Support plans and their reviews: the roles of PLAN_VIEWERS, each the whole school's.
+PLAN_SCOPE: dict[str, str] = dict.fromkeys(PLAN_VIEWERS, ALL_ROWS)
+
+
+def remember_roles(user, memberships: Iterable[Membership]) -> None:
+    """Keep the user's role at each of their schools on the user object, so that ``visible_to`` needs no query
+    (the middleware calls this with the memberships it has loaded for the request)."""
+    user._provision_roles = {m.school_id: m.role for m in memberships}
+
+
+def roles_of(user) -> dict[int, str]:
+    """The user's role at each of their schools, by school id (one query the first time for a user object that
+    did not come through the middleware)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = getattr(user, "_provision_roles", None)
+    if roles is None:
+        remember_roles(user, Membership.objects.filter(user=user).only("school_id", "role"))
+        roles = user._provision_roles
+    return roles
+
+
+def role_at(user, school: School | int | None) -> str | None:
+    """The user's role at ``school`` (None where they have none)."""
+    if school is None:
+        return None
+    return roles_of(user).get(school if isinstance(school, int) else school.pk)
+
+
+def school_ids(school) -> set[int] | None:
+    if school is None:
+        return None
+    if isinstance(school, (School, int)):
+        school = [school]
+    return {s if isinstance(s, int) else s.pk for s in school}
+
+
+def scope_q(user, school, policy: dict[str, str], *, school_field: str, narrowed: dict[str, Q]) -> Q | None:
+    """The filter of the rows ``policy`` lets ``user`` see at ``school`` (a school, an id, several, or None for
+    every school of theirs): ``school_field`` is the path to the row's school, ``narrowed`` the filter of each
+    narrowing level the model knows (``OWN_GROUPS``, ``OWN_CLASSES``). None when the user sees nothing there."""
+    wanted = school_ids(school)
+    by_level: dict[str, list[int]] = {}
+    for school_id, role in roles_of(user).items():
+        level = policy.get(role)
+        if level is None or (wanted is not None and school_id not in wanted):
+            continue
+        by_level.setdefault(level, []).append(school_id)
+    query: Q | None = None
+    for level, ids in sorted(by_level.items()):
+        part = Q(**{f"{school_field}__in": sorted(ids)})
+        if level != ALL_ROWS:
+            part &= narrowed[level]
+        query = part if query is None else query | part
+    return query
+
+
+def scoped(queryset, user, school, policy: dict[str, str], *, school_field: str, narrowed: dict[str, Q] | None = None):
+    """``queryset`` narrowed by ``scope_q`` (empty when the user sees nothing): the body of every ``visible_to``."""
+    query = scope_q(user, school, policy, school_field=school_field, narrowed=narrowed or {})
+    return queryset.none() if query is None else queryset.filter(query)
+
+
+# --- Named policies: what a role may see beyond the rows themselves --------------------------------------------
+# Costs are worked out from what staff are paid, so only the people who hold the budget see them (intervention
+# pages, the provision map and its exports, impact and the dashboard).
+_COST_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
+# Who opens the provision map (a staff screen: parents see only the published offer), and whose map shows pupils'
+# names (staff, who already see the pupils themselves).
+MAP_VIEWERS: tuple[str, ...] = ALL_STAFF
+_MAP_NAME_VIEWERS = ALL_STAFF
+
+
+def can_see_costs(user, school: School | int | None) -> bool:
+    """Whether ``user`` sees the costs of ``school``'s provision."""
+    return role_at(user, school) in _COST_VIEWERS
+
+
+def can_log_sessions(user, school: School | int | None, *, runs: Callable[[], bool]) -> bool:
+    """Whether ``user`` may log the sessions of a group of ``school`` (``SESSION_LOG_SCOPE``): the SENCO any group,
+    the others who log sessions a group they run (``runs`` says whether they do; asked only when it matters)."""
+    level = SESSION_LOG_SCOPE.get(role_at(user, school))
+    return level == ALL_ROWS or (level == OWN_GROUPS and runs())
+
+
+def can_see_names_on_map(user, school: School | int | None) -> bool:
+    """Whether ``school``'s provision map (and its exports) shows ``user`` the pupils' names."""
+    return role_at(user, school) in _MAP_NAME_VIEWERS

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from .models import Role, Term
 
 
 def school_frame(request: HttpRequest) -> dict:
     school = getattr(request, "school", None)
-    user = getattr(request, "user", None)
-    # Evaluated only by templates that ask (the navigation of a user who is not staff).
-    is_guardian = SimpleLazyObject(lambda: _has_children(user)) if user is not None else False
     if school is None:
-        return {"current_school": None, "current_role": None, "current_term": None, "is_guardian": is_guardian}
+        return {"current_school": None, "current_role": None, "current_term": None}
     term = getattr(request, "_current_term", "unset")
     if term == "unset":
         term = Term.objects.current_for(school, timezone.localdate())
@@ -27,9 +23,4 @@ def school_frame(request: HttpRequest) -> dict:
         "current_term": term,
         "user_memberships": request.memberships,
         "Role": Role,
-        "is_guardian": is_guardian,
     }
-
-
-def _has_children(user) -> bool:
-    return user.is_authenticated and user.guardianships.filter(pupils__isnull=False).exists()

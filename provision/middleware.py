@@ -38,11 +38,13 @@ class SchoolContextMiddleware:
         request.role = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            from .access import remember_roles
             from .models import Membership
 
             request.memberships = list(
                 Membership.objects.filter(user=user).select_related("school", "school__trust").order_by("school__name")
             )
+            remember_roles(user, request.memberships)
             chosen = request.session.get(SESSION_SCHOOL_KEY)
             current = next((m for m in request.memberships if m.school_id == chosen), None)
             if current is None and request.memberships:

@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "provision.context_processors.school_frame",
+                "pupils.context_processors.guardian",
             ],
         },
     },

@@ -43,7 +43,8 @@ def results_grid(request: HttpRequest) -> HttpResponse:
         return render(request, "pupils/results_grid.html", {"groups": groups, "group": None})
 
     pupils = list(
-        Pupil.objects.filter(school=request.school, registration_group=group)
+        Pupil.objects.visible_to(request.user, request.school)
+        .filter(registration_group=group)
         .on_roll()
         .order_by("legal_last_name", "legal_first_name")
     )
@@ -88,8 +89,10 @@ def results_grid(request: HttpRequest) -> HttpResponse:
                 "grid were not saved. Reload the page and enter them in the right class.",
             )
 
-    results = Result.objects.filter(pupil__in=pupils, assessment__in=assessments).only(
-        "pupil_id", "assessment_id", "typed"
+    results = (
+        Result.objects.visible_to(request.user, request.school)
+        .filter(pupil__in=pupils, assessment__in=assessments)
+        .only("pupil_id", "assessment_id", "typed")
     )
     saved = {(r.pupil_id, r.assessment_id): r.typed for r in results}
     rows = []

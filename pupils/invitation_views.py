@@ -40,7 +40,12 @@ def _link_for(request: HttpRequest):
 @role_required(*GUARDIAN_INVITERS)
 def invitation_new(request: HttpRequest, pk: int, guardian_pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, GUARDIAN_INVITERS, school=request.school)
-    link = PupilGuardian.objects.filter(pupil=pupil, guardian_id=guardian_pk).select_related("guardian").first()
+    link = (
+        PupilGuardian.objects.visible_to(request.user, request.school)
+        .filter(pupil=pupil, guardian_id=guardian_pk)
+        .select_related("guardian")
+        .first()
+    )
     if link is None:
         raise Http404("Not one of this pupil's parents or carers")
     guardian = link.guardian
@@ -78,7 +83,8 @@ def invitation_new(request: HttpRequest, pk: int, guardian_pk: int) -> HttpRespo
 def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, GUARDIAN_INVITERS, school=request.school)
     invitation = (
-        GuardianInvitation.objects.filter(pk=invitation_pk, guardian__pupil_links__pupil=pupil)
+        GuardianInvitation.objects.visible_to(request.user, request.school)
+        .filter(pk=invitation_pk, guardian__pupil_links__pupil=pupil)
         .select_related("guardian")
         .first()
     )

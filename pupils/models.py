@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from provision import access
 from provision.models import School
 
 from . import reference, scales
@@ -109,7 +110,51 @@ class TeachingGroup(models.Model):
         return self.name
 
 
-class PupilQuerySet(models.QuerySet):
+def own_children_q(user, school, path: str) -> Q | None:
+    """For a parent or carer (someone with no staff role at ``school``), the rows whose pupil (``path`` leads to
+    it) is one of their own children there; None for staff and for anyone signed out."""
+    wanted = access.school_ids(school)
+    if user is None or not user.is_authenticated or (wanted is not None and wanted <= set(access.roles_of(user))):
+        return None
+    children = Pupil.objects.children_of(user)
+    if wanted is not None:
+        children = children.filter(school_id__in=sorted(wanted))
+    return Q(**{f"{path}__in": children.values("pk")})
+
+
+class PupilRowsQuerySet(models.QuerySet):
+    """Rows that belong to a pupil (``pupil_path`` leads from the row to its pupil; empty for ``Pupil`` itself),
+    scoped by one of ``provision.access``'s policies."""
+
+    pupil_path = "pupil"
+    policy: dict[str, str] = access.PUPIL_SCOPE
+    # Whether a parent or carer sees these rows of their own children (their record, results, support).
+    parents_see = False
+
+    def visible_to(self, user, school=None):
+        """The rows ``user`` may see at ``school`` (a school, an id, several, or None for all of theirs): staff by
+        their role's policy (a teacher whose policy says so, only their own classes' pupils); a parent or carer,
+        their own children's."""
+        prefix = f"{self.pupil_path}__" if self.pupil_path else ""
+        narrowed = {access.OWN_CLASSES: Q(**{f"{prefix}registration_group__teachers": user})}
+        query = access.scope_q(user, school, self.policy, school_field=f"{prefix}school", narrowed=narrowed)
+        own = own_children_q(user, school, self.pupil_path or "pk") if self.parents_see else None
+        if own is not None:
+            query = own if query is None else query | own
+        return self.none() if query is None else self.filter(query)
+
+
+class PupilQuerySet(PupilRowsQuerySet):
+    pupil_path = ""
+    parents_see = True
+
+    def children_of(self, user) -> PupilQuerySet:
+        """A parent's or carer's own children (through a guardian row linked to their account), at every school."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        linked = PupilGuardian.objects.filter(pupil=models.OuterRef("pk"), guardian__user=user)
+        return self.filter(models.Exists(linked))
+
     def for_schools(self, schools) -> PupilQuerySet:
         return self.filter(school__in=schools)
 
@@ -301,6 +346,12 @@ class Pupil(models.Model):
             raise ValidationError(errors)
 
 
+class PassportQuerySet(PupilRowsQuerySet):
+    # Every member of staff of the pupil's school (PUPIL_SCOPE), and the pupil's own parents and carers: the
+    # words are their child's (pupils.passport).
+    parents_see = True
+
+
 class PupilPassport(models.Model):
     """A pupil's one-page profile ("pupil passport"): what they want staff to know, their strengths, what helps
     and what does not, in their own words; who helped write it and when it was last changed. One per pupil."""
@@ -320,6 +371,8 @@ class PupilPassport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PassportQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"One-page profile of {self.pupil}"
@@ -347,6 +400,8 @@ class PastClass(models.Model):
     since = models.DateField(null=True, blank=True)
     until = models.DateField()
 
+    objects = PupilRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["pupil", "until"]
         constraints = [
@@ -364,6 +419,15 @@ class PastClass(models.Model):
         return f"{self.pupil} in {self.name or 'no class'} ({since} to {self.until:%d/%m/%Y})"
 
 
+class GuardianQuerySet(PupilRowsQuerySet):
+    """A guardian is seen by the staff who see the pupils of their school (the contacts themselves are a separate
+    rule: ``provision.access.can_see_guardian_contacts``)."""
+
+    def visible_to(self, user, school=None):
+        query = access.scope_q(user, school, self.policy, school_field="school", narrowed={})
+        return self.none() if query is None else self.filter(query)
+
+
 class Guardian(models.Model):
     """A parent or carer. Linked to a user account once they accept an invitation."""
 
@@ -377,6 +441,8 @@ class Guardian(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     pupils = models.ManyToManyField(Pupil, through="PupilGuardian", related_name="guardians")
+
+    objects = GuardianQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -409,6 +475,8 @@ class PupilGuardian(models.Model):
     parental_responsibility = models.BooleanField(default=True)
     contact_priority = models.PositiveSmallIntegerField(default=1)
 
+    objects = PupilRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["contact_priority"]
         constraints = [
@@ -426,7 +494,11 @@ class PupilGuardian(models.Model):
         return {"school": self.guardian.school_id, "pupil": self.pupil_id}
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(PupilRowsQuerySet):
+    def visible_to(self, user, school=None):
+        query = access.scope_q(user, school, self.policy, school_field="guardian__school", narrowed={})
+        return self.none() if query is None else self.filter(query)
+
     def pending(self, now: dt.datetime) -> InvitationQuerySet:
         """Not yet accepted or revoked, and not expired at ``now``."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
@@ -718,6 +790,12 @@ class Assessment(models.Model):
         return self.covers(reference.year_group_on(year_group, self.taken_on, today=today))
 
 
+class ResultQuerySet(PupilRowsQuerySet):
+    # Results (issue 12): a teacher sees those of their own classes' pupils only.
+    policy = access.RESULT_SCOPE
+    parents_see = True
+
+
 class Result(models.Model):
     """One pupil's result in one assessment: the number on the scale, and exactly what was typed."""
 
@@ -729,6 +807,8 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment__taken_on"]

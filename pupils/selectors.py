@@ -19,7 +19,7 @@ def get_pupil_for_user(request: HttpRequest, pk: int, roles: Iterable[str], *, s
     if school is not None:
         schools = [pk_ for pk_ in schools if pk_ == school.pk]
     try:
-        return Pupil.objects.select_related("school", "registration_group").get(pk=pk, school_id__in=schools)
+        return Pupil.objects.visible_to(request.user, schools).select_related("school", "registration_group").get(pk=pk)
     except Pupil.DoesNotExist as exc:
         raise Http404("No such pupil") from exc
 
@@ -29,18 +29,17 @@ def children_of(user) -> list[Pupil]:
     if not user.is_authenticated:
         return []
     return list(
-        Pupil.objects.filter(guardians__user=user)
-        .select_related("school", "registration_group")
-        .distinct()
-        .order_by("legal_first_name")
+        Pupil.objects.children_of(user).select_related("school", "registration_group").order_by("legal_first_name")
     )
 
 
-def latest_results(pupil: Pupil) -> list[Result]:
+def latest_results(pupil: Pupil, user) -> list[Result]:
     """The pupil's latest result in each subject on each scale (a reading age and a standardised score in
-    reading are two rows), with the assessment, subject and scale loaded; by subject, then scale (one query)."""
+    reading are two rows) that ``user`` may see, with the assessment, subject and scale loaded; by subject, then
+    scale (one query)."""
     rows = (
-        Result.objects.filter(pupil=pupil)
+        Result.objects.visible_to(user, pupil.school_id)
+        .filter(pupil=pupil)
         .select_related("assessment__subject", "assessment__scale")
         .order_by("assessment__subject__name", "assessment__scale__name", "-assessment__taken_on", "-pk")
     )
@@ -48,3 +47,8 @@ def latest_results(pupil: Pupil) -> list[Result]:
     for result in rows:
         latest.setdefault((result.assessment.subject_id, result.assessment.scale_id), result)
     return list(latest.values())
+
+
+def has_children(user) -> bool:
+    """Whether ``user`` is a parent or carer linked to at least one child (one query)."""
+    return Pupil.objects.children_of(user).exists()

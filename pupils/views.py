@@ -53,7 +53,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     groups = list(TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION))
     form = PupilFilterForm(request.GET or None, school=school, groups=groups)
-    pupils = form.filter(Pupil.objects.for_pupil_list(school))
+    pupils = form.filter(Pupil.objects.visible_to(request.user, school).for_pupil_list(school))
     page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -82,9 +82,11 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The latest invitation of each guardian without an account, with its status (one query).
         now = timezone.now()
         latest: dict[int, GuardianInvitation] = {}
-        invitations = GuardianInvitation.objects.filter(
-            guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None]
-        ).select_related("created_by")
+        invitations = (
+            GuardianInvitation.objects.visible_to(request.user, request.school)
+            .filter(guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None])
+            .select_related("created_by")
+        )
         for invitation in invitations:  # newest first
             latest.setdefault(invitation.guardian_id, invitation)
         for link in guardian_links:
@@ -105,7 +107,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "passport_sections": passports.sections(passport),
             "can_edit_passport": passports.can_edit(request, pupil),
             "panels": profile.panels(request, pupil, today=today),
-            "latest_results": latest_results(pupil) if see_results else [],
+            "latest_results": latest_results(pupil, request.user) if see_results else [],
             "guardian_links": guardian_links,
             "can_edit": request.role in PUPIL_EDITORS and at_school,
             "can_invite": can_invite,
@@ -152,7 +154,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register_queryset(request: HttpRequest):
-    pupils = Pupil.objects.for_sen_register(request.school)
+    pupils = Pupil.objects.visible_to(request.user, request.school).for_sen_register(request.school)
     status = request.GET.get("status")
     if status in (SenStatus.SUPPORT, SenStatus.EHC_PLAN):
         pupils = pupils.filter(sen_status=status)
@@ -166,7 +168,7 @@ def _register_queryset(request: HttpRequest):
 @role_required(*SEN_REGISTER_VIEWERS)
 def sen_register(request: HttpRequest) -> HttpResponse:
     pupils = _register_queryset(request)
-    register = Pupil.objects.filter(school=request.school).on_roll()
+    register = Pupil.objects.visible_to(request.user, request.school).on_roll()
     totals = register.aggregate(
         on_roll=Count("id"),
         support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),

@@ -1,7 +1,7 @@
 """The provision map on paper and in spreadsheets: Excel (one sheet per view), CSV and PDF.
 
 Each export carries the same content as the screen (``reports.provision_map.ProvisionMap``). Costs and pupil names
-appear only when the caller says the reader may see them (``reports.access_maps``); the safe default is neither.
+appear only when the caller says the reader may see them (``provision.access``: ``can_see_costs``, ``can_see_names_on_map``); the safe default is neither.
 No queries here: the maps are built before they are written out.
 """
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from interventions.models import Area, Intervention, Placement, Status, Wave
+from interventions.models import PLANNED_OR_RUNNING, Area, Intervention, Placement, Wave
 from provision.access import (
     IDENTIFICATION_VIEWERS,
     INTERVENTION_EDITORS,
@@ -38,7 +38,6 @@ from .selectors import PupilFlags, assessments_by_id, identification_figures, re
 
 YES_NO = {"yes": True, "no": False}
 IDENTIFICATION_PAGE_SIZE = 100
-ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
 
 def _flags(request: HttpRequest, year_group: int | None = None) -> PupilFlags:
@@ -206,7 +205,7 @@ def identification(request: HttpRequest) -> HttpResponse:
     if rows:
         placements = (
             Placement.objects.active()
-            .filter(pupil__in=[row["pupil"] for row in rows], intervention__status__in=ACTIVE_STATUSES)
+            .filter(pupil__in=[row["pupil"] for row in rows], intervention__status__in=PLANNED_OR_RUNNING)
             .select_related("intervention")
             .order_by("intervention__name")
         )
@@ -294,7 +293,7 @@ def _fitting_interventions(school: School, subject: Subject) -> list[Interventio
     ]
     return list(
         Intervention.objects.for_school(school)
-        .active()
+        .planned_or_running()
         .exclude(wave=Wave.QUALITY_FIRST)
         .filter(Q(subject=subject) | Q(subject__isnull=True, area__in=areas))
         .order_by("name")

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("family:home")
         return render(request, "reports/no_access.html", status=403)
     today = timezone.localdate()
-    pupils = Pupil.objects.filter(school=request.school).on_roll()
+    pupils = Pupil.objects.visible_to(request.user, request.school).on_roll()
     totals = pupils.aggregate(
         on_roll=Count("id"),
         support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),

@@ -33,14 +33,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from provision import figures, tasks
-from provision.access import IMPACT_VIEWERS, role_required, schools_for
+from provision.access import IMPACT_VIEWERS, can_see_costs, role_required, schools_for
 from provision.models import AcademicYear, School, Term
 from pupils.models import Subject
 
 from . import charts_impact as charts
 from . import dashboard, evaluation, exports, exports_impact, selectors_dashboard, selectors_impact
 from . import tasks as reports_tasks
-from .access_maps import shows_costs
 from .provision_map import Period, period_for_term, period_for_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -214,7 +213,6 @@ def select(request: HttpRequest) -> Selection | None:
                 assessed[s.name.casefold()] = assessed.get(s.name.casefold(), 0) + s.assessment_count
         best = max(sorted(assessed), key=lambda name: assessed[name], default=None)
         gap_subject = options[best].name if best else None
-    roles = {m.school_id: m.role for m in request.memberships}
     return Selection(
         schools=schools,
         choices=choices,
@@ -232,7 +230,7 @@ def select(request: HttpRequest) -> Selection | None:
         subject_ids=ids_named(picked.name) if picked else dict.fromkeys(shown_ids),
         gap_subject=gap_subject,
         gap_subject_ids=ids_named(gap_subject),
-        show_costs=all(shows_costs(roles.get(school.pk)) for school in schools),
+        show_costs=all(can_see_costs(request.user, school) for school in schools),
         today=today,
         quiet_since={
             school.pk: dashboard.school_days_before(

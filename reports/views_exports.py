@@ -1,5 +1,5 @@
 """The provision map as Excel, CSV and PDF: the same query parameters and the same rules as the map page
-(``reports.views_maps``): its readers, names and costs rules from ``reports.access_maps``."""
+(``reports.views_maps``): its readers, names and costs rules from ``provision.access``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from provision import audit
-from provision.access import role_required
+from provision.access import MAP_VIEWERS, can_see_costs, can_see_names_on_map, role_required
 from pupils.models import Subject
 
 from . import exports
-from .access_maps import MAP_VIEWERS, shows_costs, shows_names
 from .provision_map import VIEWS, MapFilters, Period, build_map
 from .views_maps import _filters, _terms, map_period
 
@@ -46,7 +45,11 @@ def map_xlsx(request: HttpRequest) -> HttpResponse:
     """Every view of the map, one sheet each, for the period and filters asked for."""
     period, _view, filters = _map_inputs(request)
     maps = {view: build_map(school=request.school, period=period, view=view, filters=filters) for view in VIEWS}
-    body = exports.map_to_xlsx(maps, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
+    body = exports.map_to_xlsx(
+        maps,
+        show_costs=can_see_costs(request.user, request.school),
+        show_names=can_see_names_on_map(request.user, request.school),
+    )
     return _attachment(request, HttpResponse(body, content_type=XLSX), _filename(request, period, "xlsx"))
 
 
@@ -54,7 +57,11 @@ def map_xlsx(request: HttpRequest) -> HttpResponse:
 def map_csv(request: HttpRequest) -> HttpResponse:
     period, view, filters = _map_inputs(request)
     provision_map = build_map(school=request.school, period=period, view=view, filters=filters)
-    text = exports.map_to_csv(provision_map, show_costs=shows_costs(request.role), show_names=shows_names(request.role))
+    text = exports.map_to_csv(
+        provision_map,
+        show_costs=can_see_costs(request.user, request.school),
+        show_names=can_see_names_on_map(request.user, request.school),
+    )
     # Excel opens UTF-8 (accented names) correctly only with a BOM.
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     return _attachment(request, response, _filename(request, period, "csv"))
@@ -69,8 +76,8 @@ def map_pdf(request: HttpRequest) -> HttpResponse:
         "reports/map_pdf.html",
         {
             "map": provision_map,
-            "show_costs": shows_costs(request.role),
-            "show_names": shows_names(request.role),
+            "show_costs": can_see_costs(request.user, request.school),
+            "show_names": can_see_names_on_map(request.user, request.school),
             "view_label": VIEWS[view],
             "printed_on": timezone.localdate(),
         },

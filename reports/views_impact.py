@@ -26,13 +26,12 @@ from django.utils import timezone
 from interventions.models import Intervention, Placement, Programme
 from interventions.progress.selectors import group_progress
 from provision import figures
-from provision.access import IMPACT_VIEWERS, role_required
+from provision.access import IMPACT_VIEWERS, can_see_costs, role_required
 from provision.models import School, Term
 from pupils import scales
 from pupils.models import Assessment, Pupil, Subject, YearGroup
 
 from . import evaluation, selectors_impact
-from .access_maps import shows_costs
 from .charts_group import adjusted_chart, gains_chart
 from .impact import TOOLKIT_MONTHS
 from .provision_map import Period, period_for_term, period_for_year
@@ -290,7 +289,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
     period, term, year = impact_period(request, terms, today)
     subjects = list(Subject.objects.filter(school=school))
     subject = _subject_filter(request, subjects)
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     groups: list[dict[str, Any]] = []
     programmes: list[dict[str, Any]] = []
     rethink_count = 0
@@ -298,7 +297,9 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
         result = selectors_impact.evaluate_school(
             schools=school, start=period.start, end=period.end, subject_id=subject.pk if subject else None
         )
-        interventions = Intervention.objects.filter(school=school).select_related("programme", "subject", "scale")
+        interventions = Intervention.objects.visible_to(request.user, school).select_related(
+            "programme", "subject", "scale"
+        )
         by_id = {i.pk: i for i in interventions.filter(pk__in=[r["intervention_id"] for r in _records(result.groups)])}
         # Wave 1 strategies have no placements: nothing to evaluate pupil by pupil, so they are not listed.
         groups = _sorted_groups(
@@ -388,13 +389,12 @@ def _pupil_rows(frame: pd.DataFrame, spec: scales.ScaleSpec | None, pupils: dict
 def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     """One group's impact: each pupil, the group's figures, the comparison, the verdict and why."""
     intervention = get_object_or_404(
-        Intervention.objects.select_related(
-            "programme", "subject", "scale", "school", "progress_check"
-        ).prefetch_related("scale__bands"),
+        Intervention.objects.visible_to(request.user, request.school)
+        .select_related("programme", "subject", "scale", "school", "progress_check")
+        .prefetch_related("scale__bands"),
         pk=pk,
-        school=request.school,
     )
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     result = selectors_impact.evaluate_school(schools=intervention.school, intervention_ids=[intervention.pk])
     records = [r for r in _records(result.groups) if r["intervention_id"] == intervention.pk]
     group = _group_row(records[0], intervention, show_costs) if records else None
@@ -407,7 +407,7 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
         else pd.DataFrame()
     )
     pupil_ids = list(pupil_frame["pupil_id"].unique()) if pupil_frame is not None else []
-    pupils = {p.pk: p for p in Pupil.objects.filter(pk__in=pupil_ids, school=request.school)}
+    pupils = {p.pk: p for p in Pupil.objects.visible_to(request.user, request.school).filter(pk__in=pupil_ids)}
     spec = intervention.scale.spec() if intervention.scale_id else None
     rows = _pupil_rows(pupil_frame, spec, pupils) if pupil_frame is not None else []
     chart = adjusted = ""
@@ -433,7 +433,8 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     # While it ran: who was off track on the progress checks at some point, and what the group changed.
     checks = group_progress(
         intervention,
-        Placement.objects.filter(intervention=intervention)
+        Placement.objects.visible_to(request.user, request.school)
+        .filter(intervention=intervention)
         .select_related("pupil")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "entry_date"),
     )
@@ -460,11 +461,13 @@ def impact_programme(request: HttpRequest, pk: int) -> HttpResponse:
     school = request.school
     programme = get_object_or_404(Programme.objects.for_school(school), pk=pk)
     interventions = list(
-        Intervention.objects.filter(school=school, programme=programme).select_related("subject", "scale")
+        Intervention.objects.visible_to(request.user, school)
+        .filter(programme=programme)
+        .select_related("subject", "scale")
     )
     if not interventions:
         raise Http404("This school has not run that programme.")
-    show_costs = shows_costs(request.role)
+    show_costs = can_see_costs(request.user, request.school)
     result = selectors_impact.evaluate_school(schools=school, intervention_ids=[i.pk for i in interventions])
     by_id = {i.pk: i for i in interventions}
     groups = _sorted_groups(
@@ -499,12 +502,14 @@ def impact_rethink(request: HttpRequest) -> HttpResponse:
     records = _records(frame)
     pupils = {
         p.pk: p
-        for p in Pupil.objects.filter(pk__in={r["pupil_id"] for r in records}, school=school).select_related(
-            "registration_group"
-        )
+        for p in Pupil.objects.visible_to(request.user, school)
+        .filter(pk__in={r["pupil_id"] for r in records})
+        .select_related("registration_group")
     }
     intervention_ids = {i for r in records for i in (r.get("intervention_ids") or [])}
-    interventions = {i.pk: i for i in Intervention.objects.filter(pk__in=intervention_ids, school=school)}
+    interventions = {
+        i.pk: i for i in Intervention.objects.visible_to(request.user, school).filter(pk__in=intervention_ids)
+    }
     subjects = dict(Subject.objects.filter(school=school).values_list("pk", "name"))
     rows = []
     for record in records:

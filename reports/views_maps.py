@@ -2,7 +2,7 @@
 pupil's individual provision map.
 
 Every member of staff reads the school map, with pupil names; costs come from staff pay rates, so only the
-budget holders see them (``reports.access_maps``, shared with the exports).
+budget holders see them (``provision.access``, shared with the exports).
 Only the SENCO copies provision forward.
 """
 
@@ -26,13 +26,20 @@ from interventions.progress.rules import THRESHOLDS
 from interventions.progress.selectors import progress_for
 from interventions.selectors import dosage_for, placements_with_dosage, pupil_cost_shares, stays_of, whole_run_cost
 from provision import audit
-from provision.access import INTERVENTION_EDITORS, PLAN_VIEWERS, PUPIL_VIEWERS, role_required
+from provision.access import (
+    INTERVENTION_EDITORS,
+    MAP_VIEWERS,
+    PLAN_VIEWERS,
+    PUPIL_VIEWERS,
+    can_see_costs,
+    can_see_names_on_map,
+    role_required,
+)
 from provision.models import School, Term
 from pupils.models import NeedArea, Pupil, SenStatus, Subject
 from pupils.reference import AREA_LABELS
 from pupils.selectors import get_pupil_for_user
 
-from .access_maps import MAP_VIEWERS, shows_costs, shows_names
 from .provision_map import VIEWS, MapFilters, Period, build_map, period_for_term, period_for_year
 
 SEN_FILTERS = {"any": "Any SEN (K or E)", "K": "SEN support", "E": "EHC plan", "N": "No SEN"}
@@ -113,8 +120,8 @@ def provision_map(request: HttpRequest) -> HttpResponse:
         "reports/map.html",
         {
             "map": pmap,
-            "show_names": shows_names(request.role),
-            "show_costs": shows_costs(request.role),
+            "show_names": can_see_names_on_map(request.user, request.school),
+            "show_costs": can_see_costs(request.user, request.school),
             "terms": terms,
             "term": term,
             "academic_years": academic_years,
@@ -137,10 +144,6 @@ def provision_map(request: HttpRequest) -> HttpResponse:
 # --- Copying a term's provision forward ------------------------------------------------------------------
 
 
-def _copy_marker(intervention: Intervention, term: Term) -> str:
-    return f"Copied forward from “{intervention.name}” ({term}), #{intervention.pk}."
-
-
 @transaction.atomic
 def interventions_copy_forward(
     *, school: School, term: Term, next_term: Term, by: AbstractBaseUser | None
@@ -148,8 +151,8 @@ def interventions_copy_forward(
     """Copy the interventions running in ``term`` into ``next_term`` as planned: same programme, staff lines,
     schedule and costs, no pupils; dates moved to start on the first day of ``next_term`` and last as long as
     before (within that term). Interventions that already run into ``next_term`` (or have no end date) need no copy
-    and are skipped, as are those already copied (the copy's notes name its original), so a second run changes
-    nothing. Returns (created, skipped)."""
+    and are skipped, as are those already copied (a copy's ``copied_from`` names its original), so a second run
+    changes nothing. Returns (created, skipped)."""
     running = list(
         Intervention.objects.filter(school=school, status=Status.RUNNING, start_date__lte=term.end_date)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=term.start_date))
@@ -158,15 +161,14 @@ def interventions_copy_forward(
     )
     # Several SENCOs may press the button at once: the existing copies are read under a lock on the school's row.
     School.objects.select_for_update().filter(pk=school.pk).first()
-    existing_notes = list(
+    copied = set(
         Intervention.objects.filter(
             school=school, start_date__gte=next_term.start_date, start_date__lte=next_term.end_date
-        ).values_list("notes", flat=True)
+        ).values_list("copied_from_id", flat=True)
     )
     created, skipped = [], []
     for original in running:
-        marker = f"#{original.pk}."
-        already = any(marker in notes and "Copied forward from" in notes for notes in existing_notes)
+        already = original.pk in copied
         if already or original.end_date is None or original.end_date >= next_term.start_date:
             skipped.append(original)
             continue
@@ -193,7 +195,7 @@ def interventions_copy_forward(
             resources_cost=original.resources_cost,
             external_cost=original.external_cost,
             funding_source=original.funding_source,
-            notes=_copy_marker(original, term),
+            copied_from=original,
         )
         copy.full_clean()
         copy.save()
@@ -245,7 +247,7 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
     context = pupil_map_context(
         pupil,
         school=request.school,
-        show_costs=shows_costs(request.role),
+        show_costs=can_see_costs(request.user, request.school),
         show_plan=request.role in PLAN_VIEWERS,
         today=timezone.localdate(),
     )

@@ -14,6 +14,30 @@ from django.db import models
 from django.db.models import Q
 
 
+class CheckQuerySet(models.QuerySet):
+    """Progress checks, goals, scores and reviews are seen by whoever sees their group: ``visible_to`` defers to
+    ``Intervention.objects.visible_to`` (reached through the foreign keys, so this module imports nothing of
+    ``interventions.models``, which imports it)."""
+
+    intervention_path = "intervention"
+
+    def _interventions(self):
+        model = self.model
+        for name in self.intervention_path.split("__"):
+            model = model._meta.get_field(name).related_model
+        return model.objects
+
+    def visible_to(self, user, school=None):
+        return self.filter(**{f"{self.intervention_path}__in": self._interventions().visible_to(user, school)})
+
+    def loggable_by(self, user, school=None):
+        return self.filter(**{f"{self.intervention_path}__in": self._interventions().loggable_by(user, school)})
+
+
+class PlacementRowsQuerySet(CheckQuerySet):
+    intervention_path = "placement__intervention"
+
+
 class ProgressCheck(models.Model):
     """The short, frequent measure a group uses: "Words read correctly in a minute" (unit "words"), "Number facts
     in a minute", "Spelling list score" (0 to 20). Scores may be bounded by ``min_value`` and ``max_value``."""
@@ -30,6 +54,8 @@ class ProgressCheck(models.Model):
     max_value = models.FloatField("highest possible score", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -72,6 +98,8 @@ class CheckGoal(models.Model):
     target_value = models.FloatField("target", null=True, blank=True, help_text="By the group's end date.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlacementRowsQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Progress check target for {self.placement}"
 
@@ -97,6 +125,8 @@ class CheckScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = PlacementRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement", "date"]
@@ -141,6 +171,8 @@ class CheckReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["placement", "changed_on", "recorded_at"]

@@ -117,7 +117,7 @@ class PlaceProgress:
     @property
     def is_current(self) -> bool:
         """Still in a group that is still running (or about to): a decision can still be acted on."""
-        return self.placement.is_active and self.placement.intervention.status in (Status.PLANNED, Status.RUNNING)
+        return self.placement.is_active and self.placement.intervention.is_planned_or_running
 
     @property
     def can_acknowledge(self) -> bool:

@@ -40,14 +40,14 @@ GRID_DAYS = 6
 
 
 def _group_for_editor(request: HttpRequest, pk: int) -> Intervention:
-    return get_object_or_404(Intervention.objects.filter(school=request.school).select_related("school"), pk=pk)
+    return get_object_or_404(
+        Intervention.objects.visible_to(request.user, request.school).select_related("school"), pk=pk
+    )
 
 
 def _group_for_recorder(request: HttpRequest, pk: int) -> Intervention:
     """A group the user may record scores for: any of the school's for the SENCO, else one they run (404)."""
-    groups = Intervention.objects.filter(school=request.school)
-    if request.role != Role.SENCO:
-        groups = groups.filter(logs.run_by_q(request.user))
+    groups = Intervention.objects.loggable_by(request.user, request.school)
     return get_object_or_404(groups.select_related("school"), pk=pk)
 
 
@@ -82,8 +82,13 @@ def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             # Lock the group, then read the check and targets as they are now: what the form is compared with.
             Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
-        check = ProgressCheck.objects.filter(intervention=intervention).first()
-        goals = {g.placement_id: g for g in CheckGoal.objects.filter(placement__intervention=intervention)}
+        check = ProgressCheck.objects.visible_to(request.user, request.school).filter(intervention=intervention).first()
+        goals = {
+            g.placement_id: g
+            for g in CheckGoal.objects.visible_to(request.user, request.school).filter(
+                placement__intervention=intervention
+            )
+        }
         stored_boxes = {
             p.pk: (_box(goals[p.pk].entry_value), _box(goals[p.pk].target_value)) if p.pk in goals else ("", "")
             for p in placements
@@ -193,12 +198,14 @@ def checks_record(request: HttpRequest, pk: int) -> HttpResponse:
     days = _grid_days(intervention, new_day)
     stored = {
         (s.placement_id, s.date): s.typed
-        for s in CheckScore.objects.filter(placement__intervention=intervention, date__in=days)
+        for s in CheckScore.objects.visible_to(request.user, request.school).filter(
+            placement__intervention=intervention, date__in=days
+        )
     }
     absent = set(
-        Attendance.objects.filter(
-            session__intervention=intervention, session__date__in=days, present=False
-        ).values_list("placement_id", "session__date")
+        Attendance.objects.visible_to(request.user, request.school)
+        .filter(session__intervention=intervention, session__date__in=days, present=False)
+        .values_list("placement_id", "session__date")
     )
     rows = []
     for placement in placements:
@@ -252,7 +259,7 @@ def _saved_message(intervention: Intervention, saved: services.ScoresSaved) -> s
 def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Acknowledge an off-track (or raise-the-goal) decision with what was changed, kept in the pupil's record."""
     placement = get_object_or_404(
-        Placement.objects.filter(intervention__school=request.school).select_related(
+        Placement.objects.visible_to(request.user, request.school).select_related(
             "pupil", "pupil__registration_group", "intervention"
         ),
         pk=pk,
@@ -325,7 +332,8 @@ def checks_import_upload(request: HttpRequest) -> HttpResponse:
         import_jobs.import_record_start(record=record)
         return redirect("interventions:checks_import_preview", pk=record.pk)
     groups = (
-        Intervention.objects.filter(school=request.school, progress_check__isnull=False)
+        Intervention.objects.visible_to(request.user, request.school)
+        .filter(progress_check__isnull=False)
         .select_related("progress_check")
         .order_by("-start_date", "name")[:50]
     )

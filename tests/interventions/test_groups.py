@@ -540,11 +540,16 @@ def test_stopping_needs_a_reason_and_takes_the_pupils_out(client, world, frozen)
     group.refresh_from_db()
     placement.refresh_from_db()
     assert group.status == Status.STOPPED and group.stop_reason == "The TA left" and group.end_date == TODAY
+    assert group.stopped_on == TODAY
+    assert (
+        f"Stopped on {TODAY:%-d %B %Y}:"
+        in client.get(reverse("interventions:detail", args=[group.pk])).content.decode()
+    )
     assert placement.exit_date == TODAY and placement.exit_reason == "stopped"
     # Reopening clears the reason but does not put the pupils back.
     _status(client, group, "reopen")
     group.refresh_from_db()
-    assert group.status == Status.RUNNING and group.stop_reason == ""
+    assert group.status == Status.RUNNING and group.stop_reason == "" and group.stopped_on is None
     assert not Placement.objects.active().exists()
 
 

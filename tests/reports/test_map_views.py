@@ -128,6 +128,8 @@ def test_copy_forward_is_idempotent(client, world, mapped):
     assert (copy.status, copy.start_date, copy.end_date) == ("planned", spring.start_date, dt.date(2027, 3, 26))
     assert list(copy.staff.values_list("user", "role")) == [(world.users["ta"].pk, "ta")]
     assert not copy.placements.exists()
+    # The copy names its original in a field, not in its notes.
+    assert copy.copied_from == mapped["boost"] and copy.notes == ""
     assert "Copied 1 into Spring 2026/27 as planned: Reading boost." in response.content.decode()
     response = client.post(url, {"term": mapped["autumn"].pk}, follow=True)
     assert Intervention.objects.filter(school=world.school, start_date__gte=spring.start_date).count() == 1

@@ -1,0 +1,191 @@
+"""No view reads pupil data without going through the model layer's scoping (``visible_to`` and friends).
+
+An AST scan of every views module: each expression that starts at ``<Model>.objects`` for a model that holds pupil
+data must pass through a scoping method, or be one of the shapes that cannot widen what a user sees (listed in
+``SAFE_SHAPES``), or be on the small allow-list below with the reason it is safe. A new view that forgets its
+scoping fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from interventions.models import Intervention
+from pupils.models import Guardian, Pupil
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("provision", "pupils", "interventions", "reports", "family")
+SCOPING_METHODS = {"visible_to", "loggable_by", "children_of"}
+# Shapes that cannot show a user more than the scoped rows they hang off:
+#   select_for_update: re-reading a row already fetched through visible_to, to lock it;
+#   create / bulk_create: writes (of rows under a parent fetched through visible_to);
+#   OuterRef in the arguments: a correlated subquery, bounded by the scoped queryset it annotates;
+#   the queryset of a Prefetch: fetches only rows related to the scoped rows being prefetched for.
+SAFE_METHODS = {"select_for_update", "create", "bulk_create"}
+
+# (module, function) -> why the unscoped read is safe. Keep this short: prefer visible_to.
+ALLOWED = {
+    ("interventions/views_sessions.py", "_group_placements"): (
+        "the pupils of a group the caller fetched through loggable_by/visible_to (session log, history)"
+    ),
+    (
+        "interventions/views_sessions.py",
+        "_is_new",
+    ): "whether a group fetched through loggable_by has a session that day",
+    ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
+    ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
+    ("reports/views_maps.py", "interventions_copy_forward"): (
+        "a service (copying a term's provision) kept in the views module for now: its only caller is for "
+        "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
+    ),
+    ("reports/views_maps.py", "pupil_map_context"): (
+        "a pupil's whole provision record for a pupil fetched through visible_to (the page) or for the school's "
+        "own subject-access export (reports.pupil_data): everyone who may see the pupil sees all their provision"
+    ),
+    ("reports/views_offer.py", "_staff_names"): (
+        "reads staff names only to strike them out of the public offer; nothing read is shown"
+    ),
+}
+
+
+def pupil_data_models() -> set[str]:
+    """Every model whose rows belong to a pupil, a guardian or an intervention (following foreign keys forward)."""
+    roots = {Pupil, Guardian, Intervention}
+    found = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models():
+            if model in found or model._meta.app_label not in APPS:
+                continue
+            forward = [f for f in model._meta.get_fields() if f.concrete and (f.many_to_one or f.one_to_one)]
+            if {f.related_model for f in forward} & found:
+                found.add(model)
+                changed = True
+    return {model.__name__ for model in found}
+
+
+def views_modules() -> list[Path]:
+    paths = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            name = path.name
+            if "migrations" in path.parts:
+                continue
+            if name == "views.py" or name.startswith("views_") or name.endswith("_views.py"):
+                paths.append(path)
+    return paths
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _chain(node: ast.AST, parents: dict) -> tuple[list[str], ast.AST]:
+    """The method names called along the chain that starts at ``node`` (``X.objects``), and its outermost node."""
+    names: list[str] = []
+    while True:
+        parent = parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            names.append(parent.attr)
+        elif not (isinstance(parent, ast.Call) and parent.func is node):
+            return names, node
+        node = parent
+
+
+def _mentions_outer_ref(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "OuterRef" for n in ast.walk(node))
+
+
+def _in_prefetch(node: ast.AST, parents: dict) -> bool:
+    parent = parents.get(node)
+    if isinstance(parent, ast.keyword):
+        parent = parents.get(parent)
+    return isinstance(parent, ast.Call) and getattr(parent.func, "id", None) == "Prefetch"
+
+
+def _function_of(node: ast.AST, parents: dict) -> str:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return node.name
+    return "<module>"
+
+
+def unscoped_reads() -> list[tuple[str, str, str, int]]:
+    """(module, function, model, line) of every read of pupil data in a views module that is not scoped."""
+    models = pupil_data_models()
+    found = []
+    for path in views_modules():
+        module = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(), filename=module)
+        parents = _parents(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and node.attr == "objects"):
+                continue
+            if not (isinstance(node.value, ast.Name) and node.value.id in models):
+                continue
+            names, outer = _chain(node, parents)
+            if set(names) & (SCOPING_METHODS | SAFE_METHODS):
+                continue
+            if _mentions_outer_ref(outer) or _in_prefetch(outer, parents):
+                continue
+            found.append((module, _function_of(node, parents), node.value.id, node.lineno))
+    return found
+
+
+def test_the_scan_knows_the_models_that_hold_pupil_data():
+    models = pupil_data_models()
+    expected = {
+        "Pupil", "PastClass", "Guardian", "PupilGuardian", "GuardianInvitation", "Result", "Intervention",
+        "InterventionStaff", "Placement", "Session", "Attendance", "SupportPlan", "PlanReview", "ProgressCheck",
+        "CheckGoal", "CheckScore", "CheckReview",
+    }  # fmt: skip
+    assert expected <= models
+    # Every one of them can be scoped: a model added later without visible_to fails here.
+    for model in apps.get_models():
+        if model.__name__ in models and model._meta.app_label in APPS:
+            assert hasattr(model.objects, "visible_to"), f"{model.__name__} has no visible_to"
+
+
+def test_the_scan_finds_views_modules():
+    names = {str(p.relative_to(ROOT)) for p in views_modules()}
+    assert {"interventions/views_groups.py", "pupils/views.py", "reports/views_maps.py", "family/views.py"} <= names
+    assert "interventions/progress/views.py" in names
+
+
+def test_no_view_reads_pupil_data_without_scoping():
+    offenders = [
+        f"{module}:{line} {function}() reads {model}.objects without visible_to"
+        for module, function, model, line in unscoped_reads()
+        if (module, function) not in ALLOWED
+    ]
+    assert offenders == []
+
+
+def test_every_allow_list_entry_is_still_needed():
+    used = {(module, function) for module, function, _, _ in unscoped_reads()}
+    assert set(ALLOWED) - used == set()
+
+
+@pytest.mark.parametrize(
+    "source, flagged",
+    [
+        ("def v(request):\n    return Placement.objects.filter(intervention__school=request.school)\n", True),
+        ("def v(request):\n    return Pupil.objects.get(pk=1)\n", True),
+        ("def v(request):\n    return Placement.objects.visible_to(request.user, request.school).get(pk=1)\n", False),
+        ("def v(qs):\n    return qs.annotate(n=Count(Session.objects.filter(intervention=OuterRef('pk'))))\n", False),
+        ("def v(request):\n    return Prefetch('staff', queryset=InterventionStaff.objects.all())\n", False),
+    ],
+)
+def test_the_scan_catches_a_view_that_forgets_scoping(tmp_path, monkeypatch, source, flagged):
+    """The scanner itself: an unscoped read in a new views module is reported; the safe shapes are not."""
+    app = tmp_path / "interventions"
+    app.mkdir()
+    (app / "views_new.py").write_text(source)
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert bool(unscoped_reads()) is flagged
