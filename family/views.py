@@ -25,6 +25,7 @@ from pupils.invitations import (
     invitation_accept,
     invitation_for_token,
 )
+from pupils.passport import passport_of
 
 from . import selectors, wording
 from .forms import ConfirmForm, ExistingAccountForm, NewAccountForm
@@ -62,6 +63,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "support": support,
             "offer": offer,
             "sen_words": wording.sen_words(child.sen_status, child.first_name),
+            # The child's one-page profile, read-only: their own words (pupils.passport says why parents see it).
+            "passport": passport_of(child),
         },
     )
 

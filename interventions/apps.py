@@ -12,3 +12,10 @@ class InterventionsConfig(AppConfig):
         from .progress import checks_apply
 
         kinds.register(checks_apply.CHECKS)
+
+        # The groups a pupil is in now, with dosage so far, on their profile page.
+        from pupils import profile as pupil_profile
+
+        from .profile import current_provision_panel
+
+        pupil_profile.register_panel(current_provision_panel)

@@ -100,9 +100,11 @@ from .models import (
     Intervention,
     InterventionStaff,
     Outcome,
+    OutcomeRating,
     Placement,
     PlanReview,
     Programme,
+    ReviewOutcomeRating,
     ReviewStage,
     Session,
     StaffRate,
@@ -112,6 +114,7 @@ from .models import (
     Training,
     Wave,
 )
+from .plans import split_outcomes
 from .progress.demo import CheckSummary, checks_create, checks_delete
 
 BATCH_SIZE = 2000
@@ -789,6 +792,7 @@ class InterventionSummary:
     attendance: int = 0
     plans: int = 0
     reviews: int = 0
+    ratings: int = 0
     raised_results: int = 0
     designs: dict[int, str] = field(default_factory=dict)
     progress: CheckSummary = field(default_factory=CheckSummary)  # progress checks (interventions.progress.demo)
@@ -808,7 +812,7 @@ class InterventionSummary:
         return (
             f"{self.total:,} interventions ({waves}; {statuses}), {self.placements:,} placements, "
             f"{self.sessions:,} sessions logged with {self.attendance:,} attendance marks, {self.plans:,} support "
-            f"plans with {self.reviews:,} reviews; {self.raised_results:,} later results raised for the groups "
+            f"plans with {self.reviews:,} reviews and {self.ratings:,} outcome ratings; {self.raised_results:,} later results raised for the groups "
             f"designed to work; {self.progress.checks} groups with a weekly progress check ({self.progress.scores:,} "
             "scores)."
         )
@@ -1788,6 +1792,9 @@ class _SchoolProvision:
         for review in reviews:
             review.plan_id = review.plan.pk
         PlanReview.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+        ratings = self.outcome_ratings(reviews, rng)
+        ReviewOutcomeRating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
+        self.summary.ratings += len(ratings)
         through = SupportPlan.interventions.through
         through.objects.bulk_create(
             (through(supportplan_id=plan.pk, intervention_id=intervention.pk) for plan, intervention in links),
@@ -1795,6 +1802,28 @@ class _SchoolProvision:
         )
         self.summary.plans += len(plans)
         self.summary.reviews += len(reviews)
+
+    @staticmethod
+    def outcome_ratings(reviews: list[PlanReview], rng) -> list[ReviewOutcomeRating]:
+        """Each outcome rated "not started" at the planning meeting, then at the "do" check-in (not started or
+        some progress) and at the review (some progress to achieved, never below the check-in), so that plan
+        pages show a short timeline."""
+        steps = list(OutcomeRating.values)
+        low = {ReviewStage.PLAN: (0, 0), ReviewStage.DO: (0, 1), ReviewStage.REVIEW: (1, 3)}
+        reached: dict[tuple[int, int], int] = {}
+        ratings = []
+        for review in sorted(reviews, key=lambda r: (r.plan_id, r.date)):
+            if review.stage not in low:
+                continue
+            floor, top = low[review.stage]
+            for position, outcome in enumerate(split_outcomes(review.plan.outcomes)):
+                key = (review.plan_id, position)
+                step = max(reached.get(key, 0), rng.randint(floor, top))
+                reached[key] = step
+                ratings.append(
+                    ReviewOutcomeRating(review=review, position=position, outcome=outcome, rating=steps[step])
+                )
+        return ratings
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 The school sets how long records are kept (``School.retention_years`` from the date of birth or the leaving
 date). Once that has passed for a pupil who has left, ``pupil_erase`` removes everything that identifies them or
 speaks about them in words: names, UPN, exact date of birth, class, parents and carers (and their accounts, when
-no other child is linked), support plans and reviews, the targets, notes and own words on their places in
+no other child is linked), support plans and reviews (with their outcome ratings), the one-page profile, the targets, notes and own words on their places in
 interventions and on the changes recorded after their progress checks, and the audit log's copies of all of that.
 What remains is a row of figures: year group, gender, the SEN status and need type, the flags, results as numbers,
 places in interventions with their dates, entry and exit values, attendance and progress check scores. So the school's impact evaluation, provision maps of past terms and the dashboard
@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from provision import audit
 from provision.models import School
-from pupils.models import Guardian, Pupil
+from pupils.models import Guardian, Pupil, PupilPassport
 from pupils.services import guardians_release
 
 from .models import CheckReview, Placement, SupportPlan
@@ -55,7 +55,8 @@ def pupil_erase(*, pupil: Pupil, by, today: dt.date) -> None:
     guardian_ids = list(pupil.guardian_links.values_list("guardian_id", flat=True))
     with disable_auditlog():
         pupil.guardian_links.all().delete()
-        SupportPlan.objects.filter(pupil=pupil).delete()  # with its reviews
+        SupportPlan.objects.filter(pupil=pupil).delete()  # with its reviews and their outcome ratings
+        PupilPassport.objects.filter(pupil=pupil).delete()  # the pupil's own words
         Placement.objects.filter(pupil=pupil).update(target="", pupil_target="", notes="")
         CheckReview.objects.filter(placement__pupil=pupil).update(note="")  # what was changed, in words
         pupil.legal_first_name, pupil.legal_last_name = ERASED_NAME, f"pupil {pupil.pk}"

@@ -13,7 +13,7 @@ from pupils.forms import DateInput
 from pupils.models import NeedArea, Pupil, SenStatus, YearGroup
 
 from . import plans
-from .models import Intervention, ReviewStage, SupportPlan
+from .models import Intervention, OutcomeRating, ReviewStage, SupportPlan
 
 
 def _text(rows: int = 3, placeholder: str = "") -> forms.Textarea:
@@ -61,6 +61,7 @@ class PlanForm(StaleFormMixin, forms.Form):
     outcomes = forms.CharField(
         label="Outcomes sought",
         widget=_text(4, "What we want the pupil to achieve by the review, in words the pupil understands."),
+        help_text="One outcome a line: each is rated at every review.",
         error_messages={"required": "Say what the plan is for: the outcomes sought."},
     )
     strategies = forms.CharField(
@@ -87,8 +88,9 @@ class PlanForm(StaleFormMixin, forms.Form):
         self.fields["interventions"] = LinkedProvisionField(
             queryset=plans.placement_choices(pupil, also=linked),
             required=False,
-            label="Interventions linked to this plan",
-            help_text="From the groups the pupil is in or has been in.",
+            label="Also link earlier groups (optional)",
+            help_text="The plan lists every group the pupil is in during its dates by itself; link a group here only "
+            "to show one from outside them.",
         )
         for key, prompt in plans.PUPIL_VIEW_PROMPTS.items():
             self.fields[f"voice_{key}"] = forms.CharField(label=prompt, required=False, widget=_text(2))
@@ -166,8 +168,11 @@ class PlanForm(StaleFormMixin, forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
-    """One step of assess, plan, do, review."""
+class ReviewForm(StaleFormMixin, forms.Form):
+    """One step of assess, plan, do, review, with a rating of each of the plan's outcomes (one select each).
+
+    The outcomes are the plan's as saved when the form is built; the form is opened on them (provision.concurrency),
+    so a review posted after someone reworded the outcomes is shown again on the new ones rather than saved."""
 
     stage = forms.ChoiceField(choices=ReviewStage.choices, initial=ReviewStage.REVIEW)
     date = forms.DateField(widget=DateInput(), help_text="When it happened (today or earlier).")
@@ -190,10 +195,55 @@ class ReviewForm(forms.Form):
         help_text="Needed after a review; it becomes the plan's review date.",
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, plan: SupportPlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+        self.outcomes = plans.split_outcomes(plan.outcomes)
+        latest = plans.latest_ratings(plan)
+        choices = [("", "Choose a rating")] + list(OutcomeRating.choices)
+        for number, outcome in enumerate(self.outcomes, start=1):
+            name = f"rating_{plans.outcome_key(outcome)}"
+            previous = latest.get(outcome)
+            self.fields[name] = forms.ChoiceField(
+                label=f"Outcome {number}: {outcome}",
+                choices=choices,
+                required=False,
+                help_text=f"Last rated {previous.get_rating_display().lower()} on {previous.review.date:%d/%m/%Y}."
+                if previous
+                else "Not rated before.",
+            )
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.watch_for_changes(
+            key=f"plan-outcomes:{plan.pk}",
+            baseline={},
+            extra={"outcomes": ("Outcomes sought on the plan", plan.outcomes)},
+        )
+
+    @property
+    def rating_fields(self) -> list[forms.BoundField]:
+        return [self[f"rating_{plans.outcome_key(outcome)}"] for outcome in self.outcomes]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("stage") == ReviewStage.REVIEW:
+            for outcome in self.outcomes:
+                name = f"rating_{plans.outcome_key(outcome)}"
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, "Rate this outcome: a review rates every outcome of the plan.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The cleaned review as keyword arguments of ``review_add``."""
+        data = self.cleaned_data
+        fields = ("stage", "date", "notes", "progress", "next_steps", "pupil_views", "parent_views", "next_review_date")
+        kwargs = {name: data.get(name) for name in fields}
+        kwargs["ratings"] = {
+            outcome: data.get(f"rating_{plans.outcome_key(outcome)}") or ""
+            for outcome in self.outcomes
+            if data.get(f"rating_{plans.outcome_key(outcome)}")
+        }
+        return kwargs
 
 
 class PlanFilterForm(forms.Form):

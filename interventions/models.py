@@ -758,6 +758,49 @@ class PlanReview(models.Model):
         return {"school": self.plan.pupil.school_id, "pupil": self.plan.pupil_id}
 
 
+class OutcomeRating(models.TextChoices):
+    """How far a pupil has come towards one of their plan's outcomes, as judged at a review (in order)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    SOME = "some", "Some progress"
+    GOOD = "good", "Good progress"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class OutcomeRatingQuerySet(PlanQuerySet):
+    pupil_path = "review__plan__pupil"
+
+
+class ReviewOutcomeRating(models.Model):
+    """One plan outcome's rating at one review. The outcome's words are kept as they stood at the review, so
+    the timeline stays true when the plan's outcomes are later reworded."""
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="ratings")
+    position = models.PositiveSmallIntegerField(help_text="The outcome's place in the plan's list, from 0.")
+    outcome = models.TextField()
+    rating = models.CharField(max_length=11, choices=OutcomeRating.choices)
+
+    objects = OutcomeRatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "position"], name="outcome_rating_one_per_outcome"),
+            models.CheckConstraint(condition=Q(rating__in=_values(OutcomeRating)), name="outcome_rating_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}: {self.outcome[:60]}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.review.plan.pupil.school_id, "pupil": self.review.plan.pupil_id}
+
+    @property
+    def step(self) -> int:
+        """1 (not started) to 4 (achieved): the rating's place on the scale, for the timeline's steps."""
+        return OutcomeRating.values.index(self.rating) + 1
+
+
 # --- Progress checks --------------------------------------------------------------------------------------
 # They live in their own feature package (interventions/progress/); imported here so that Django registers them
 # with this app.

@@ -17,6 +17,13 @@ Rules kept here (the views and forms only collect input):
   ``plan.review_date`` to it, earlier or later, unless the plan already has a review dated after this one
   (a late entry of an old review must not overwrite what a newer review decided). A "review" stage record
   must set the next date, so that the cycle keeps going and a reviewed plan never looks overdue.
+* **A plan lists the pupil's provision by itself**: every placement of the pupil whose stay (joining to leaving,
+  or to the group's end) overlaps the plan's period, from its start to its review date (to today while an active
+  plan's review is overdue). Interventions linked by hand are kept and shown too, so the links are optional.
+* **Outcomes are one a line.** Each non-empty line of "outcomes sought" is one outcome (a leading "-", "*" or
+  "1." is dropped). A review rates each outcome: not started, some progress, good progress, achieved. A
+  "review" stage record must rate every outcome; the other stages may. The ratings keep the outcome's words as
+  they stood, so rewording the plan later does not rewrite its history.
 * A pupil who leaves the SEN register (status back to N, or off roll) keeps their plan until it is closed:
   the pupils app cannot call into this one (data flows provision <- pupils <- interventions), so the plan
   list shows such plans to the SENCO to close (``plan_close``), and ``plans_close_off_register`` closes them
@@ -26,14 +33,17 @@ Rules kept here (the views and forms only collect input):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,7 +52,16 @@ from provision.models import School
 from pupils import reference
 from pupils.models import NeedArea, Pupil, SenStatus
 
-from .models import Intervention, Placement, PlanReview, ReviewStage, SupportPlan
+from .models import (
+    Intervention,
+    OutcomeRating,
+    Placement,
+    PlanReview,
+    ReviewOutcomeRating,
+    ReviewStage,
+    SupportPlan,
+)
+from .selectors import FAR_FUTURE, Dosage, dosage_for, placements_with_dosage, term_ranges
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +116,71 @@ def split_pupil_views(text: str) -> dict[str, str]:
     return {key: joined[key] for key in PUPIL_VIEW_PROMPTS if joined.get(key)}
 
 
+# --- Outcomes -----------------------------------------------------------------------------------------------
+
+# A leading bullet, or a number then "." or ")" and a space ("2. Spell ..."), but not a number that is part of
+# the outcome ("1.5 years' progress", "10 words a minute").
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\(?\d{1,2}[.)](?=\s|$))\s*")
+
+
+def split_outcomes(text: str) -> list[str]:
+    """The plan's outcomes: one per non-empty line of ``text``, without a leading bullet or number (a line
+    written twice is one outcome)."""
+    outcomes = []
+    for line in (text or "").splitlines():
+        outcome = _BULLET.sub("", line, count=1).strip()
+        if outcome and outcome not in outcomes:
+            outcomes.append(outcome)
+    return outcomes
+
+
+def outcome_key(outcome: str) -> str:
+    """A short stable name for an outcome's rating field: the same words give the same field, so a form posted
+    after the outcomes changed keeps the ratings of the outcomes that did not."""
+    return hashlib.sha256(outcome.encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class OutcomeTimeline:
+    """One outcome with its ratings, oldest review first. ``current`` is False for an outcome the plan no
+    longer lists (it was reworded or removed after being rated)."""
+
+    outcome: str
+    ratings: list[ReviewOutcomeRating]
+    current: bool = True
+
+    @property
+    def latest(self) -> ReviewOutcomeRating | None:
+        return self.ratings[-1] if self.ratings else None
+
+
+def latest_ratings(plan: SupportPlan) -> dict[str, ReviewOutcomeRating]:
+    """{outcome -> its most recent rating} on the plan, with the review loaded (one query)."""
+    rows = (
+        ReviewOutcomeRating.objects.filter(review__plan=plan)
+        .select_related("review")
+        .order_by("review__date", "review__pk")
+    )
+    return {rating.outcome: rating for rating in rows}
+
+
+def outcome_timelines(plan: SupportPlan) -> list[OutcomeTimeline]:
+    """Each of the plan's outcomes with its ratings at each review (one query), then any outcome rated earlier
+    that the plan no longer lists."""
+    by_outcome: dict[str, list[ReviewOutcomeRating]] = {}
+    rows = (
+        ReviewOutcomeRating.objects.filter(review__plan=plan)
+        .select_related("review")
+        .order_by("review__date", "review__pk", "position")
+    )
+    for rating in rows:
+        by_outcome.setdefault(rating.outcome, []).append(rating)
+    outcomes = split_outcomes(plan.outcomes)
+    timelines = [OutcomeTimeline(outcome, by_outcome.pop(outcome, [])) for outcome in outcomes]
+    timelines += [OutcomeTimeline(outcome, ratings, current=False) for outcome, ratings in by_outcome.items()]
+    return timelines
+
+
 # --- Reads ----------------------------------------------------------------------------------------------------
 
 
@@ -119,7 +203,7 @@ def get_plan_for(user, school: School, pk: int) -> SupportPlan:
     try:
         return (
             SupportPlan.objects.visible_to(user, school)
-            .select_related("pupil", "pupil__registration_group", "created_by")
+            .select_related("pupil", "pupil__school", "pupil__registration_group", "created_by")
             .get(pk=pk)
         )
     except SupportPlan.DoesNotExist as exc:
@@ -224,20 +308,59 @@ def placement_choices(pupil: Pupil, *, also: Iterable[int] = ()) -> QuerySet[Int
     )
 
 
-def linked_provision(plan: SupportPlan) -> list[Intervention]:
-    """The plan's interventions, each with ``pupil_placements``: the plan's pupil's placements in it, in date
-    order (two queries)."""
-    return list(
-        plan.interventions.select_related("programme")
-        .prefetch_related(
-            Prefetch(
-                "placements",
-                queryset=Placement.objects.filter(pupil_id=plan.pupil_id).order_by("entry_date", "pk"),
-                to_attr="pupil_placements",
-            )
-        )
-        .order_by("-start_date", "name")
+def plan_period_end(plan: SupportPlan, *, today: dt.date) -> dt.date:
+    """The last day of the plan's period: its review date, or today while an active plan's review is overdue."""
+    return max(plan.review_date, today) if plan.is_active else plan.review_date
+
+
+@dataclass(frozen=True)
+class ProvisionRow:
+    """One of the pupil's places shown on their plan: the placement (with its intervention, programme and
+    entry and exit results loaded), its dosage, and whether the plan links the group by hand."""
+
+    placement: Placement
+    dosage: Dosage
+    linked: bool
+
+    @property
+    def intervention(self) -> Intervention:
+        return self.placement.intervention
+
+
+@dataclass(frozen=True)
+class PlanProvision:
+    rows: list[ProvisionRow]
+    # Interventions linked by hand in which the pupil has no place (kept so that no link is lost from view).
+    linked_without_place: list[Intervention]
+
+
+def plan_provision(plan: SupportPlan, *, today: dt.date) -> PlanProvision:
+    """The pupil's provision during the plan (see the module docstring): every place whose stay overlaps the
+    plan's period, plus every place in an intervention the plan links by hand, with dosage and entry and exit
+    results, newest first. Four queries whatever the number of places."""
+    linked_ids = set(plan.interventions.values_list("pk", flat=True))
+    stay_end = Coalesce("exit_date", "intervention__end_date", Value(FAR_FUTURE))
+    overlaps = Q(entry_date__lte=plan_period_end(plan, today=today)) & Q(stay_ends__gte=plan.start_date)
+    placements = (
+        placements_with_dosage(Placement.objects.filter(pupil_id=plan.pupil_id))
+        .annotate(stay_ends=stay_end)
+        .filter(overlaps | Q(intervention_id__in=linked_ids))
+        .select_related("intervention__programme", "entry_result__assessment", "exit_result__assessment")
+        .order_by("-entry_date", "intervention__name", "pk")
     )
+    placements = list(placements)
+    terms = term_ranges(plan.pupil.school) if placements else []
+    rows = [
+        ProvisionRow(p, dosage_for(p, terms=terms, today=today), p.intervention_id in linked_ids) for p in placements
+    ]
+    placed = {p.intervention_id for p in placements}
+    missing = linked_ids - placed
+    without = (
+        list(Intervention.objects.filter(pk__in=missing).select_related("programme").order_by("-start_date", "name"))
+        if missing
+        else []
+    )
+    return PlanProvision(rows=rows, linked_without_place=without)
 
 
 # --- Writes -------------------------------------------------------------------------------------------------
@@ -371,10 +494,12 @@ def review_add(
     pupil_views: str = "",
     parent_views: str = "",
     next_review_date: dt.date | None = None,
+    ratings: Mapping[str, str] | None = None,
     by: AbstractBaseUser | None,
 ) -> PlanReview:
-    """Record one step of assess, plan, do, review against an active plan, and move the plan's review date
-    to ``next_review_date`` when this is the plan's newest review (see the module docstring)."""
+    """Record one step of assess, plan, do, review against an active plan, with ``ratings`` ({outcome as
+    written on the plan -> OutcomeRating value}), and move the plan's review date to ``next_review_date`` when
+    this is the plan's newest review (see the module docstring)."""
     # Lock the plan: two reviews saved at once must not both decide its next review date.
     plan = SupportPlan.objects.select_for_update().select_related("pupil").get(pk=plan.pk)
     _check_open(plan)
@@ -390,6 +515,20 @@ def review_add(
         errors["next_review_date"] = "The next review must come after this one and after the plan starts."
     if next_review_date is None and stage == ReviewStage.REVIEW:
         errors["next_review_date"] = "A review sets the date of the next one."
+    outcomes = split_outcomes(plan.outcomes)
+    ratings = {outcome: value for outcome, value in (ratings or {}).items() if value}
+    unknown = [outcome for outcome in ratings if outcome not in outcomes]
+    if unknown:
+        errors["ratings"] = (
+            "The plan's outcomes have changed since this review was opened: "
+            f"{'; '.join(unknown)} is no longer one of them. Rate the outcomes as they are now."
+        )
+    bad = sorted({value for value in ratings.values() if value not in OutcomeRating.values})
+    if bad:
+        errors["ratings"] = f"Unknown ratings: {', '.join(bad)}."
+    unrated = [outcome for outcome in outcomes if outcome not in ratings]
+    if stage == ReviewStage.REVIEW and unrated and "ratings" not in errors:
+        errors["ratings"] = f"A review rates every outcome; not rated: {'; '.join(unrated)}."
     if errors:
         raise ValidationError(errors)
     review = PlanReview(
@@ -405,6 +544,12 @@ def review_add(
     )
     review.full_clean()
     review.save()
+    # One save each (a plan has a handful of outcomes), so that the audit trail's signals log every rating.
+    for position, outcome in enumerate(outcomes):
+        if outcome in ratings:
+            rating = ReviewOutcomeRating(review=review, position=position, outcome=outcome, rating=ratings[outcome])
+            rating.full_clean()
+            rating.save()
     newer_exists = plan.reviews.filter(date__gt=date).exists()
     if next_review_date is not None and not newer_exists:
         plan.review_date = next_review_date

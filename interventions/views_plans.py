@@ -22,7 +22,7 @@ from pupils.selectors import get_pupil_for_user
 
 from . import plans
 from .forms_plans import PlanFilterForm, PlanForm, ReviewForm, apply_service_errors
-from .models import SupportPlan
+from .models import OutcomeRating, SupportPlan
 
 PAGE_SIZE = 100
 
@@ -117,8 +117,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pupil": pupil,
             "needs": [(reference.AREA_LABELS.get(area, area), text) for area, text in plan.needs.items()],
             "pupil_voice": [(label, voice[key]) for key, label in plans.PUPIL_VIEW_PROMPTS.items() if key in voice],
-            "provision": plans.linked_provision(plan),
-            "reviews": plan.reviews.select_related("recorded_by").order_by("-date", "-pk"),
+            "provision": plans.plan_provision(plan, today=today),
+            "period_end": plans.plan_period_end(plan, today=today),
+            "outcomes": plans.outcome_timelines(plan),
+            "ratings": OutcomeRating.choices,
+            "reviews": plan.reviews.select_related("recorded_by").prefetch_related("ratings").order_by("-date", "-pk"),
             "other_plans": pupil.support_plans.exclude(pk=plan.pk).order_by("-start_date", "-pk"),
             "is_overdue": plan.is_active and plan.review_date < today,
             "on_register": plans.is_on_register(pupil),
@@ -157,17 +160,22 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.is_active:
         messages.error(request, "This plan is closed: start a new plan to record more reviews.")
         return redirect("interventions:plan_detail", plan.pk)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = plans.review_add(plan=plan, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            moved = review.plan.review_date != plan.review_date
-            note = f" The plan's next review is now due by {review.plan.review_date:%d/%m/%Y}." if moved else ""
-            messages.success(request, f"{review.get_stage_display()} recorded.{note}")
-            return redirect("interventions:plan_detail", plan.pk)
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked and read afresh: the form checks the outcomes it rates are the plan's as saved now.
+            SupportPlan.objects.select_for_update(of=("self",)).filter(pk=plan.pk).exists()
+            plan.refresh_from_db()
+        form = ReviewForm(request.POST or None, plan=plan)
+        if request.method == "POST" and form.is_valid():
+            try:
+                review = plans.review_add(plan=plan, **form.service_kwargs(), by=request.user)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                moved = review.plan.review_date != plan.review_date
+                note = f" The plan's next review is now due by {review.plan.review_date:%d/%m/%Y}." if moved else ""
+                messages.success(request, f"{review.get_stage_display()} recorded.{note}")
+                return redirect("interventions:plan_detail", plan.pk)
     return render(request, "interventions/plan_review_form.html", {"form": form, "plan": plan, "pupil": plan.pupil})
 
 

@@ -51,6 +51,8 @@ MODEL_LABELS = {
     "absence": "Absent from an assessment",
     "supportplan": "SEN support plan",
     "planreview": "Plan review",
+    "reviewoutcomerating": "Plan outcome rating",
+    "pupilpassport": "One-page profile",
     "intervention": "Intervention",
     "interventionstaff": "Intervention staff",
     "placement": "Place in an intervention",

@@ -332,6 +332,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "m2m_fields": {"interventions"},
     },
     "interventions.planreview",
+    "interventions.reviewoutcomerating",
+    {"model": "pupils.pupilpassport", "exclude_fields": ["updated_at"]},
     {"model": "interventions.intervention", "exclude_fields": ["created_at", "updated_at"]},
     "interventions.interventionstaff",
     {"model": "interventions.placement", "exclude_fields": ["created_at"]},

@@ -36,7 +36,16 @@ from provision.models import TermName
 
 from . import reference
 from .invitations import invitation_create
-from .models import Guardian, PastClass, Pupil, PupilGuardian, Relationship, SenStatus, TeachingGroup
+from .models import (
+    Guardian,
+    PastClass,
+    Pupil,
+    PupilGuardian,
+    PupilPassport,
+    Relationship,
+    SenStatus,
+    TeachingGroup,
+)
 
 # --- How big the schools are --------------------------------------------------------------------------
 
@@ -681,6 +690,7 @@ def pupils_create(*, frame: DemoFrame, plan: RollPlan) -> RollSummary:
         batch_size=BATCH_SIZE,
     )
     _pending_invitation(frame=frame, links=all_links, parent_guardian=parent_guardian, family=parent_family)
+    _passports(frame=frame, pupils=rolls[PRIMARY].pupils, always=parent_family.children[0])
     return RollSummary(schools=rolls, parent=parent, parent_children=list(parent_family.children))
 
 
@@ -710,3 +720,59 @@ def _pending_invitation(
     sent = timezone.make_aware(dt.datetime.combine(frame.today - dt.timedelta(days=2), dt.time(10, 15)))
     guardian = candidates[0]
     invitation_create(guardian=guardian, email=guardian.email, by=frame.logins["senco"], now=sent)
+
+
+# One-page profiles: a few sentences in a child's voice, chosen by the area of their recorded need.
+PASSPORT_ABOUT = {
+    "CI": ["I like things to be the same every day.", "I think in pictures. Talking fast is hard to follow."],
+    "CL": ["I work hard but reading takes me longer.", "I know lots of things but writing them down is hard."],
+    "SEMH": ["Sometimes I get worried and it looks like I am being silly.", "Mornings can be hard for me."],
+    "SP": ["I wear hearing aids. Please check they are on.", "I get tired because moving about takes effort."],
+    "": ["I like school when I know what is happening.", "I try my best even when it does not look like it."],
+}
+PASSPORT_STRENGTHS = [
+    "Drawing and making things.\nI am kind to younger children.",
+    "Football and running.\nI remember facts about animals.",
+    "Lego and building.\nI am good at helping in the classroom.",
+    "Singing.\nI am a good friend.",
+    "Maths puzzles.\nLooking after the class plants.",
+]
+PASSPORT_HELPS = {
+    "CI": "A visual timetable on my desk.\nBeing told before things change.\nShort instructions, one at a time.",
+    "CL": "Words I need written on a card.\nExtra time to finish.\nReading with a grown-up before the lesson.",
+    "SEMH": "A quiet place I can go when it is too much.\nA job to do when I come in.\nA calm voice.",
+    "SP": "Sitting near the front.\nYou facing me when you talk.\nA break when I am tired.",
+    "": "Knowing what we are doing next.\nBeing asked in a quiet way.",
+}
+PASSPORT_NOT_HELPS = [
+    "Being told off in front of everyone.",
+    "Lots of noise when I am trying to work.",
+    "Being rushed.",
+    "Reading out loud without warning.",
+    "Changes without being told.",
+]
+PASSPORT_WRITERS = ["Mum and Miss Hughes (TA)", "Dad and the SENCO", "Gran and my class teacher", "my class teacher"]
+
+
+def _passports(*, frame: DemoFrame, pupils: list[Pupil], always: Pupil) -> None:
+    """One-page profiles for two thirds of the primary's SEN pupils (and always for the demo parent's elder
+    child, so the parent sees one), written by the SENCO with the child."""
+    rng = demo_rng(frame.seed, "passports")
+    senco = frame.logins["senco"]
+    chosen = [p for p in pupils if p is always or (p.sen_status != SenStatus.NONE and rng.random() < 0.67)]
+    passports = []
+    for pupil in chosen:
+        area = reference.need_area(pupil.primary_need) if pupil.primary_need else ""
+        area = area if area in PASSPORT_ABOUT else ""
+        passports.append(
+            PupilPassport(
+                pupil_id=pupil.pk,
+                about_me=rng.choice(PASSPORT_ABOUT[area]),
+                strengths=rng.choice(PASSPORT_STRENGTHS),
+                what_helps=PASSPORT_HELPS[area],
+                what_doesnt_help="\n".join(rng.sample(PASSPORT_NOT_HELPS, 2)),
+                written_with=rng.choice(PASSPORT_WRITERS),
+                updated_by=senco,
+            )
+        )
+    PupilPassport.objects.bulk_create(passports, batch_size=BATCH_SIZE)

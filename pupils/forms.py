@@ -173,3 +173,38 @@ class PupilDeleteForm(forms.Form):
         if typed != self.pupil.upn:
             raise forms.ValidationError("That is not this pupil's UPN.")
         return typed
+
+
+class PassportForm(StaleFormMixin, forms.Form):
+    """A pupil's one-page profile: four parts in the pupil's own words, and who helped write it."""
+
+    about_me = forms.CharField(
+        label="What I want you to know about me",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "In the pupil's own words: 'I like ...', 'I am ...'"}),
+    )
+    strengths = forms.CharField(label="What I'm good at", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    what_helps = forms.CharField(label="What helps me", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    what_doesnt_help = forms.CharField(
+        label="What doesn't help me", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    written_with = forms.CharField(
+        label="Written with",
+        required=False,
+        max_length=200,
+        help_text="Who helped the pupil write it, for example: Mrs Patel (TA) and Mum.",
+    )
+
+    def __init__(self, *args, pupil: Pupil, passport=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = {name: getattr(passport, name, "") for name in self.fields}
+        if not self.is_bound:
+            self.initial.update(current)
+        self.watch_for_changes(key=f"passport:{pupil.pk}", baseline=current)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parts = ("about_me", "strengths", "what_helps", "what_doesnt_help")
+        if not self.errors and not any((data.get(name) or "").strip() for name in parts):
+            raise forms.ValidationError("Write at least one part of the profile in the pupil's words.")
+        return data

@@ -346,6 +346,45 @@ class Pupil(models.Model):
             raise ValidationError(errors)
 
 
+class PassportQuerySet(PupilRowsQuerySet):
+    # Every member of staff of the pupil's school (PUPIL_SCOPE), and the pupil's own parents and carers: the
+    # words are their child's (pupils.passport).
+    parents_see = True
+
+
+class PupilPassport(models.Model):
+    """A pupil's one-page profile ("pupil passport"): what they want staff to know, their strengths, what helps
+    and what does not, in their own words; who helped write it and when it was last changed. One per pupil."""
+
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="passport")
+    about_me = models.TextField("what I want staff to know about me", blank=True)
+    strengths = models.TextField("what I'm good at", blank=True)
+    what_helps = models.TextField("what helps me", blank=True)
+    what_doesnt_help = models.TextField("what doesn't help me", blank=True)
+    written_with = models.CharField(
+        "who helped write it",
+        max_length=200,
+        blank=True,
+        help_text="Who helped the pupil write it, for example: Mrs Patel (TA) and Mum.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PassportQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"One-page profile of {self.pupil}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id, "pupil": self.pupil_id}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.about_me, self.strengths, self.what_helps, self.what_doesnt_help))
+
+
 class PastClass(models.Model):
     """A class a pupil was in before their current one, recorded when their class changed (on their record or by
     an MIS import): what lets a past term's map and dashboard place each pupil in the class they were in then.

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from provision.access import schools_for
 from provision.models import School
 
-from .models import Pupil
+from .models import Pupil, Result
 
 
 def get_pupil_for_user(request: HttpRequest, pk: int, roles: Iterable[str], *, school: School | None = None) -> Pupil:
@@ -31,6 +31,22 @@ def children_of(user) -> list[Pupil]:
     return list(
         Pupil.objects.children_of(user).select_related("school", "registration_group").order_by("legal_first_name")
     )
+
+
+def latest_results(pupil: Pupil, user) -> list[Result]:
+    """The pupil's latest result in each subject on each scale (a reading age and a standardised score in
+    reading are two rows) that ``user`` may see, with the assessment, subject and scale loaded; by subject, then
+    scale (one query)."""
+    rows = (
+        Result.objects.visible_to(user, pupil.school_id)
+        .filter(pupil=pupil)
+        .select_related("assessment__subject", "assessment__scale")
+        .order_by("assessment__subject__name", "assessment__scale__name", "-assessment__taken_on", "-pk")
+    )
+    latest: dict[tuple[int, int], Result] = {}
+    for result in rows:
+        latest.setdefault((result.assessment.subject_id, result.assessment.scale_id), result)
+    return list(latest.values())
 
 
 def has_children(user) -> bool:

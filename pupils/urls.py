@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, invitation_views, views
+from . import assessment_views, invitation_views, passport_views, views
 from .imports import views as import_views
 from .models import ImportKind
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.pupil_detail, name="detail"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
     path("<int:pk>/history/", views.pupil_history, name="history"),
+    path("<int:pk>/passport/", passport_views.passport_detail, name="passport"),
+    path("<int:pk>/passport/edit/", passport_views.passport_edit, name="passport_edit"),
     path("<int:pk>/delete/", views.pupil_delete_view, name="delete"),
     path("<int:pk>/guardians/<int:guardian_pk>/invite/", invitation_views.invitation_new, name="invitation_new"),
     path(

@@ -28,10 +28,11 @@ from provision.access import (
     role_required,
 )
 
-from . import reference
+from . import passport as passports
+from . import profile, reference
 from .forms import PupilDeleteForm, PupilFilterForm, PupilForm
 from .models import GuardianInvitation, NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
-from .selectors import get_pupil_for_user
+from .selectors import get_pupil_for_user, latest_results
 from .services import past_classes_record, pupil_delete
 
 PAGE_SIZE = 50
@@ -94,20 +95,28 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if pupil.has_sen:
         audit.log_view(request, pupil=pupil, what="Pupil profile (SEN details)")
     at_school = pupil.school_id == request.school.pk
+    today = timezone.localdate()
+    passport = passports.passport_of(pupil)
+    see_results = can_see_results(request, pupil)
     return render(
         request,
         "pupils/pupil_detail.html",
         {
             "pupil": pupil,
+            "passport": passport,
+            "passport_sections": passports.sections(passport),
+            "can_edit_passport": passports.can_edit(request, pupil),
+            "panels": profile.panels(request, pupil, today=today),
+            "latest_results": latest_results(pupil, request.user) if see_results else [],
             "guardian_links": guardian_links,
             "can_edit": request.role in PUPIL_EDITORS and at_school,
             "can_invite": can_invite,
             "can_see_contacts": can_see_guardian_contacts(request, pupil),
-            "can_see_results": can_see_results(request, pupil),
+            "can_see_results": see_results,
             "can_see_history": request.role in HISTORY_VIEWERS and at_school,
             "can_export": request.role in PUPIL_DATA_EXPORTERS and at_school,
             "can_delete": request.role in PUPIL_ERASERS and at_school,
-            "age": pupil.age_on(timezone.localdate()),
+            "age": pupil.age_on(today),
         },
     )
 

@@ -17,10 +17,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from interventions import plans as plan_rules
-from interventions.models import Attendance, CheckGoal, CheckReview, CheckScore, Placement, SupportPlan
+from interventions.models import (
+    Attendance,
+    CheckGoal,
+    CheckReview,
+    CheckScore,
+    Placement,
+    ReviewOutcomeRating,
+    SupportPlan,
+)
 from provision import audit
 from provision.models import School
-from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, Result
+from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, PupilPassport, Result
 from pupils.reference import AREA_LABELS
 
 from .exports import map_to_pdf
@@ -342,6 +350,40 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for r in plan.reviews.all()
         ],
     )
+    files["plan_outcome_ratings.csv"] = _csv(
+        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
+        [
+            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
+            for r in ReviewOutcomeRating.objects.filter(review__plan__pupil=p)
+            .select_related("review__plan")
+            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
+        ],
+    )
+    passport = PupilPassport.objects.filter(pupil=p).select_related("updated_by").first()
+    files["one_page_profile.csv"] = _csv(
+        [
+            "What I want you to know about me",
+            "What I'm good at",
+            "What helps me",
+            "What doesn't help me",
+            "Written with",
+            "Last updated",
+            "Updated by",
+        ],
+        [
+            [
+                passport.about_me,
+                passport.strengths,
+                passport.what_helps,
+                passport.what_doesnt_help,
+                passport.written_with,
+                timezone.localtime(passport.updated_at).strftime("%d/%m/%Y %H:%M"),
+                _name(passport.updated_by),
+            ]
+        ]
+        if passport
+        else [],
+    )
     lines = audit.describe(audit.pupil_entries(p).order_by("timestamp", "pk"), school)
     files["history_of_changes.csv"] = _csv(
         ["When", "Who", "Role", "What", "Action", "Changes", "Note"],
@@ -373,7 +415,8 @@ def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
                 "pupil": pupil,
                 "plan": plan,
                 "needs": [(AREA_LABELS.get(k, k), v) for k, v in (plan.needs or {}).items()],
-                "provision": plan_rules.linked_provision(plan),
+                "provision": plan_rules.plan_provision(plan, today=today),
+                "outcomes": plan_rules.outcome_timelines(plan),
                 "reviews": plan.reviews.select_related("recorded_by").order_by("date", "pk"),
                 "printed_on": today,
             },
@@ -396,6 +439,8 @@ attendance.csv               attendance at each session of those interventions
 progress_checks.csv          scores on the weekly progress checks in those interventions
 progress_decisions.csv       targets on those checks, and the decisions acted on, with what was changed
 support_plans.csv            SEN support plans; plan_reviews.csv: their assess-plan-do-review records
+plan_outcome_ratings.csv     each plan outcome's rating at each review
+one_page_profile.csv         the pupil's one-page profile, in their own words
 history_of_changes.csv       every change to these records, who made it and when, and who viewed or exported them
 support_plan_*.pdf           each support plan as printed
 individual_provision_map.pdf the pupil's provision over time, with dosage and cost

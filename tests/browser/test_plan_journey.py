@@ -55,14 +55,22 @@ def test_senco_writes_reviews_and_prints_a_plan(page, live_server, maya):
 
         page.get_by_role("heading", name="About me, in my own words").wait_for()
         assert page.get_by_text("To read to my little brother.").is_visible()
-        assert page.get_by_role("cell", name="In the group now").is_visible()
+        # The plan lists the group she is in without anyone linking it, with her dosage so far.
+        provision = page.locator("#plan-provision")
+        assert provision.get_by_role("link", name="Phonics Plus").is_visible()
+        assert provision.get_by_text("in the group now").is_visible()
+        assert provision.get_by_text("planned for their stay").is_visible()
 
         page.get_by_role("link", name="Record a review").click()
         page.get_by_label("Notes").fill("Termly review with Maya and her dad.")
         page.get_by_label("What the pupil said").fill("It's getting easier.")
+        page.get_by_label("Outcome 1: Read a Year 2 book aloud with few errors.").select_option("good")
         page.get_by_label("Next review by").fill("2027-03-26")
         page.get_by_role("button", name="Save").click()
         page.get_by_text("next review is now due by 26/03/2027").wait_for()
+        timeline = page.locator("#outcome-timelines")
+        assert timeline.get_by_text("Good progress").is_visible()  # in words, not only in colour
+        assert timeline.get_by_text("2 Nov 2026").is_visible()
         screenshot(page, "plan-detail")
 
         page.emulate_media(media="print")
@@ -81,3 +89,4 @@ def test_senco_writes_reviews_and_prints_a_plan(page, live_server, maya):
     plan = SupportPlan.objects.get(pupil=maya)
     assert plan.review_date == dt.date(2027, 3, 26)
     assert plan.reviews.get().pupil_views == "It's getting easier."
+    assert plan.reviews.get().ratings.get().rating == "good"

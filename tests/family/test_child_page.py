@@ -261,7 +261,7 @@ def test_query_count_does_not_grow_with_the_support(client, world, django_assert
 
     add_support(2)
     small = _queries(client, url)
-    assert small <= 10
+    assert small <= 11  # one of them the child's one-page profile
     add_support(10)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200

@@ -58,6 +58,9 @@ def make_plan(pupil, by=None, **overrides) -> SupportPlan:
 def add_review(plan, by=None, **overrides) -> PlanReview:
     fields = {"date": dt.date(2026, 10, 20), "stage": "do", "notes": "Sessions going well."}
     fields.update(overrides)
+    if fields["stage"] == "review" and "ratings" not in fields:
+        # A review rates every outcome (tests of the ratings themselves pass their own).
+        fields["ratings"] = dict.fromkeys(plans.split_outcomes(plan.outcomes), "some")
     return plans.review_add(plan=plan, by=by, **fields)
 
 
@@ -682,12 +685,16 @@ def test_senco_records_a_review_that_sets_the_next_date(client, world, pupil, se
             "pupil_views": "It's getting easier.",
             "parent_views": "Pleased.",
             "next_review_date": "2027-02-12",
+            f"rating_{plans.outcome_key('Read a Year 2 book aloud with few errors.')}": "good",
         },
         follow=True,
     )
     assert "next review is now due by 12/02/2027" in messages_of(response)[0]
     review = plan.reviews.get()
     assert (review.stage, review.progress, review.recorded_by) == ("review", "Reading age up 5 months.", senco)
+    assert [(r.outcome, r.rating) for r in review.ratings.all()] == [
+        ("Read a Year 2 book aloud with few errors.", "good")
+    ]
     plan.refresh_from_db()
     assert plan.review_date == dt.date(2027, 2, 12)
 
@@ -698,13 +705,14 @@ def test_the_review_form_shows_the_services_errors_on_its_fields(client, world, 
     client.force_login(world.users["senco"])
     url = reverse("interventions:review_new", args=[plan.pk])
     assert client.get(url).context["form"].initial["date"] == TODAY
-    response = client.post(url, {"stage": "review", "date": "2026-11-03", "notes": "Planned meeting."})
+    rated = {f"rating_{plans.outcome_key('Read a Year 2 book aloud with few errors.')}": "some"}
+    response = client.post(url, {"stage": "review", "date": "2026-11-03", "notes": "Planned meeting.", **rated})
     errors = response.context["form"].errors
     assert "cannot be in the future" in errors["date"][0]
     assert "Planned meeting." in response.content.decode()
-    response = client.post(url, {"stage": "review", "date": "2026-11-02", "notes": ""})
+    response = client.post(url, {"stage": "review", "date": "2026-11-02", "notes": "", **rated})
     assert "Write a note" in response.context["form"].errors["notes"][0]
-    response = client.post(url, {"stage": "review", "date": "2026-11-02", "notes": "Met."})
+    response = client.post(url, {"stage": "review", "date": "2026-11-02", "notes": "Met.", **rated})
     assert "next one" in response.context["form"].errors["next_review_date"][0]
     assert not plan.reviews.exists()
 
@@ -752,12 +760,12 @@ def test_plan_page_shows_the_plan_its_provision_and_its_reviews_newest_first(cli
         ("Communication and interaction", "Word-finding difficulties."),
         ("Cognition and learning", "Reading age two years below."),
     ]
-    provision = {i.name: i.pupil_placements for i in response.context["provision"]}
-    assert [p.entry_date for p in provision["Phonics Plus"]] == [dt.date(2026, 9, 21)]
-    assert [(p.exit_date, p.outcome) for p in provision["Talk Boost"]] == [(dt.date(2026, 10, 16), "partly")]
+    provision = {row.intervention.name: row.placement for row in response.context["provision"].rows}
+    assert provision["Phonics Plus"].entry_date == dt.date(2026, 9, 21)
+    assert (provision["Talk Boost"].exit_date, provision["Talk Boost"].outcome) == (dt.date(2026, 10, 16), "partly")
     assert [r.notes for r in response.context["reviews"]] == ["Half-term review.", "First month done."]
     html = response.content.decode()
-    assert "16/10/2026" in html and "Partly met" in html and "In the group now" in html
+    assert "16/10/2026" in html and "Partly met" in html and "in the group now" in html
     assert html.index("Half-term review.") < html.index("First month done.")
     assert html.index("What I want") < html.index('id="provision-h"')  # the pupil's views come first
     assert "Record a review" not in html and "Edit plan" not in html  # a teacher reads only

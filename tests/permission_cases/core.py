@@ -48,6 +48,10 @@ CASES: dict[str, Case] = {
     "pupils:new": Case(allowed=only("senco", "admin", "other_senco")),
     "pupils:detail": Case(allowed=STAFF, args="pupil", overrides={"other_senco": 404}),
     "pupils:edit": Case(allowed=only("senco", "admin"), args="pupil", overrides={"other_senco": 404}),
+    # The one-page profile: every member of staff reads and prints it; the SENCO and the teachers of the pupil's
+    # class (the world's teacher teaches pupils[0]'s class) write it.
+    "pupils:passport": Case(allowed=STAFF, args="pupil", overrides={"other_senco": 404}),
+    "pupils:passport_edit": Case(allowed=only("senco", "teacher"), args="pupil", overrides={"other_senco": 404}),
     "pupils:sen_register": Case(allowed=only("senco", "leader", "teacher", "admin", "other_senco")),
     "pupils:sen_register_csv": Case(allowed=only("senco", "leader", "admin", "other_senco")),
     "pupils:results_grid": Case(allowed=only("teacher", "senco", "leader", "other_senco")),

@@ -21,9 +21,26 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from interventions.erasure import NotDue, pupil_erase, pupils_due
-from interventions.models import Attendance, Placement, PlanReview, Session, StaffRate, SupportPlan
+from interventions.models import (
+    Attendance,
+    Placement,
+    PlanReview,
+    ReviewOutcomeRating,
+    Session,
+    StaffRate,
+    SupportPlan,
+)
 from pupils.invitations import invitation_create
-from pupils.models import Absence, Guardian, GuardianInvitation, Pupil, PupilGuardian, Result, ScaleKind
+from pupils.models import (
+    Absence,
+    Guardian,
+    GuardianInvitation,
+    Pupil,
+    PupilGuardian,
+    PupilPassport,
+    Result,
+    ScaleKind,
+)
 from pupils.services import pupil_delete
 from reports import selectors_impact
 from tests import factories as f
@@ -52,7 +69,9 @@ def _rich_pupil(world) -> Pupil:
         needs={"CL": "Decoding well below age"}, outcomes="Read 40 words a minute", pupil_views="I like comics",
     )  # fmt: skip
     plan.interventions.add(group)
-    PlanReview.objects.create(plan=plan, date=dt.date(2026, 10, 12), notes="Good progress")
+    review = PlanReview.objects.create(plan=plan, date=dt.date(2026, 10, 12), notes="Good progress")
+    ReviewOutcomeRating.objects.create(review=review, position=0, outcome="Read 40 words a minute", rating="some")
+    PupilPassport.objects.create(pupil=pupil, what_helps="Quiet corner to read", written_with="Mum")
     return pupil
 
 
@@ -88,11 +107,17 @@ def test_export_zip_holds_every_table_and_the_pdfs(client, world):
     assert "Decoding well below age" in _csv_rows(archive, "support_plans.csv")[1][3]
     assert _csv_rows(archive, "plan_reviews.csv")[1][3] == "Good progress"
     assert _csv_rows(archive, "interventions.csv")[1][0] == "Reading Boost"
+    assert _csv_rows(archive, "plan_outcome_ratings.csv")[1][3:] == ["Read 40 words a minute", "Some progress"]
+    assert _csv_rows(archive, "one_page_profile.csv")[1][2] == "Quiet corner to read"
     history = _csv_rows(archive, "history_of_changes.csv")
     assert any("Support plan" in row[3] for row in history[1:])
     plan_pdf = next(name for name in names if name.startswith("support_plan_"))
     text = PdfReader(io.BytesIO(archive.read(plan_pdf))).pages[0].extract_text()
     assert "Decoding well below age" in text and pupil.legal_first_name in text
+    assert (
+        "Provision during the plan" in text and "Boost" in text and "0 of 1 held" in text
+    )  # the provision during the plan, with dosage
+    assert "12/10/2026: Some progress" in text  # each outcome's rating at each review
     map_text = PdfReader(io.BytesIO(archive.read("individual_provision_map.pdf"))).pages[0].extract_text()
     assert "Reading Boost" in map_text
     entry = LogEntry.objects.get(additional_data__event="export", additional_data__pupil=pupil.pk)
@@ -153,6 +178,7 @@ def test_erasure_past_retention_keeps_the_impact_figures(client, world):
     guardian = f.GuardianFactory(school=world.school, first_name="Kim")
     PupilGuardian.objects.create(pupil=leaver, guardian=guardian)
     SupportPlan.objects.create(pupil=leaver, start_date=dt.date(2026, 9, 14), review_date=dt.date(2026, 12, 1))
+    PupilPassport.objects.create(pupil=leaver, about_me="I love horses.")
     leaver.left_on = dt.date(2026, 12, 18)
     leaver.save()
     before = selectors_impact.evaluate_school(schools=world.school).groups.set_index("intervention_id").loc[group.pk]
@@ -179,6 +205,7 @@ def test_erasure_past_retention_keeps_the_impact_figures(client, world):
     assert leaver.legal_first_name == "Erased" and leaver.upn.startswith("X")
     assert not Guardian.objects.filter(pk=guardian.pk).exists()
     assert not SupportPlan.objects.filter(pupil=leaver).exists()
+    assert not PupilPassport.objects.filter(pupil=leaver).exists()  # their own words identify them
     assert Placement.objects.get(pupil=leaver).target == ""
     assert Pupil.objects.get(pk=pupils[1].pk).erased_on is None
     # The personal details are gone from the audit log too; the erasure itself is recorded.
