@@ -34,11 +34,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from provision.demo import SECONDARY
-from pupils.demo import PRIMARY_PUPILS
+from demo.management.commands.seed_demo import DemoSummary, seed_demo
+from demo.pupils import PRIMARY_PUPILS
+from demo.school import SECONDARY
 from pupils.models import Assessment, Pupil, Scale, ScaleKind, Subject
 from pupils.models import Result as PupilResult
-from reports.management.commands.seed_demo import DemoSummary, seed_demo
 
 Prepare = Callable[["Bench"], Callable[[], object]]
 
@@ -268,13 +268,14 @@ def identification_list(bench: Bench) -> Callable[[], object]:
 @measurement("impact_school")
 def impact_school(bench: Bench) -> Callable[[], object]:
     """Impact evaluation of every intervention of the 2,000-pupil secondary over the academic year in progress
-    (target under 1 s): ``reports.selectors_impact.impact_frames`` and ``reports.evaluation.evaluate``, with the
+    (target under 1 s): ``reports.impact.selectors.impact_frames`` and ``reports.impact.evaluation.evaluate``, with the
     school's provision and results topped up by ``bench.provision_scale``. Registered before import_results,
     which adds 100,000 results to the same school."""
     try:
-        from reports import evaluation, selectors_impact
+        from reports.impact import evaluation
+        from reports.impact import selectors as selectors_impact
     except ImportError:
-        raise Skipped("reports.evaluation is not available yet") from None
+        raise Skipped("reports.impact.evaluation is not available yet") from None
     from provision.models import Term
 
     provision = bench.ready_provision()
@@ -391,7 +392,7 @@ def _provision_map_url(name: str, bench: Bench) -> str:
     says how much provision that year holds."""
     try:
         url = reverse(name)
-        from reports.provision_map import build_map
+        from reports.maps.build import build_map
 
         build_map  # noqa: B018 (importable, and written: the view calls it)
     except (NoReverseMatch, ImportError):

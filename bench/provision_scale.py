@@ -37,8 +37,9 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from demo.provision import ABSENCE_WEIGHTS, FOCUS, PUPIL_TARGETS, SESSION_NOTES, UNMEASURED_TARGETS
+from demo.school import SECONDARY
 from interventions import costing
-from interventions.demo import ABSENCE_WEIGHTS, FOCUS, PUPIL_TARGETS, SESSION_NOTES, UNMEASURED_TARGETS
 from interventions.models import (
     Attendance,
     ExitReason,
@@ -51,7 +52,6 @@ from interventions.models import (
     Wave,
 )
 from provision.calendar import school_calendar
-from provision.demo import SECONDARY
 from provision.models import School, Term
 from pupils import scales
 from pupils.models import Assessment, Pupil, Result, Scale, SenStatus, Subject

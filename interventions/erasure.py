@@ -20,12 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from interventions.models import CheckReview, Placement, SupportPlan
 from provision import audit
 from provision.models import School
 from pupils.models import Guardian, Pupil, PupilPassport
 from pupils.services import guardians_release
-
-from .models import CheckReview, Placement, SupportPlan
 
 ERASED_NAME = "Erased"
 

@@ -804,7 +804,7 @@ class ReviewOutcomeRating(models.Model):
 # --- Progress checks --------------------------------------------------------------------------------------
 # They live in their own feature package (interventions/progress/); imported here so that Django registers them
 # with this app.
-from .progress.models import (  # noqa: E402, F401
+from interventions.progress.models import (  # noqa: E402, F401
     CheckChange,
     CheckGoal,
     CheckReview,

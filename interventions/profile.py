@@ -7,13 +7,12 @@ import datetime as dt
 from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.http import HttpRequest
 
+from interventions.models import InterventionStaff, Placement, Status
+from interventions.selectors import dosage_for, placements_with_dosage, term_ranges
 from provision.access import INTERVENTION_VIEWERS
 from provision.models import Role
 from pupils.models import Pupil
 from pupils.profile import ProfilePanel
-
-from .models import InterventionStaff, Placement, Status
-from .selectors import dosage_for, placements_with_dosage, term_ranges
 
 
 def current_places(pupil: Pupil, *, role: str, user, today: dt.date) -> list[tuple[Placement, object]]:

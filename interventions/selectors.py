@@ -9,11 +9,10 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from interventions import costing
+from interventions.models import Attendance, Intervention, Placement, Session
 from provision.calendar import school_calendar
 from provision.models import School
-
-from . import costing
-from .models import Attendance, Intervention, Placement, Session
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 

@@ -46,7 +46,7 @@ SESSION_LOGGERS = (Role.SENCO, Role.TA, Role.TEACHER, Role.LEADER)
 PLAN_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 PLAN_EDITORS = (Role.SENCO,)
 COST_EDITORS = (Role.SENCO, Role.ADMIN)
-# Teachers track their own classes only (reports.tracking.tracking narrows them).
+# Teachers track their own classes only (reports.tracking.views.tracking narrows them).
 TRACKING_VIEWERS = (Role.SENCO, Role.LEADER, Role.TEACHER)
 # Impact evaluation, the leaders' dashboard and the governors' report: the people who decide what provision runs.
 IMPACT_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)

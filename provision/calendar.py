@@ -2,7 +2,7 @@
 days, bank holidays), as a ``provision.school_days.SchoolDays``.
 
 Everything that counts days asks here: planned sessions and staff costs (``interventions.costing``), a pupil's
-dosage, "running past its end" and "no session logged for two school weeks" (``reports.dashboard``), the end
+dosage, "running past its end" and "no session logged for two school weeks" (``reports.dashboard.build``), the end
 date a programme's length in teaching weeks gives. Load the calendar once per school (``school_calendar``: one
 query) or once for many schools (``calendars_for``: one query), never per group.
 """

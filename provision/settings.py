@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "interventions",
     "reports",
     "family",
+    # The demo trust (manage.py seed_demo): last, as it builds on every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The charts' shared matplotlib settings (Agg, and "$" drawn as text) hold for every chart module,
         # whichever is imported first.
-        from . import charts, invalidation  # noqa: F401
+        from reports import charts, invalidation  # noqa: F401
 
         invalidation.connect()

@@ -1,8 +1,8 @@
 """What each role sees on its home page: the reads behind ``reports.views.home``.
 
 Each list on a home links to the page that lists exactly its items, and counts them with the same selector that
-page uses (``interventions.attention`` for groups, ``interventions.plans`` for support plans,
-``reports.selectors.without_current_support`` for pupils flagged with no support), so the two numbers agree.
+page uses (``interventions.groups.attention`` for groups, ``interventions.plans.services`` for support plans,
+``reports.tracking.selectors.without_current_support`` for pupils flagged with no support), so the two numbers agree.
 Every function here runs a fixed number of queries whatever the number of groups or pupils.
 """
 
@@ -16,17 +16,18 @@ from urllib.parse import urlencode
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from interventions import attention, costing, plans
-from interventions import sessions as logs
+from interventions import costing
+from interventions.groups import attention
 from interventions.models import Intervention, Placement, Session, Status, Wave
+from interventions.plans import services as plans
 from interventions.progress.selectors import off_track_at
 from interventions.selectors import term_ranges
+from interventions.sessions import services as logs
 from provision.figures import cached_figures
 from provision.models import Membership, School
 from pupils.models import Assessment, DataImport, ImportStatus, Pupil, Result, SenStatus, TeachingGroup
-
-from .dashboard import QUIET_SCHOOL_DAYS, school_days_before
-from .selectors import identification_figures, without_current_support
+from reports.dashboard.build import QUIET_SCHOOL_DAYS, school_days_before
+from reports.tracking.selectors import identification_figures, without_current_support
 
 ACTIVE = (Status.PLANNED, Status.RUNNING)
 # The assessment points a teacher is asked about: those dated in the last six weeks or the next two.
@@ -203,7 +204,7 @@ def _groups_url(flag: str) -> str:
 def unsupported_count(school: School, today: dt.date) -> int:
     """Pupils on "who needs support" (any subject) in no planned or running group: what the identification
     page lists with ``?support=none``. Cached figures, then one query."""
-    from .tracking import recent_since  # the page's own window (a views module: imported late)
+    from reports.tracking.views import recent_since  # the page's own window (a views module: imported late)
 
     since, _words = recent_since(school, today)
     figures = identification_figures(school, since=since)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import tracking, views, views_dashboard, views_exports, views_impact, views_maps, views_offer, views_records
+from reports import views
+from reports.dashboard import views as views_dashboard
+from reports.impact import views as views_impact
+from reports.maps import downloads as views_exports
+from reports.maps import views as views_maps
+from reports.offer import views as views_offer
+from reports.records import views as views_records
+from reports.tracking import views as tracking
 
 app_name = "reports"
 

@@ -12,8 +12,7 @@ from interventions.progress.selectors import off_track_at
 from provision.models import Role
 from pupils.models import Pupil, SenStatus
 from pupils.selectors import children_of
-
-from . import home as homes
+from reports import home as homes
 
 
 def _totals(request: HttpRequest) -> dict[str, int]:

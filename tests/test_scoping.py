@@ -29,24 +29,24 @@ SAFE_METHODS = {"select_for_update", "create", "bulk_create"}
 
 # (module, function) -> why the unscoped read is safe. Keep this short: prefer visible_to.
 ALLOWED = {
-    ("interventions/views_sessions.py", "_group_placements"): (
+    ("interventions/sessions/views.py", "_group_placements"): (
         "the pupils of a group the caller fetched through loggable_by/visible_to (session log, history)"
     ),
     (
-        "interventions/views_sessions.py",
+        "interventions/sessions/views.py",
         "_is_new",
     ): "whether a group fetched through loggable_by has a session that day",
     ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
     ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
-    ("reports/views_maps.py", "interventions_copy_forward"): (
+    ("reports/maps/views.py", "interventions_copy_forward"): (
         "a service (copying a term's provision) kept in the views module for now: its only caller is for "
         "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
     ),
-    ("reports/views_maps.py", "pupil_map_context"): (
+    ("reports/maps/views.py", "pupil_map_context"): (
         "a pupil's whole provision record for a pupil fetched through visible_to (the page) or for the school's "
-        "own subject-access export (reports.pupil_data): everyone who may see the pupil sees all their provision"
+        "own subject-access export (reports.records.pupil_data): everyone who may see the pupil sees all their provision"
     ),
-    ("reports/views_offer.py", "_staff_names"): (
+    ("reports/offer/views.py", "_staff_names"): (
         "reads staff names only to strike them out of the public offer; nothing read is shown"
     ),
 }
@@ -154,7 +154,7 @@ def test_the_scan_knows_the_models_that_hold_pupil_data():
 
 def test_the_scan_finds_views_modules():
     names = {str(p.relative_to(ROOT)) for p in views_modules()}
-    assert {"interventions/views_groups.py", "pupils/views.py", "reports/views_maps.py", "family/views.py"} <= names
+    assert {"interventions/groups/views.py", "pupils/views.py", "reports/maps/views.py", "family/views.py"} <= names
     assert "interventions/progress/views.py" in names
 
 

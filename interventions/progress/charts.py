@@ -18,10 +18,10 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from . import rules  # noqa: E402
+from interventions.progress import rules  # noqa: E402
 
 if TYPE_CHECKING:
-    from .selectors import PlaceProgress
+    from interventions.progress.selectors import PlaceProgress
 
 BLUE, ORANGE, VERMILLION, GREY = "#0072B2", "#E69F00", "#D55E00", "#8a94a3"
 INK, GRID = "#1f2a37", "#dde3ea"

@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from interventions.models import Attendance, Intervention, Placement
+from interventions.progress import checks_parsing
+from interventions.progress.models import CheckScore, ProgressCheck, ScoreSource
+from interventions.progress.services import is_active_on, scores_write
 from provision import audit
 from provision.models import School
 from pupils.imports.kinds import ImportOutcome, ImportSpec
 from pupils.imports.reader import RowError
 from pupils.models import DataImport, ImportKind, Pupil
-
-from ..models import Attendance, Intervention, Placement
-from . import checks_parsing
-from .models import CheckScore, ProgressCheck, ScoreSource
-from .services import is_active_on, scores_write
 
 
 @dataclass

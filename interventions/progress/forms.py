@@ -12,10 +12,9 @@ from collections.abc import Mapping
 
 from django import forms
 
+from interventions.progress.models import CheckChange, ProgressCheck
+from interventions.progress.services import ScoreEntry
 from provision.concurrency import StaleFormMixin
-
-from .models import CheckChange, ProgressCheck
-from .services import ScoreEntry
 
 HIGHER, LOWER = "higher", "lower"
 SCORE = re.compile(r"^score-(\d+)-(\d{4}-\d{2}-\d{2})$")

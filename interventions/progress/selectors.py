@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..models import Intervention, Placement, Status
-from . import rules
-from .models import CheckGoal, CheckReview, CheckScore, ProgressCheck
+from interventions.models import Intervention, Placement, Status
+from interventions.progress import rules
+from interventions.progress.models import CheckGoal, CheckReview, CheckScore, ProgressCheck
 
 
 def goal_of(placement: Placement, check: ProgressCheck, goal: CheckGoal | None) -> rules.Goal:
@@ -85,14 +85,14 @@ class PlaceProgress:
     @cached_property
     def chart(self) -> str:
         """The small chart as SVG text (drawn when first asked for)."""
-        from .charts import place_chart
+        from interventions.progress.charts import place_chart
 
         return place_chart(self)
 
     @property
     def summary(self) -> str:
         """The chart in a sentence: its accessible name."""
-        from .charts import chart_summary
+        from interventions.progress.charts import chart_summary
 
         return chart_summary(self)
 

@@ -16,13 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from interventions.models import Attendance, Intervention, Placement
+from interventions.progress import checks_parsing, rules
+from interventions.progress.models import CheckChange, CheckGoal, CheckReview, CheckScore, ProgressCheck
+from interventions.progress.selectors import PlaceProgress
 from provision import audit
 from pupils.imports.reader import CellProblem
-
-from ..models import Attendance, Intervention, Placement
-from . import checks_parsing, rules
-from .models import CheckChange, CheckGoal, CheckReview, CheckScore, ProgressCheck
-from .selectors import PlaceProgress
 
 # The key of a pupil's score errors in the ValidationError that ``scores_record`` raises.
 SCORE_ERROR = "check-"

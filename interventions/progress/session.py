@@ -9,12 +9,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from interventions.models import Intervention, Placement
+from interventions.progress import checks_parsing
+from interventions.progress.models import CheckScore, ProgressCheck
+from interventions.progress.services import SCORE_ERROR, ScoreEntry
 from pupils.imports.reader import CellProblem
-
-from ..models import Intervention, Placement
-from . import checks_parsing
-from .models import CheckScore, ProgressCheck
-from .services import SCORE_ERROR, ScoreEntry
 
 FIELD = re.compile(r"^check-(\d+)$")
 

@@ -2,10 +2,9 @@
 
 from django.urls import path
 
+from interventions.progress import views
 from pupils.imports import views as import_views
 from pupils.models import ImportKind
-
-from . import views
 
 urlpatterns: list = [
     path("<int:pk>/checks/setup/", views.checks_setup, name="checks_setup"),

@@ -19,15 +19,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from interventions.models import Attendance, Intervention, Placement
+from interventions.progress import rules, services
+from interventions.progress.forms import CheckForm, ReviewForm, posted_goals, posted_scores
+from interventions.progress.models import CheckChange, CheckGoal, CheckScore, ProgressCheck, ScoreSource
+from interventions.progress.selectors import check_of, group_progress, progress_for
+from interventions.sessions import services as logs
 from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
 from provision.models import Role
-
-from .. import sessions as logs
-from ..models import Attendance, Intervention, Placement
-from . import rules, services
-from .forms import CheckForm, ReviewForm, posted_goals, posted_scores
-from .models import CheckChange, CheckGoal, CheckScore, ProgressCheck, ScoreSource
-from .selectors import check_of, group_progress, progress_for
 
 # How many earlier days of checks the grid shows beside the day being recorded.
 GRID_DAYS = 6

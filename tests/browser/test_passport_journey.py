@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from interventions import plans
 from interventions.models import Attendance
+from interventions.plans import services as plans
 from provision.models import Role
 from pupils.models import PupilPassport
 from tests import factories as f

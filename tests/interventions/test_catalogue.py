@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from interventions.catalogue_data import PROGRAMMES
+from interventions.catalogue.data import PROGRAMMES
 from interventions.models import Area, Delivery, EvidenceStrength, KeyStage, Programme, StaffRole
 from provision.models import Role
 from pupils.models import NeedArea

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from interventions import costing
-from interventions.forms_groups import schedule_text, school_weeks_end
+from interventions.groups.forms import schedule_text, school_weeks_end
 from interventions.models import InterventionStaff, StaffRate
 from tests import factories as f
 

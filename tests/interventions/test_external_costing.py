@@ -16,7 +16,8 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interventions import costing, services
+from interventions import costing
+from interventions.groups import services
 from interventions.models import ExternalCosting, Intervention, InterventionStaff, StaffRate
 from tests import factories as f
 

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import services
+from interventions.groups import services
+from interventions.groups.views import _optional_url
 from interventions.models import (
     Attendance,
     Intervention,
@@ -25,7 +26,6 @@ from interventions.models import (
     Status,
     Training,
 )
-from interventions.views_groups import _optional_url
 from provision.models import Role
 from tests import factories as f
 

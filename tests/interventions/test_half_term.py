@@ -17,13 +17,13 @@ import pytest
 from django.urls import reverse
 
 from interventions import costing
-from interventions.forms_groups import school_weeks_end
+from interventions.groups.forms import school_weeks_end
 from interventions.models import Attendance, InterventionStaff, Session, StaffRate
 from interventions.selectors import term_ranges
 from provision.calendar import school_calendar
 from provision.models import Closure, ClosureKind, Term
-from reports import dashboard
-from reports.provision_map import build_map, period_for_term
+from reports.dashboard import build as dashboard
+from reports.maps.build import build_map, period_for_term
 from tests import factories as f
 
 D = dt.date

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import services
+from interventions.groups import services
+from interventions.groups.services import PlacementErrors, PupilEntry
 from interventions.models import Intervention, Placement, Training
-from interventions.services import PlacementErrors, PupilEntry
 from provision.models import Role
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
 from tests import factories as f

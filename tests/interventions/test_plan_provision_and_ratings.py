@@ -16,8 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import plans
 from interventions.models import Attendance, ReviewOutcomeRating, SupportPlan
+from interventions.plans import services as plans
 from tests import factories as f
 
 TODAY = dt.date(2026, 11, 2)

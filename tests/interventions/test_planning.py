@@ -1,4 +1,4 @@
-"""The dates and names a group planned from "who needs support" starts with (interventions.planning): pure."""
+"""The dates and names a group planned from "who needs support" starts with (interventions.groups.planning): pure."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from interventions.planning import group_name, one_term_on, planned_start, years_text
+from interventions.groups.planning import group_name, one_term_on, planned_start, years_text
 
 D = dt.date
 TERMS = [

@@ -17,8 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import plans
 from interventions.models import PlanReview, SupportPlan
+from interventions.plans import services as plans
 from pupils.models import Pupil
 from tests import factories as f
 

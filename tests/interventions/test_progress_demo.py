@@ -1,4 +1,4 @@
-"""The demo's progress checks (``interventions.progress.demo``): weekly scores in a few of the primary's groups that
+"""The demo's progress checks (``demo.progress``): weekly scores in a few of the primary's groups that
 show every decision, taken only on days the pupil attended, a finished group with a change recorded after a pupil
 fell off track, the demo parent's child on track, and the same checks for the same seed."""
 
@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from demo.management.commands.seed_demo import seed_demo
 from interventions.models import Attendance, CheckReview, CheckScore, Placement, ProgressCheck, Status
 from interventions.progress import rules
 from interventions.progress.selectors import progress_for
 from pupils.models import Pupil
-from reports.management.commands.seed_demo import seed_demo
 
 TODAY = dt.date(2026, 11, 24)
 

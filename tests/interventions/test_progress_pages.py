@@ -434,7 +434,7 @@ def test_the_pupils_page_shows_their_chart(client, world, group):
 
 def test_the_data_export_and_erasure_keep_the_checks_right(world, group):
     from interventions.erasure import pupil_erase
-    from reports.pupil_data import pupil_tables
+    from reports.records.pupil_data import pupil_tables
 
     services.review_record(
         progress=progress_of(group.ava), change="dosage", note="Daily with Mrs Smith", changed_on=TODAY,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from interventions.models import Attendance, Intervention, InterventionStaff, Session, Status
-from interventions.sessions import attendance_key, run_by, runs, session_log
+from interventions.sessions.services import attendance_key, run_by, runs, session_log
 from provision.models import Role
 from tests import factories as f
 

@@ -13,8 +13,8 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from interventions import plans
 from interventions.models import Intervention, Placement, SupportPlan
+from interventions.plans import services as plans
 from provision.concurrency import OPENED_AS
 from pupils.models import Pupil
 from tests import factories as f

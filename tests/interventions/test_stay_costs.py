@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from interventions import costing
 from interventions.models import Attendance, InterventionStaff, Session, StaffRate
-from reports.provision_map import MapFilters, build_map, period_for_term
+from reports.maps.build import MapFilters, build_map, period_for_term
 from tests import factories as f
 
 D = Decimal

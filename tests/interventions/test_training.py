@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from interventions.catalogue.training import untrained_staff
 from interventions.models import InterventionStaff, Programme, Training
-from interventions.training import untrained_staff
 from provision.models import Role
 from tests import factories as f
 

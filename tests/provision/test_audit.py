@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.models import PlanReview, SupportPlan
-from interventions.sessions import session_log
+from interventions.sessions.services import session_log
 from provision import audit
 from pupils.assessments import results_save
 from pupils.models import Guardian, Pupil, PupilGuardian, Result

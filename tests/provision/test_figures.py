@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interventions.models import Session
-from interventions.sessions import session_delete
+from interventions.sessions.services import session_delete
 from provision import figures
 from provision.models import FiguresVersion
 from pupils.assessments import results_save

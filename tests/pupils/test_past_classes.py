@@ -14,7 +14,7 @@ from pupils.imports.pupil_apply import import_parse, pupils_import
 from pupils.models import PastClass
 from pupils.reference import class_on
 from pupils.services import past_classes_record
-from reports.provision_map import build_map, period_for_term, period_for_year
+from reports.maps.build import build_map, period_for_term, period_for_year
 from tests import factories as f
 
 D = dt.date

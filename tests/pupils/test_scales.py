@@ -102,7 +102,7 @@ def test_scale_settings_are_checked():
     assert "below the highest" in " ".join(scales.validate_spec(spec(scales.RAW, min_value=10, max_value=5)))
 
 
-# --- age-equivalents (moved from reports.impact: one copy of the arithmetic) ------------------------------------------------------------------------------------------
+# --- age-equivalents (moved from reports.impact.stats: one copy of the arithmetic) ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_age_round_trip():
 
 
 def test_reports_use_the_one_copy_of_the_age_arithmetic():
-    from reports import impact
+    from reports.impact import stats as impact
 
     assert not hasattr(impact, "months_to_age")
     assert not hasattr(impact, "age_to_months")

@@ -24,7 +24,7 @@ from django.urls import reverse
 from interventions.models import Attendance, Placement, Session
 from provision.models import AcademicYear, Membership, Role, Term
 from pupils.models import Result, ScaleKind, SenStatus
-from reports import evaluation
+from reports.impact import evaluation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -382,7 +382,7 @@ def test_constant_queries_whatever_the_number_of_interventions_and_schools(
 ):
     """About 26: 5 for the request (session, user, memberships, current term, the navigation's guardian check),
     the dashboard's own frames and menus, the schools' calendars and whether the year has finished groups (to pick
-    the default period), and 9 for the evaluation's frames (reports.selectors_impact)."""
+    the default period), and 9 for the evaluation's frames (reports.impact.selectors)."""
     leader = world.users["leader"]
     subject, scale = oak["subject"], oak["catch_up"].scale
     points = list(subject.assessments.order_by("taken_on"))

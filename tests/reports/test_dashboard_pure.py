@@ -1,4 +1,4 @@
-"""The leaders' dashboard arithmetic (reports.dashboard): worked numbers over small frames, no database."""
+"""The leaders' dashboard arithmetic (reports.dashboard.build): worked numbers over small frames, no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from reports import charts_impact, dashboard, evaluation
+from reports.dashboard import build as dashboard
+from reports.dashboard import charts as charts_impact
+from reports.impact import evaluation
 
 D = dt.date
 
@@ -164,7 +166,7 @@ def test_gap_trend_leaves_out_scales_without_an_expected_standard():
 
 
 def _groups(rows: list[dict]) -> pd.DataFrame:
-    """Rows in the shape of ``reports.evaluation.group_summary``."""
+    """Rows in the shape of ``reports.impact.evaluation.group_summary``."""
     base = {
         "n_placed": 6, "n_measured": 6, "g": float("nan"), "g_ci_low": float("nan"), "g_ci_high": float("nan"),
         "measure": "before_after", "verdict": "none", "recommendation": "review", "reasons": [],

@@ -19,8 +19,9 @@ from django.urls import reverse
 
 from interventions.models import Placement
 from pupils.models import Result, ScaleKind
-from reports import charts_impact, dashboard
-from reports import evaluation as ev
+from reports.dashboard import build as dashboard
+from reports.dashboard import charts as charts_impact
+from reports.impact import evaluation as ev
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

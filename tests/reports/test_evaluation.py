@@ -1,9 +1,9 @@
-"""Impact evaluation (reports/evaluation.py) over hand-built frames: each pupil's figures, the comparison group,
+"""Impact evaluation (reports/impact/evaluation.py) over hand-built frames: each pupil's figures, the comparison group,
 group and programme summaries with their verdicts, pupils to rethink, and the edge cases.
 
-Expected numbers are worked by hand here or with the tested statistics core (reports/impact.py), never with the
+Expected numbers are worked by hand here or with the tested statistics core (reports/impact/stats.py), never with the
 code under test. Sources: Brooks (2016) for ratio gain; Lakens (2013) for d_av; ANCOVA and Hedges' g on the SD of
-attainment as in reports/impact.py (itself checked against least squares); Borenstein, Hedges, Higgins &
+attainment as in reports/impact/stats.py (itself checked against least squares); Borenstein, Hedges, Higgins &
 Rothstein, Introduction to Meta-Analysis (Wiley 2009), ch. 12, for the inverse-variance pooling of programmes.
 The simulations that check the estimates recover a known truth are in test_impact_simulation.py.
 """
@@ -17,8 +17,8 @@ import statistics
 import pandas as pd
 import pytest
 
-from reports import evaluation as ev
-from reports.impact import (
+from reports.impact import evaluation as ev
+from reports.impact.stats import (
     ancova_difference,
     group_ratio_gain,
     hedges_g,

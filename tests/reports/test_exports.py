@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from provision.models import Term
-from reports.exports import map_to_csv, map_to_pdf, map_to_xlsx
-from reports.provision_map import VIEWS, Cell, Period, Provision, ProvisionMap, Row
+from reports.maps.build import VIEWS, Cell, Period, Provision, ProvisionMap, Row
+from reports.maps.exports import map_to_csv, map_to_pdf, map_to_xlsx
 from tests import factories as f
 
 D = Decimal

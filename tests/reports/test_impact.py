@@ -1,4 +1,4 @@
-"""The statistics core (reports/impact.py) against published worked examples and hand arithmetic.
+"""The statistics core (reports/impact/stats.py) against published worked examples and hand arithmetic.
 
 Sources used below:
 - Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative science: a practical primer
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.impact import (
+from reports.impact.stats import (
     AdjustedDifference,
     EffectSize,
     PairedEffect,

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pupils.models import Pupil
-from reports import evaluation
-from reports.exports_impact import GLOSSARY
+from reports.dashboard.governors import GLOSSARY
+from reports.impact import evaluation
 from tests.reports.test_dashboard import make_oak, trust_leader  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db

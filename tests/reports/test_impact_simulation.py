@@ -1,5 +1,5 @@
 """Does the impact engine recover a known truth? Seeded simulations of whole year groups, run through
-``reports.evaluation.evaluate`` exactly as the pages run it.
+``reports.impact.evaluation.evaluate`` exactly as the pages run it.
 
 Each simulated year group has a few hundred pupils with a true attainment; each test score is that attainment plus
 measurement error, for a test reliability drawn between 0.85 and 0.95 (the range published standardised reading
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports import evaluation as ev
+from reports.impact import evaluation as ev
 
 ENTRY_ON, EXIT_ON = pd.Timestamp("2025-09-22"), pd.Timestamp("2026-01-12")
 GROUP_START, GROUP_END = pd.Timestamp("2025-09-29"), pd.Timestamp("2026-01-09")

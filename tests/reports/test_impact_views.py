@@ -202,6 +202,6 @@ def test_how_impact_is_judged_is_public_and_states_every_rule(client):
         assert label in page
     assert "regression to the mean" in page and "spread of attainment" in page
     assert 'id="promising"' in page  # each verdict's badge links to its own line
-    from reports import evaluation
+    from reports.impact import evaluation
 
     assert evaluation.thresholds_text()[0] in page.replace("&#x27;", "'")

@@ -13,10 +13,17 @@ from django.urls import reverse
 
 from interventions.models import InterventionStaff, StaffRate
 from provision.models import Term
-from reports import offer as offer_module
+from reports.maps.build import Cell, Period, Provision, ProvisionMap, Row
 from reports.models import PublishedOffer
-from reports.offer import PUBLIC_MIN_COUNT, offer_content, offer_from_map, plain_count, plain_frequency, plain_roles
-from reports.provision_map import Cell, Period, Provision, ProvisionMap, Row
+from reports.offer import build as offer_module
+from reports.offer.build import (
+    PUBLIC_MIN_COUNT,
+    offer_content,
+    offer_from_map,
+    plain_count,
+    plain_frequency,
+    plain_roles,
+)
 from tests import factories as f
 
 PERIOD = Period(label="Autumn 2026/27", start=dt.date(2026, 9, 2), end=dt.date(2026, 12, 18))
@@ -427,6 +434,6 @@ def test_parents_page_links_to_each_school_offer(client, world):
 
 
 def test_module_threshold_is_the_one_the_views_use():
-    from reports import views_offer
+    from reports.offer import views as views_offer
 
     assert views_offer.PUBLIC_MIN_COUNT is offer_module.PUBLIC_MIN_COUNT

@@ -29,7 +29,7 @@ import pytest
 
 from interventions.models import InterventionStaff, StaffRate
 from provision.models import Term
-from reports.provision_map import (
+from reports.maps.build import (
     MapFilters,
     Period,
     build_map,

@@ -13,11 +13,11 @@ from django.db.models import Count, F
 from django.test import RequestFactory
 from django.urls import reverse
 
-from provision.demo import DEMO_PASSWORD, DEMO_TRUST_NAME, term_dates
+from demo.assessments import assessment_week_monday
+from demo.pupils import FORM_SIZE, PRIMARY_PUPILS, roll_plan
+from demo.school import DEMO_PASSWORD, DEMO_TRUST_NAME, term_dates
 from provision.models import Membership, Role, School, Term, Trust
 from pupils import reference, scales
-from pupils.demo import FORM_SIZE, PRIMARY_PUPILS, roll_plan
-from pupils.demo_assessments import assessment_week_monday
 from pupils.identification import RESULT_COLUMNS, SLOW_PROGRESS, identify
 from pupils.models import Assessment, Guardian, Pupil, PupilGuardian, Result, Scale, SenStatus, TeachingGroup
 from tests import factories as f

@@ -9,11 +9,11 @@ import datetime as dt
 
 import pytest
 
+from demo.management.commands.seed_demo import seed_demo
 from interventions.models import Placement
 from provision.models import School
 from pupils.models import SenStatus
-from reports.management.commands.seed_demo import seed_demo
-from reports.selectors_impact import evaluate_school
+from reports.impact.selectors import evaluate_school
 
 TODAY = dt.date(2026, 11, 24)
 PRIMARY = "Hazel Grove Primary School"

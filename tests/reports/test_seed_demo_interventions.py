@@ -1,4 +1,4 @@
-"""The demo's provision (``interventions.demo``): waves and statuses, placements with entry and exit results,
+"""The demo's provision (``demo.provision``): waves and statuses, placements with entry and exit results,
 designed impact, session logs, attendance, support plans, training warnings, validity and determinism."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.management.commands.seed_demo import DemoSummary, seed_demo
+from demo.provision import EFFECTIVE, FADES, INEFFECTIVE
 from interventions import costing
-from interventions.demo import EFFECTIVE, FADES, INEFFECTIVE
+from interventions.catalogue.training import untrained_staff
 from interventions.models import (
     Attendance,
     Intervention,
@@ -28,12 +30,10 @@ from interventions.models import (
     Training,
     Wave,
 )
-from interventions.training import untrained_staff
 from provision.calendar import school_calendar
 from provision.models import Closure, ClosureKind, School, Term
 from pupils import scales
 from pupils.models import NeedArea, Pupil, Result, SenStatus
-from reports.management.commands.seed_demo import DemoSummary, seed_demo
 
 TODAY = dt.date(2026, 11, 24)
 PUPILS = 300
@@ -466,7 +466,7 @@ def test_last_years_classes_are_recorded_and_past_maps_place_groups_in_their_yea
     import re
 
     from pupils.models import PastClass
-    from reports.provision_map import build_map, period_for_year
+    from reports.maps.build import build_map, period_for_year
 
     primary = school(PRIMARY)
     records = PastClass.objects.filter(pupil__school=primary).select_related("pupil", "group")

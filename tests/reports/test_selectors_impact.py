@@ -1,4 +1,4 @@
-"""The impact selectors (reports/selectors_impact.py): the frames' columns and values, which interventions,
+"""The impact selectors (reports/impact/selectors.py): the frames' columns and values, which interventions,
 placements and results they hold, costs, and a query count that does not grow with the data."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 from interventions.models import Attendance, InterventionStaff, Placement, Session, StaffRate
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Result, ScaleKind
-from reports import evaluation, selectors_impact
+from reports.impact import evaluation
+from reports.impact import selectors as selectors_impact
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

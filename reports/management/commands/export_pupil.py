@@ -1,6 +1,6 @@
 """``python manage.py export_pupil UPN --school URN --out FILE.zip``: everything held about one pupil.
 
-The same zip as the pupil page's "Download everything held" (reports.pupil_data), for a data protection officer
+The same zip as the pupil page's "Download everything held" (reports.records.pupil_data), for a data protection officer
 answering a subject access request from the command line. The export is in the school's audit log.
 """
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from provision.models import School
 from pupils.models import Pupil
 from pupils.reference import normalise_upn
-from reports.pupil_data import pupil_export_zip
+from reports.records.pupil_data import pupil_export_zip
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The programme catalogue (the resource finder) and who is trained to deliver what."""

@@ -1,0 +1,1 @@
+"""Interventions (groups): planning, editing, status, their staff, placements and staff rates."""

@@ -1,0 +1,1 @@
+"""SEN support plans: the plan screens, their forms, and the reads and writes behind them."""

@@ -1,0 +1,1 @@
+"""Session logs: today's sessions, logging a session with its attendance, a group's history."""

@@ -1,0 +1,1 @@
+"""The leaders' dashboard and the governors' impact report."""

@@ -1,0 +1,1 @@
+"""Impact evaluation: the statistics, the engine, its reads, charts and pages."""

@@ -1,0 +1,467 @@
+"""Everything the school holds about one pupil, as a zip: the answer to a subject access request.
+
+One CSV per kind of record (opening cleanly in Excel: UTF-8 with a BOM, formula-looking cells escaped), each
+support plan and the individual provision map as PDF, and a README naming what each file holds. Used by the
+pupil page's download and by ``python manage.py export_pupil``; every export is in the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from interventions.models import (
+    Attendance,
+    CheckGoal,
+    CheckReview,
+    CheckScore,
+    Placement,
+    ReviewOutcomeRating,
+    SupportPlan,
+)
+from interventions.plans import services as plan_rules
+from provision import audit
+from provision.models import School
+from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, PupilPassport, Result
+from pupils.reference import AREA_LABELS
+from reports.maps.exports import map_to_pdf
+from reports.maps.views import pupil_map_context
+
+
+def _safe(value: object) -> str:
+    """A cell as text; one starting with = + - @ is kept as text by Excel (no formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    elif isinstance(value, dt.date):
+        value = value.strftime("%d/%m/%Y")
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
+    """Each CSV file of the export by its name."""
+    p = pupil
+    files = {
+        "pupil.csv": _csv(
+            [
+                "UPN",
+                "Legal forename",
+                "Legal surname",
+                "Preferred forename",
+                "Preferred surname",
+                "Date of birth",
+                "Gender",
+                "Year group",
+                "Class",
+                "Pupil premium",
+                "Free school meals",
+                "EAL",
+                "Looked after",
+                "SEN status",
+                "Primary need",
+                "Secondary need",
+                "SEN identified on",
+                "SEN review due",
+                "Admitted on",
+                "Left on",
+                "Record created",
+                "Record last changed",
+            ],  # fmt: skip
+            [
+                [
+                    p.upn,
+                    p.legal_first_name,
+                    p.legal_last_name,
+                    p.preferred_first_name,
+                    p.preferred_last_name,
+                    p.date_of_birth,
+                    p.get_gender_display(),
+                    p.get_year_group_display(),
+                    p.registration_group.name if p.registration_group else "",
+                    p.pupil_premium,
+                    p.fsm,
+                    p.eal,
+                    p.looked_after,
+                    p.get_sen_status_display(),
+                    p.get_primary_need_display(),
+                    p.get_secondary_need_display(),
+                    p.sen_identified_on,
+                    p.sen_review_due,
+                    p.admitted_on,
+                    p.left_on,
+                    p.created_at,
+                    p.updated_at,
+                ]
+            ],  # fmt: skip
+        )
+    }
+    links = list(PupilGuardian.objects.filter(pupil=p).select_related("guardian").order_by("contact_priority"))
+    files["parents_and_carers.csv"] = _csv(
+        [
+            "Title",
+            "Forename",
+            "Surname",
+            "Relationship",
+            "Parental responsibility",
+            "Contact priority",
+            "Email",
+            "Phone",
+            "Has an account",
+        ],  # fmt: skip
+        [
+            [
+                l.guardian.title,
+                l.guardian.first_name,
+                l.guardian.last_name,
+                l.get_relationship_display(),
+                l.parental_responsibility,
+                l.contact_priority,
+                l.guardian.email,
+                l.guardian.phone,
+                bool(l.guardian.user_id),
+            ]  # fmt: skip
+            for l in links  # noqa: E741
+        ],
+    )
+    invitations = GuardianInvitation.objects.filter(guardian__in=[l.guardian_id for l in links]).select_related(  # noqa: E741
+        "guardian", "created_by"
+    )
+    now = timezone.now()
+    files["parent_invitations.csv"] = _csv(
+        ["Parent or carer", "Sent to", "Sent", "Sent by", "Valid until", "Status"],
+        [
+            [str(i.guardian), i.email, i.created_at, _name(i.created_by), i.expires_at, i.status(now)]
+            for i in invitations
+        ],
+    )
+    results = Result.objects.filter(pupil=p).select_related("assessment__subject", "assessment__scale", "entered_by")
+    files["assessment_results.csv"] = _csv(
+        [
+            "Subject",
+            "Assessment",
+            "Date",
+            "Scale",
+            "Result as typed",
+            "Value on the scale",
+            "Entered by",
+            "Last changed",
+        ],
+        [
+            [
+                r.assessment.subject.name,
+                r.assessment.name,
+                r.assessment.taken_on,
+                r.assessment.scale.name,
+                r.typed,
+                r.value,
+                _name(r.entered_by),
+                r.updated_at,
+            ]  # fmt: skip
+            for r in results.order_by("assessment__taken_on", "assessment__subject__name")
+        ]
+        # Marked absent in the results grid: what was typed, and no value (it is not a score).
+        + [
+            [
+                a.assessment.subject.name,
+                a.assessment.name,
+                a.assessment.taken_on,
+                a.assessment.scale.name,
+                a.typed,
+                "absent",
+                _name(a.entered_by),
+                a.updated_at,
+            ]  # fmt: skip
+            for a in Absence.objects.filter(pupil=p)
+            .select_related("assessment__subject", "assessment__scale", "entered_by")
+            .order_by("assessment__taken_on", "assessment__subject__name")
+        ],
+    )
+    placements = list(
+        Placement.objects.filter(pupil=p).select_related("intervention__programme").order_by("entry_date", "pk")
+    )
+    files["interventions.csv"] = _csv(
+        [
+            "Intervention",
+            "Programme",
+            "Wave",
+            "Subject or need",
+            "Joined",
+            "Entry result",
+            "Target",
+            "Own target",
+            "Own rating at the start",
+            "Left",
+            "Exit result",
+            "Own rating at the end",
+            "Outcome",
+            "Why they left",
+            "Notes",
+        ],  # fmt: skip
+        [
+            [
+                x.intervention.name,
+                x.intervention.programme.name if x.intervention.programme else "",
+                x.intervention.wave,
+                x.intervention.get_area_display(),
+                x.entry_date,
+                x.entry_typed or x.entry_value,
+                x.target,
+                x.pupil_target,
+                x.entry_rating,
+                x.exit_date,
+                x.exit_typed or x.exit_value,
+                x.exit_rating,
+                x.get_outcome_display(),
+                x.get_exit_reason_display(),
+                x.notes,
+            ]  # fmt: skip
+            for x in placements
+        ],
+    )
+    marks = Attendance.objects.filter(placement__pupil=p).select_related("session__intervention")
+    files["attendance.csv"] = _csv(
+        ["Intervention", "Date", "Minutes", "Present", "Reason for absence"],
+        [
+            [a.session.intervention.name, a.session.date, a.session.minutes, a.present, a.get_absence_reason_display()]
+            for a in marks.order_by("session__date", "session__intervention__name")
+        ],
+    )
+    scores = CheckScore.objects.filter(placement__pupil=p).select_related("placement__intervention__progress_check")
+    files["progress_checks.csv"] = _csv(
+        ["Intervention", "Check", "Unit", "Date", "Score", "Recorded from"],
+        [
+            [
+                x.placement.intervention.name,
+                x.placement.intervention.progress_check.name,
+                x.placement.intervention.progress_check.unit,
+                x.date,
+                x.typed,
+                x.get_source_display(),
+            ]
+            for x in scores.order_by("placement__intervention__name", "date")
+        ],
+    )
+    goals = CheckGoal.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    reviews = CheckReview.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    files["progress_decisions.csv"] = _csv(
+        ["Intervention", "What", "Date", "Decision", "What was changed", "In words", "Old target", "New target"],
+        [
+            *(
+                [g.placement.intervention.name, "Baseline and target", "", "", "", "", g.entry_value, g.target_value]
+                for g in goals.order_by("placement__entry_date")
+            ),
+            *(
+                [
+                    r.placement.intervention.name,
+                    "Decision acted on",
+                    r.changed_on,
+                    r.decision,
+                    r.get_change_display(),
+                    r.note,
+                    r.old_target,
+                    r.new_target,
+                ]  # fmt: skip
+                for r in reviews.order_by("changed_on", "pk")
+            ),
+        ],
+    )
+    plans = list(
+        SupportPlan.objects.filter(pupil=p).prefetch_related("reviews", "interventions").order_by("start_date")
+    )
+    files["support_plans.csv"] = _csv(
+        [
+            "Start",
+            "Review by",
+            "Active",
+            "Needs",
+            "Outcomes sought",
+            "Strategies in class",
+            "Linked provision",
+            "The pupil's views",
+            "Parents' views",
+            "Written by",
+        ],  # fmt: skip
+        [
+            [
+                plan.start_date,
+                plan.review_date,
+                plan.is_active,
+                "; ".join(f"{AREA_LABELS.get(k, k)}: {v}" for k, v in (plan.needs or {}).items()),
+                plan.outcomes,
+                plan.strategies,
+                ", ".join(i.name for i in plan.interventions.all()),
+                plan.pupil_views,
+                plan.parent_views,
+                _name(plan.created_by),
+            ]  # fmt: skip
+            for plan in plans
+        ],
+    )
+    files["plan_reviews.csv"] = _csv(
+        [
+            "Plan from",
+            "Date",
+            "Stage",
+            "Notes",
+            "Progress towards outcomes",
+            "Next steps",
+            "The pupil's views",
+            "Parents' views",
+            "Recorded by",
+        ],  # fmt: skip
+        [
+            [
+                plan.start_date,
+                r.date,
+                r.get_stage_display(),
+                r.notes,
+                r.progress,
+                r.next_steps,
+                r.pupil_views,
+                r.parent_views,
+                _name(r.recorded_by),
+            ]  # fmt: skip
+            for plan in plans
+            for r in plan.reviews.all()
+        ],
+    )
+    files["plan_outcome_ratings.csv"] = _csv(
+        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
+        [
+            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
+            for r in ReviewOutcomeRating.objects.filter(review__plan__pupil=p)
+            .select_related("review__plan")
+            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
+        ],
+    )
+    passport = PupilPassport.objects.filter(pupil=p).select_related("updated_by").first()
+    files["one_page_profile.csv"] = _csv(
+        [
+            "What I want you to know about me",
+            "What I'm good at",
+            "What helps me",
+            "What doesn't help me",
+            "Written with",
+            "Last updated",
+            "Updated by",
+        ],
+        [
+            [
+                passport.about_me,
+                passport.strengths,
+                passport.what_helps,
+                passport.what_doesnt_help,
+                passport.written_with,
+                timezone.localtime(passport.updated_at).strftime("%d/%m/%Y %H:%M"),
+                _name(passport.updated_by),
+            ]
+        ]
+        if passport
+        else [],
+    )
+    lines = audit.describe(audit.pupil_entries(p).order_by("timestamp", "pk"), school)
+    files["history_of_changes.csv"] = _csv(
+        ["When", "Who", "Role", "What", "Action", "Changes", "Note"],
+        [
+            [
+                line.when,
+                line.who,
+                line.role,
+                line.what,
+                line.action,
+                "; ".join(f"{label}: {old} -> {new}" for label, old, new in line.changes),
+                line.note,
+            ]  # fmt: skip
+            for line in lines
+        ],
+    )
+    return files
+
+
+def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
+    """Each support plan, and the individual provision map, as PDF."""
+    today = timezone.localdate()
+    files = {}
+    for plan in SupportPlan.objects.filter(pupil=pupil).order_by("start_date", "pk"):
+        html = render_to_string(
+            "reports/pupil_data_plan_pdf.html",
+            {
+                "school": school,
+                "pupil": pupil,
+                "plan": plan,
+                "needs": [(AREA_LABELS.get(k, k), v) for k, v in (plan.needs or {}).items()],
+                "provision": plan_rules.plan_provision(plan, today=today),
+                "outcomes": plan_rules.outcome_timelines(plan),
+                "reviews": plan.reviews.select_related("recorded_by").order_by("date", "pk"),
+                "printed_on": today,
+            },
+        )
+        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html)
+    context = pupil_map_context(pupil, school=school, show_costs=True, show_plan=True, today=today)
+    context.update(school=school, printed_on=today)
+    files["individual_provision_map.pdf"] = map_to_pdf(render_to_string("reports/pupil_data_map_pdf.html", context))
+    return files
+
+
+README = """Everything {school} holds about {name} (UPN {upn}), exported on {when} by {by}.
+
+pupil.csv                    the pupil's record: names, date of birth, class, flags, SEN status and needs
+parents_and_carers.csv       parents and carers with how they are related, and their contact details
+parent_invitations.csv       invitations sent to parents and carers to see their child's support online
+assessment_results.csv       every assessment result, as typed and as a number on its scale
+interventions.csv            every intervention (support group) the pupil joined, with targets and outcome
+attendance.csv               attendance at each session of those interventions
+progress_checks.csv          scores on the weekly progress checks in those interventions
+progress_decisions.csv       targets on those checks, and the decisions acted on, with what was changed
+support_plans.csv            SEN support plans; plan_reviews.csv: their assess-plan-do-review records
+plan_outcome_ratings.csv     each plan outcome's rating at each review
+one_page_profile.csv         the pupil's one-page profile, in their own words
+history_of_changes.csv       every change to these records, who made it and when, and who viewed or exported them
+support_plan_*.pdf           each support plan as printed
+individual_provision_map.pdf the pupil's provision over time, with dosage and cost
+"""
+
+
+def pupil_export_zip(pupil: Pupil, *, school: School, by) -> bytes:
+    """The zip, and an audit entry saying who exported it (``by``: a request or a user, or None for a command)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        user = getattr(by, "user", by)
+        archive.writestr(
+            "README.txt",
+            README.format(
+                school=school.name,
+                name=pupil.full_name,
+                upn=pupil.upn,
+                when=timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+                by=_name(user) or "the command line",
+            ),
+        )
+        for name, content in {**pupil_tables(pupil, school), **pupil_pdfs(pupil, school)}.items():
+            archive.writestr(name, content)
+    audit.log_export(by, school=school, what="Everything held about the pupil (zip)", pupil=pupil)
+    return buffer.getvalue()
