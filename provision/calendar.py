@@ -47,6 +47,11 @@ def _rows(terms):
     )
 
 
+def terms_in_order(school: School):
+    """The school's terms, oldest first, with their academic years (one query when read)."""
+    return Term.objects.for_school(school).select_related("academic_year").order_by("start_date")
+
+
 def school_calendar(school: School | int) -> SchoolDays:
     """``school``'s school days: its terms less its closures (one query)."""
     school_id = school if isinstance(school, int) else school.pk

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 def dashboard_figures(selection) -> None:
     """Work out (and cache) the dashboard of a trust's schools side by side."""
-    from reports.dashboard.views import build
+    from reports.dashboard.board import build
 
     build(selection)
 
@@ -18,6 +18,6 @@ PDF_KEPT_SECONDS = 60 * 60
 
 def impact_report_pdf(selection, base_url: str, method_address: str, store: str) -> None:
     """Lay out the governors' report and keep the PDF in the cache under ``store`` for its page to serve."""
-    from reports.dashboard.views import report_pdf
+    from reports.dashboard.report import report_pdf
 
     cache.set(store, report_pdf(selection, base_url=base_url, method_address=method_address), PDF_KEPT_SECONDS)

@@ -93,6 +93,7 @@ from provision.access import (
     role_required,
 )
 from provision.models import Role, School
+from provision.params import int_param
 from pupils import scales
 from pupils.models import Pupil, Subject, YearGroup
 
@@ -163,13 +164,6 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
     if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
     return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 # --- Shared reads ----------------------------------------------------------------------------------------
@@ -478,14 +472,14 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     programme = None
     if request.GET.get("programme"):
-        programme_id = _int(request.GET["programme"])
+        programme_id = int_param(request.GET["programme"])
         if programme_id is None:
             raise Http404("No such programme")
         programme = get_object_or_404(Programme.objects.for_school(school), pk=programme_id)
     ticked = _pupil_ids(source.getlist("pupil"))
     plan = None
     if ticked:
-        subject_id = _int(source.get("subject"))
+        subject_id = int_param(source.get("subject"))
         subject = Subject.objects.filter(school=school, pk=subject_id).first() if subject_id is not None else None
         plan = planning.plan_for_pupils(
             school=school, pupil_ids=ticked, subject=subject, programme=programme, today=today
@@ -559,10 +553,10 @@ def plan_from_identification(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tick the pupils to plan a group for first.")
         return redirect(back)
     params: list[tuple[str, object]] = [("pupil", pk) for pk in ids]
-    subject = _int(request.POST.get("subject"))
+    subject = int_param(request.POST.get("subject"))
     if subject is not None:
         params.append(("subject", subject))
-    programme = _int(request.POST.get("programme"))
+    programme = int_param(request.POST.get("programme"))
     if programme is not None and Programme.objects.for_school(request.school).filter(pk=programme).exists():
         params.append(("programme", programme))
     return redirect(f"{reverse('interventions:intervention_new')}?{urlencode(params)}")
@@ -649,7 +643,7 @@ MAX_ID = 2**63 - 1  # a BigAutoField: a larger number is no pupil (and PostgreSQ
 def _pupil_ids(values: list[str]) -> list[int]:
     ids = []
     for value in values:
-        number = _int(value)
+        number = int_param(value)
         if number is not None and 0 < number <= MAX_ID and number not in ids:
             ids.append(number)
     return ids
@@ -745,7 +739,7 @@ def _active_count(request: HttpRequest, intervention: Intervention) -> int:
 def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[int]) -> HttpResponse:
     """Step one: the school's pupils on roll (by default in the group's year groups) to tick."""
     year_param = request.GET.get("year", "")
-    year = _int(year_param)
+    year = int_param(year_param)
     q = request.GET.get("q", "").strip()
     pupils = Pupil.objects.visible_to(request.user, request.school).on_roll().select_related("registration_group")
     if year is not None:
@@ -856,7 +850,7 @@ def add_from_identification(request: HttpRequest) -> HttpResponse:
     add-pupils form, with each pupil's latest result in the intervention's subject as their baseline."""
     back = _safe_next(request, request.POST.get("next")) or reverse("reports:identification")
     ids = _pupil_ids(request.POST.getlist("pupil"))
-    intervention_id = _int(request.POST.get("intervention"))
+    intervention_id = int_param(request.POST.get("intervention"))
     if not ids:
         messages.error(request, "Tick the pupils to add first.")
         return redirect(back)

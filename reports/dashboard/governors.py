@@ -3,7 +3,7 @@
 Governors must not be able to identify a child: the report carries counts and verdicts, never a pupil's name,
 and the breakdowns of pupils by year group and by need show counts under 5 as "fewer than 5" (with no
 percentage, which would give the count away). No queries here: the dashboard is built before it is written out
-(``reports.views_dashboard.build``); the PDF is WeasyPrint over ``reports/impact_report_pdf.html``.
+(``reports.dashboard.board.build``); the PDF is WeasyPrint over ``reports/impact_report_pdf.html``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from reports.dashboard.build import SMALL_COUNT, WAVE_LABELS, suppress_small
 from reports.maps.exports import GRID, HEADER_FILL, HEADER_FONT, SECTION_FONT, TITLE_FONT, WRAP, text_safe
 
 if TYPE_CHECKING:  # the dashboard is built by the view module; only its shape is needed here
-    from reports.dashboard.views import Dashboard
+    from reports.dashboard.board import Dashboard
 
 GLOSSARY: list[tuple[str, str]] = [
     ("Intervention", "Extra, time-limited support on top of everyday teaching, for a group of pupils or one pupil."),

@@ -15,7 +15,6 @@ are printed on every page that shows a verdict. Readers: SENCO, senior leaders a
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
@@ -27,11 +26,14 @@ from interventions.models import Intervention, Placement, Programme
 from interventions.progress.selectors import group_progress
 from provision import figures
 from provision.access import IMPACT_VIEWERS, can_see_costs, role_required
+from provision.calendar import terms_in_order
 from provision.models import School, Term
+from provision.params import int_param
 from pupils import scales
 from pupils.models import Assessment, Pupil, Subject, YearGroup
 from reports.dashboard import build as dashboard
 from reports.dashboard import selectors as selectors_dashboard
+from reports.formatting import as_number, interval, money, months_text, percent, plain, signed
 from reports.impact import evaluation
 from reports.impact import selectors as selectors_impact
 from reports.impact.charts import adjusted_chart, gains_chart
@@ -44,70 +46,11 @@ UNITS = {scales.AGE: "months", scales.BANDS: "bands", scales.GCSE: "grades"}
 # --- Formatting ---------------------------------------------------------------------------------------
 
 
-def _number(value: Any) -> float | None:
-    """A float, or None for missing values (NaN, NA, None)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def unit_for(kind: str) -> str:
     return UNITS.get(kind, "points")
 
 
-def signed(value: Any, places: int = 1) -> str:
-    number = _number(value)
-    if number is None:
-        return "-"
-    text = f"{number:+.{places}f}"
-    return text.replace("-", "\u2212")
-
-
-def plain(value: Any, places: int = 2) -> str:
-    number = _number(value)
-    return "-" if number is None else f"{number:.{places}f}".replace("-", "\u2212")
-
-
-def interval(low: Any, high: Any, places: int = 2) -> str:
-    if _number(low) is None or _number(high) is None:
-        return ""
-    return f"{plain(low, places)} to {plain(high, places)}"
-
-
-def percent(value: Any) -> str:
-    number = _number(value)
-    return "-" if number is None else f"{number:.0f}%"
-
-
-def money(value: Any) -> str:
-    number = _number(value)
-    return "-" if number is None else f"£{number:,.0f}"
-
-
-def _months_text(value: Any) -> str:
-    number = _number(value)
-    if number is None:
-        return ""
-    whole = round(number)
-    return f"{whole:+d} month{'s' if abs(whole) != 1 else ''}".replace("-", "\u2212")
-
-
 # --- Periods --------------------------------------------------------------------------------------------
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _terms(school: School) -> list[Term]:
-    return list(Term.objects.for_school(school).select_related("academic_year").order_by("start_date"))
 
 
 LAST_12_MONTHS = "12m"  # the menu's value for "the last 12 months"
@@ -129,12 +72,12 @@ def impact_period(
     if kind in ("term", "year") and value:
         params[kind] = value
     if params.get("term"):
-        term = next((t for t in terms if t.pk == _int(params["term"])), None)
+        term = next((t for t in terms if t.pk == int_param(params["term"])), None)
         if term is None:
             raise Http404("No such term")
         return period_for_term(term), term, term.academic_year, ""
     if params.get("year"):
-        year = years.get(_int(params["year"]))
+        year = years.get(int_param(params["year"]))
         if year is None:
             raise Http404("No such academic year")
         return period_for_year(year), None, year, ""
@@ -198,7 +141,7 @@ def verdict_context(row: dict[str, Any]) -> dict[str, Any]:
 
 def score_text(kind: str, value: Any) -> str:
     """A mean score as a school writes it: reading ages as years:months, other scales to one decimal."""
-    number = _number(value)
+    number = as_number(value)
     if number is None:
         return "-"
     return scales.months_to_age(number) if kind == scales.AGE else plain(number, 1)
@@ -208,40 +151,40 @@ def effect_context(row: dict[str, Any], kind: str = "") -> dict[str, Any]:
     """The deciding effect of a row and what was compared with what: Hedges' g against similar pupils
     (adjusted for where pupils started, on the SD of attainment) when there is a comparison, else the
     before-and-after figures judged against the gain expected without help."""
-    g = _number(row.get("g"))
+    g = as_number(row.get("g"))
     measure = row.get("measure") or "none"
-    i2 = _number(row.get("i2"))
+    i2 = as_number(row.get("i2"))
     return {
         "measure": measure,
         "method_label": evaluation.METHODS.get(measure, ""),
         "g": plain(g) if g is not None else "",
         "g_ci": interval(row.get("g_ci_low"), row.get("g_ci_high")),
-        "months": _months_text(row.get("months")) if g is not None else "",
-        "difference": signed(row.get("difference")) if _number(row.get("difference")) is not None else "",
+        "months": months_text(row.get("months")) if g is not None else "",
+        "difference": signed(row.get("difference")) if as_number(row.get("difference")) is not None else "",
         "difference_ci": interval(row.get("difference_ci_low"), row.get("difference_ci_high"), 1),
-        "sd": plain(row.get("sd_attainment"), 1) if _number(row.get("sd_attainment")) is not None else "",
+        "sd": plain(row.get("sd_attainment"), 1) if as_number(row.get("sd_attainment")) is not None else "",
         "sd_source": row.get("sd_source") or "",
-        "sd_n": int(_number(row.get("sd_n")) or 0),
+        "sd_n": int(as_number(row.get("sd_n")) or 0),
         "too_coarse": bool(row.get("too_coarse")) if row.get("too_coarse") is not pd.NA else False,
         "i2": f"{i2:.0f}%" if i2 is not None else "",
-        "n_compared": int(_number(row.get("n_compared")) or 0),
-        "n_comparison": int(_number(row.get("n_comparison")) or 0),
+        "n_compared": int(as_number(row.get("n_compared")) or 0),
+        "n_comparison": int(as_number(row.get("n_comparison")) or 0),
         "entry_group": score_text(kind, row.get("entry_mean_group")),
         "entry_comparison": score_text(kind, row.get("entry_mean_comparison")),
         "exit_group": score_text(kind, row.get("exit_mean_group")),
         "exit_comparison": score_text(kind, row.get("exit_mean_comparison")),
         "gain_comparison": signed(row.get("comparison_mean_gain")),
         "gain_group": signed(_gain_of(row)),
-        "d_av": plain(row.get("d_av")) if _number(row.get("d_av")) is not None else "",
-        "expected_gain": signed(row.get("expected_gain")) if _number(row.get("expected_gain")) is not None else "",
-        "excess": signed(row.get("excess_mean")) if _number(row.get("excess_mean")) is not None else "",
+        "d_av": plain(row.get("d_av")) if as_number(row.get("d_av")) is not None else "",
+        "expected_gain": signed(row.get("expected_gain")) if as_number(row.get("expected_gain")) is not None else "",
+        "excess": signed(row.get("excess_mean")) if as_number(row.get("excess_mean")) is not None else "",
         "excess_ci": interval(row.get("excess_ci_low"), row.get("excess_ci_high"), 1),
     }
 
 
 def _gain_of(row: dict[str, Any]) -> float | None:
     """The compared pupils' mean gain (exit mean less entry mean of the group's side of the comparison)."""
-    entry, exit_ = _number(row.get("entry_mean_group")), _number(row.get("exit_mean_group"))
+    entry, exit_ = as_number(row.get("entry_mean_group")), as_number(row.get("exit_mean_group"))
     return None if entry is None or exit_ is None else exit_ - entry
 
 
@@ -253,17 +196,17 @@ def _group_row(row: dict[str, Any], intervention: Intervention | None, show_cost
         "programme_id": intervention.programme_id if intervention else _int_or_none(row.get("programme_id")),
         "name": intervention.name if intervention else row.get("name", ""),
         "kind": kind,
-        "n_placed": int(_number(row.get("n_placed")) or 0),
-        "n_measured": int(_number(row.get("n_measured")) or 0),
+        "n_placed": int(as_number(row.get("n_placed")) or 0),
+        "n_measured": int(as_number(row.get("n_measured")) or 0),
         "mean_gain": signed(row.get("mean_gain")),
         "gain_ci": interval(row.get("gain_ci_low"), row.get("gain_ci_high"), 1),
         "unit": unit_for(kind),
-        "ratio_gain": plain(row.get("ratio_gain"), 1) if _number(row.get("ratio_gain")) is not None else "",
+        "ratio_gain": plain(row.get("ratio_gain"), 1) if as_number(row.get("ratio_gain")) is not None else "",
         "ratio_band": row.get("ratio_band") or "",
         "pct_target_met": percent(row.get("pct_target_met")),
         "attendance": percent(row.get("attendance_pct")),
         "pct_sustained": percent(row.get("pct_sustained")),
-        "n_comparison": int(_number(row.get("n_comparison")) or 0),
+        "n_comparison": int(as_number(row.get("n_comparison")) or 0),
         "comparison_mean_gain": signed(row.get("comparison_mean_gain")),
         "entry_assessment_id": _int_or_none(row.get("entry_assessment_id")),
         "exit_assessment_id": _int_or_none(row.get("exit_assessment_id")),
@@ -273,12 +216,12 @@ def _group_row(row: dict[str, Any], intervention: Intervention | None, show_cost
         "cost": money(row.get("cost")) if show_costs else None,
         "cost_per_pupil": money(row.get("cost_per_pupil")) if show_costs else None,
         "cost_per_month": money(row.get("cost_per_month")) if show_costs else None,
-        "sort_effect": _number(row.get("g")),
+        "sort_effect": as_number(row.get("g")),
     }
 
 
 def _int_or_none(value: Any) -> int | None:
-    number = _number(value)
+    number = as_number(value)
     return None if number is None else int(number)
 
 
@@ -307,7 +250,7 @@ def _sorted_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _subject_filter(request: HttpRequest, subjects: list[Subject]) -> Subject | None:
-    wanted = _int(request.GET.get("subject"))
+    wanted = int_param(request.GET.get("subject"))
     return next((s for s in subjects if s.pk == wanted), None)
 
 
@@ -318,7 +261,7 @@ def _subject_filter(request: HttpRequest, subjects: list[Subject]) -> Subject | 
 def impact_overview(request: HttpRequest) -> HttpResponse:
     """Every intervention and programme that ran in the period, with its verdict and recommendation."""
     school, today = request.school, timezone.localdate()
-    terms = _terms(school)
+    terms = list(terms_in_order(school))
     period, term, year, period_note = impact_period(request, terms, today, school)
     subjects = list(Subject.objects.filter(school=school))
     subject = _subject_filter(request, subjects)
@@ -339,7 +282,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
             [
                 _group_row(r, by_id.get(r["intervention_id"]), show_costs)
                 for r in _records(result.groups)
-                if (_number(r.get("n_placed")) or 0) > 0
+                if (as_number(r.get("n_placed")) or 0) > 0
             ]
         )
         programme_names = dict(Programme.objects.filter(interventions__school=school).values_list("pk", "name"))
@@ -347,7 +290,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
             shown = _group_row(row, None, show_costs)
             shown["id"] = row.get("programme_id")
             shown["name"] = row.get("programme_name") or programme_names.get(row.get("programme_id"), "")
-            shown["n_groups"] = int(_number(row.get("n_groups")) or 0)
+            shown["n_groups"] = int(as_number(row.get("n_groups")) or 0)
             programmes.append(shown)
         programmes = _sorted_groups(programmes)
         rethink_count = len(result.rethink) if result.rethink is not None else 0
@@ -397,7 +340,7 @@ def _pupil_rows(frame: pd.DataFrame, spec: scales.ScaleSpec | None, pupils: dict
         pupil = pupils.get(row["pupil_id"])
 
         def shown(value: Any) -> str:
-            number = _number(value)
+            number = as_number(value)
             if number is None:
                 return ""
             return scales.display(spec, number) if spec is not None else f"{number:g}"
@@ -411,14 +354,14 @@ def _pupil_rows(frame: pd.DataFrame, spec: scales.ScaleSpec | None, pupils: dict
                 "entry": shown(row.get("entry_value")),
                 "exit": shown(row.get("exit_value")),
                 "gain": signed(row.get("gain"), 0 if spec and spec.kind in (scales.AGE, scales.BANDS) else 1),
-                "elapsed": plain(row.get("elapsed_months"), 1) if _number(row.get("elapsed_months")) else "",
-                "ratio_gain": plain(row.get("ratio_gain"), 1) if _number(row.get("ratio_gain")) is not None else "",
+                "elapsed": plain(row.get("elapsed_months"), 1) if as_number(row.get("elapsed_months")) else "",
+                "ratio_gain": plain(row.get("ratio_gain"), 1) if as_number(row.get("ratio_gain")) is not None else "",
                 "target_met": None if target_met is None or target_met is pd.NA else bool(target_met),
                 "attendance": percent(row.get("attendance_pct")),
-                "rating_change": signed(row.get("rating_change"), 0) if _number(row.get("rating_change")) else "",
+                "rating_change": signed(row.get("rating_change"), 0) if as_number(row.get("rating_change")) else "",
                 "next": shown(row.get("next_value")),
                 "sustained": None if sustained is None or sustained is pd.NA else bool(sustained),
-                "left": _number(row.get("exit_value")) is None and row.get("exit_date") is not pd.NaT,
+                "left": as_number(row.get("exit_value")) is None and row.get("exit_date") is not pd.NaT,
             }
         )
     return sorted(rows, key=lambda r: (r["pupil"].last_name, r["pupil"].first_name) if r["pupil"] else ("", ""))
@@ -452,8 +395,8 @@ def impact_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     chart = adjusted = ""
     if pupil_frame is not None and group and group["n_measured"]:
         unit = unit_for(spec.kind if spec else "")
-        gains = [g for g in pupil_frame["gain"].tolist() if _number(g) is not None]
-        others = [g for g in comparison.get("gain", pd.Series(dtype=float)).tolist() if _number(g) is not None]
+        gains = [g for g in pupil_frame["gain"].tolist() if as_number(g) is not None]
+        others = [g for g in comparison.get("gain", pd.Series(dtype=float)).tolist() if as_number(g) is not None]
         chart = gains_chart(title="Each pupil's gain", group=gains, comparison=others, unit=unit)
         if group["effect"]["measure"] == "comparison":
             on_pair = pupil_frame[
@@ -515,8 +458,8 @@ def impact_programme(request: HttpRequest, pk: int) -> HttpResponse:
     pooled = [r for r in _records(result.programmes) if r.get("programme_id") == programme.pk]
     summary = _group_row(pooled[0], None, show_costs) if pooled else None
     if summary:
-        summary["n_groups"] = int(_number(pooled[0].get("n_groups")) or 0)
-        summary["n_groups_compared"] = int(_number(pooled[0].get("n_groups_compared")) or 0)
+        summary["n_groups"] = int(as_number(pooled[0].get("n_groups")) or 0)
+        summary["n_groups_compared"] = int(as_number(pooled[0].get("n_groups_compared")) or 0)
         _assessments([summary], school)
     return render(
         request,
@@ -559,7 +502,7 @@ def impact_rethink(request: HttpRequest) -> HttpResponse:
             {
                 "pupil": pupil,
                 "subject": subjects.get(record.get("subject_id"), ""),
-                "count": int(_number(record.get("interventions")) or 0),
+                "count": int(as_number(record.get("interventions")) or 0),
                 "interventions": [
                     interventions[i] for i in (record.get("intervention_ids") or []) if i in interventions
                 ],

@@ -10,10 +10,11 @@ from django.utils.text import slugify
 
 from provision import audit
 from provision.access import MAP_VIEWERS, can_see_costs, can_see_names_on_map, role_required
+from provision.calendar import terms_in_order
 from pupils.models import Subject
 from reports.maps import exports
 from reports.maps.build import VIEWS, MapFilters, Period, build_map
-from reports.maps.views import _filters, _terms, map_period
+from reports.maps.views import _filters, map_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _map_inputs(request: HttpRequest) -> tuple[Period, str, MapFilters]:
     """The period, view and filters asked for, read exactly as the map page reads them (two queries)."""
     school = request.school
-    period, _term, _year = map_period(request, _terms(school), timezone.localdate())
+    period, _term, _year = map_period(request, list(terms_in_order(school)), timezone.localdate())
     if period is None:
         raise Http404("The school has no terms yet.")
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "year"

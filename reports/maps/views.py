@@ -35,8 +35,9 @@ from provision.access import (
     can_see_names_on_map,
     role_required,
 )
-from provision.calendar import school_calendar
+from provision.calendar import school_calendar, terms_in_order
 from provision.models import School, Term
+from provision.params import int_param
 from pupils.models import NeedArea, Pupil, SenStatus, Subject
 from pupils.reference import AREA_LABELS
 from pupils.selectors import get_pupil_for_user
@@ -44,11 +45,6 @@ from reports.maps.build import VIEWS, MapFilters, Period, build_map, period_for_
 
 SEN_FILTERS = {"any": "Any SEN (K or E)", "K": "SEN support", "E": "EHC plan", "N": "No SEN"}
 YES_NO = {"yes": True, "no": False}
-
-
-def _terms(school: School) -> list[Term]:
-    """The school's terms, oldest first, with their years (one query)."""
-    return list(Term.objects.for_school(school).select_related("academic_year").order_by("start_date"))
 
 
 def _current(terms: list[Term], today: dt.date) -> Term | None:
@@ -61,15 +57,8 @@ def _next_term(terms: list[Term], term: Term) -> Term | None:
     return next((later for later in terms if later.start_date > term.end_date), None)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest, subjects: list[Subject]) -> MapFilters:
-    subject_id = _int(request.GET.get("subject"))
+    subject_id = int_param(request.GET.get("subject"))
     return MapFilters(
         subject_id=subject_id if subject_id in {s.pk for s in subjects} else None,
         area=request.GET.get("area") if request.GET.get("area") in Area.values else None,
@@ -85,12 +74,12 @@ def map_period(request: HttpRequest, terms: list[Term], today: dt.date) -> tuple
     the map's exports."""
     years = {term.academic_year_id: term.academic_year for term in terms}
     if request.GET.get("year"):
-        year = years.get(_int(request.GET["year"]))
+        year = years.get(int_param(request.GET["year"]))
         if year is None:
             raise Http404("No such academic year")
         return period_for_year(year), None, year
     if request.GET.get("term"):
-        term = next((t for t in terms if t.pk == _int(request.GET["term"])), None)
+        term = next((t for t in terms if t.pk == int_param(request.GET["term"])), None)
         if term is None:
             raise Http404("No such term")
     else:
@@ -105,7 +94,7 @@ def provision_map(request: HttpRequest) -> HttpResponse:
     """The school's provision map for a term or a year: rows by the chosen view, waves 1-3 as columns.
     A constant number of queries whatever the school's size."""
     school, today = request.school, timezone.localdate()
-    terms = _terms(school)
+    terms = list(terms_in_order(school))
     period, term, year = map_period(request, terms, today)
     subjects = list(Subject.objects.filter(school=school))
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "year"
@@ -211,9 +200,9 @@ def interventions_copy_forward(
 @role_required(*INTERVENTION_EDITORS)
 def map_copy_forward(request: HttpRequest) -> HttpResponse:
     """Start next term's map: copy the chosen term's running provision into it as planned."""
-    terms = _terms(request.school)
+    terms = list(terms_in_order(request.school))
     if request.POST.get("term"):
-        term = next((t for t in terms if t.pk == _int(request.POST["term"])), None)
+        term = next((t for t in terms if t.pk == int_param(request.POST["term"])), None)
         if term is None:
             raise Http404("No such term")
     else:
@@ -265,7 +254,7 @@ def pupil_map(request: HttpRequest, pk: int) -> HttpResponse:
 def pupil_map_context(pupil: Pupil, *, school: School, show_costs: bool, show_plan: bool, today: dt.date) -> dict:
     """What a pupil's individual provision map shows (the page and the data-protection export). The support plan's
     needs and outcomes only for roles that may read plans (``show_plan``): the others see that a plan exists."""
-    terms = _terms(school)
+    terms = list(terms_in_order(school))
     ranges = school_calendar(school)  # school days: the terms less their closures
     placements = list(
         placements_with_dosage(Placement.objects.filter(pupil=pupil))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, InterventionStaff
 from provision.access import role_required, schools_for
+from provision.calendar import terms_in_order
 from provision.models import Membership, Role, School, Term
 from reports.maps.build import build_map, period_for_term
 from reports.models import PublishedOffer
@@ -35,11 +36,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, school: School, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = _terms(school)
-
-
-def _terms(school: School):
-    return Term.objects.for_school(school).select_related("academic_year").order_by("start_date")
+        self.fields["term"].queryset = terms_in_order(school)
 
 
 def _staff_names(school: School) -> list[str]:
@@ -73,7 +70,7 @@ def offer_for(school: School, term: Term) -> dict:
 def offer_publish(request: HttpRequest) -> HttpResponse:
     """Preview the offer for a term (default: the current one) and publish it as a dated snapshot."""
     school = request.school
-    terms = list(_terms(school))
+    terms = list(terms_in_order(school))
     history = PublishedOffer.objects.filter(school=school).select_related("published_by")
     if not terms:
         return render(request, "reports/offer_publish.html", {"terms": [], "history": history})
