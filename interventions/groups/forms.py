@@ -18,7 +18,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from interventions.groups import attention as attention_flags
-from interventions.groups.services import PupilEntry, StaffMember
+from interventions.groups.services import INTERVENTION_FIELDS, PupilEntry, StaffMember
 from interventions.models import (
     Area,
     ExitReason,
@@ -231,29 +231,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
 
     class Meta:
         model = Intervention
-        fields = [
-            "name",
-            "programme",
-            "wave",
-            "area",
-            "subject",
-            "need_area",
-            "year_groups",
-            "lead",
-            "days",
-            "start_time",
-            "minutes_per_session",
-            "start_date",
-            "end_date",
-            "capacity",
-            "entry_criteria",
-            "scale",
-            "resources_cost",
-            "external_cost",
-            "external_costing",
-            "funding_source",
-            "notes",
-        ]
+        fields = list(INTERVENTION_FIELDS)  # the one list of what the form may set (services)
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

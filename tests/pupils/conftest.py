@@ -1,7 +1,11 @@
 """Fixtures the pupils app's tests share."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
 from tests.pupils import results_world
 
 
@@ -9,3 +13,12 @@ from tests.pupils import results_world
 def rw(world):
     """The world's school with subjects, scales and assessments to import results for (see ``results_world``)."""
     return results_world.create(world.school)
+
+
+@pytest.fixture
+def grid(world):
+    """The results grid of Year 3's class on one reading assessment."""
+    reading = f.AssessmentFactory(school=world.school, name="Autumn reading", taken_on=dt.date(2026, 10, 5))
+    group = world.pupils[0].registration_group
+    url = reverse("pupils:results_grid") + f"?group={group.pk}&a={reading.pk}"
+    return {"reading": reading, "url": url}

@@ -13,6 +13,7 @@ from provision.models import Role
 from pupils.assessments import results_save
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
 from tests import factories as f
+from tests.pupils.grid_helpers import grid_cell
 
 
 @pytest.fixture
@@ -28,16 +29,12 @@ def grid(world):
     return {"group": group, "reading": reading, "spelling": spelling}
 
 
-def _cell(pupil, assessment) -> str:
-    return f"v_{pupil.pk}_{assessment.pk}"
-
-
 @pytest.mark.django_db
 def test_teacher_saves_a_row_and_a_bad_cell_keeps_what_was_typed(client, world, grid):
     pupil = world.pupils[0]
     client.force_login(world.users["teacher"])
     url = reverse("pupils:results_grid") + f"?group={grid['group'].pk}&a={grid['reading'].pk}&a={grid['spelling'].pk}"
-    response = client.post(url, {_cell(pupil, grid["reading"]): "92", _cell(pupil, grid["spelling"]): "8:12"})
+    response = client.post(url, {grid_cell(pupil, grid["reading"]): "92", grid_cell(pupil, grid["spelling"]): "8:12"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "months run from 0 to 11" in page
@@ -46,7 +43,7 @@ def test_teacher_saves_a_row_and_a_bad_cell_keeps_what_was_typed(client, world, 
     result = Result.objects.get(pupil=pupil)
     assert (result.value, result.typed, result.entered_by) == (92.0, "92", world.users["teacher"])
 
-    response = client.post(url, {_cell(pupil, grid["reading"]): "92", _cell(pupil, grid["spelling"]): "8:11"})
+    response = client.post(url, {grid_cell(pupil, grid["reading"]): "92", grid_cell(pupil, grid["spelling"]): "8:11"})
     assert response.status_code == 302
     assert Result.objects.get(pupil=pupil, assessment=grid["spelling"]).value == 8 * 12 + 11
 
@@ -60,7 +57,7 @@ def test_teacher_cannot_open_or_post_another_class(client, world, grid):
     assert client.get(reverse("pupils:results_grid") + f"?group={other_group.pk}").status_code == 404
     # Smuggling another class's pupil into this class's grid is refused and reported.
     url = reverse("pupils:results_grid") + f"?group={grid['group'].pk}&a={grid['reading'].pk}"
-    response = client.post(url, {_cell(stranger, grid["reading"]): "100"})
+    response = client.post(url, {grid_cell(stranger, grid["reading"]): "100"})
     assert "not part of this grid were not saved" in response.content.decode()
     assert not Result.objects.filter(pupil=stranger).exists()
 
@@ -71,7 +68,7 @@ def test_senco_enters_results_for_any_class(client, world, grid):
     pupil = f.PupilFactory(school=world.school, registration_group=other_group)
     client.force_login(world.users["senco"])
     url = reverse("pupils:results_grid") + f"?group={other_group.pk}&a={grid['reading'].pk}"
-    assert client.post(url, {_cell(pupil, grid["reading"]): "101"}).status_code == 302
+    assert client.post(url, {grid_cell(pupil, grid["reading"]): "101"}).status_code == 302
     assert Result.objects.get(pupil=pupil).value == 101
 
 

@@ -3,7 +3,6 @@ as a score), shows them back, and keeps the conflict rules of two people with th
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,35 +15,7 @@ from pupils import scales
 from pupils.imports import results_parsing
 from pupils.models import Absence, Result, ScaleKind
 from tests import factories as f
-
-
-@pytest.fixture
-def grid(world):
-    reading = f.AssessmentFactory(school=world.school, name="Autumn reading", taken_on=dt.date(2026, 10, 5))
-    group = world.pupils[0].registration_group
-    url = reverse("pupils:results_grid") + f"?group={group.pk}&a={reading.pk}"
-    return {"reading": reading, "url": url}
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _form(client: Client, url: str) -> dict[str, str]:
-    response = client.get(url)
-    assert response.status_code == 200
-    data = {}
-    for _pupil, cells in response.context["rows"]:
-        for cell in cells:
-            data[cell["name"]] = cell["value"]
-            data[cell["original_name"]] = cell["original"]
-    return data
-
-
-def _cell(pupil, assessment) -> str:
-    return f"v_{pupil.pk}_{assessment.pk}"
+from tests.pupils.grid_helpers import grid_cell, grid_form, signed_in
 
 
 def _cells(client: Client, url: str) -> dict[int, dict]:
@@ -67,9 +38,9 @@ def test_the_grid_and_the_import_share_one_list_of_absence_marks():
 def test_each_absence_mark_is_stored_as_absent_and_shown_back(world, grid, mark):
     a = world.pupils[0]
     reading = grid["reading"]
-    teacher = _signed_in(world.users["teacher"])
-    page = _form(teacher, grid["url"])
-    page[_cell(a, reading)] = mark
+    teacher = signed_in(world.users["teacher"])
+    page = grid_form(teacher, grid["url"])
+    page[grid_cell(a, reading)] = mark
     response = teacher.post(grid["url"], page, follow=True)
     assert "0 results saved, 1 marked absent." in response.content.decode()
     assert not Result.objects.exists()  # never a score
@@ -82,16 +53,16 @@ def test_each_absence_mark_is_stored_as_absent_and_shown_back(world, grid, mark)
     html = teacher.get(grid["url"]).content.decode()
     assert 'class="absent-note"' in html and "result-absent" in html
     # Saved again unchanged: nothing written.
-    assert _signed_in(world.users["teacher"]).post(grid["url"], _form(teacher, grid["url"])).status_code == 302
+    assert signed_in(world.users["teacher"]).post(grid["url"], grid_form(teacher, grid["url"])).status_code == 302
     assert Absence.objects.get().pk == absence.pk
 
 
 @pytest.mark.django_db
 def test_a_word_that_is_not_an_absence_mark_is_still_refused(world, grid):
     a = world.pupils[0]
-    teacher = _signed_in(world.users["teacher"])
-    page = _form(teacher, grid["url"])
-    page[_cell(a, grid["reading"])] = "Away"
+    teacher = signed_in(world.users["teacher"])
+    page = grid_form(teacher, grid["url"])
+    page[grid_cell(a, grid["reading"])] = "Away"
     response = teacher.post(grid["url"], page)
     assert response.status_code == 200
     assert "is not a number" in _cells_from(response)[a.pk]["error"]
@@ -107,17 +78,17 @@ def test_absent_replaces_a_score_and_a_score_replaces_absent_and_a_blank_clears_
     a, b, _c = world.pupils
     reading = grid["reading"]
     Result.objects.create(pupil=a, assessment=reading, value=90, typed="90")
-    teacher = _signed_in(world.users["teacher"])
-    page = _form(teacher, grid["url"])
-    page[_cell(a, reading)] = "Abs"
-    page[_cell(b, reading)] = "A"
+    teacher = signed_in(world.users["teacher"])
+    page = grid_form(teacher, grid["url"])
+    page[grid_cell(a, reading)] = "Abs"
+    page[grid_cell(b, reading)] = "A"
     teacher.post(grid["url"], page)
     assert not Result.objects.exists()
     assert set(Absence.objects.values_list("pupil_id", "typed")) == {(a.pk, "Abs"), (b.pk, "A")}
     # The pupil sat it after all: the score replaces the absence.
-    page = _form(teacher, grid["url"])
-    page[_cell(a, reading)] = "96"
-    page[_cell(b, reading)] = ""
+    page = grid_form(teacher, grid["url"])
+    page[grid_cell(a, reading)] = "96"
+    page[grid_cell(b, reading)] = ""
     response = teacher.post(grid["url"], page, follow=True)
     assert "1 result saved, 1 cleared." in response.content.decode()
     assert list(Result.objects.values_list("pupil_id", "value")) == [(a.pk, 96.0)]
@@ -138,9 +109,9 @@ def test_a_band_coded_a_is_a_band_not_an_absence(world):
     assessment = f.AssessmentFactory(school=world.school, name="Writing TA", scale=scale)
     a = world.pupils[0]
     url = reverse("pupils:results_grid") + f"?group={a.registration_group.pk}&a={assessment.pk}"
-    teacher = _signed_in(world.users["teacher"])
-    page = _form(teacher, url)
-    page[_cell(a, assessment)] = "A"
+    teacher = signed_in(world.users["teacher"])
+    page = grid_form(teacher, url)
+    page[grid_cell(a, assessment)] = "A"
     assert teacher.post(url, page).status_code == 302
     assert list(Result.objects.values_list("value", "typed")) == [(2.0, "A")] and not Absence.objects.exists()
 
@@ -150,15 +121,15 @@ def test_absences_follow_the_conflict_rules(world, grid):
     """Two people with the grid open: an absence marked meanwhile is a change like any other."""
     a, b, _c = world.pupils
     reading = grid["reading"]
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    teachers_page, sencos_page = _form(teacher, grid["url"]), _form(senco, grid["url"])
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    teachers_page, sencos_page = grid_form(teacher, grid["url"]), grid_form(senco, grid["url"])
 
-    teachers_page[_cell(a, reading)] = "Abs"
+    teachers_page[grid_cell(a, reading)] = "Abs"
     assert teacher.post(grid["url"], teachers_page).status_code == 302
 
     # The SENCO's older page typed a score for a: not saved over the teacher's absence; b's score is saved.
-    sencos_page[_cell(a, reading)] = "88"
-    sencos_page[_cell(b, reading)] = "101"
+    sencos_page[grid_cell(a, reading)] = "88"
+    sencos_page[grid_cell(b, reading)] = "101"
     response = senco.post(grid["url"], sencos_page)
     assert response.status_code == 200
     conflict = _cells_from(response)[a.pk]["conflict"]
@@ -176,10 +147,10 @@ def test_absences_follow_the_conflict_rules(world, grid):
 def test_a_stale_blank_does_not_clear_an_absence_marked_meanwhile(world, grid):
     a = world.pupils[0]
     reading = grid["reading"]
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    sencos_page = _form(senco, grid["url"])
-    teachers_page = _form(teacher, grid["url"])
-    teachers_page[_cell(a, reading)] = "Absent"
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    sencos_page = grid_form(senco, grid["url"])
+    teachers_page = grid_form(teacher, grid["url"])
+    teachers_page[grid_cell(a, reading)] = "Absent"
     teacher.post(grid["url"], teachers_page)
     # The SENCO's page still shows a blank and saves unchanged: the absence stays.
     assert senco.post(grid["url"], sencos_page).status_code == 302

@@ -2,44 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from pupils.models import Result
-from tests import factories as f
-
-
-@pytest.fixture
-def grid(world):
-    reading = f.AssessmentFactory(school=world.school, name="Autumn reading", taken_on=dt.date(2026, 10, 5))
-    group = world.pupils[0].registration_group
-    url = reverse("pupils:results_grid") + f"?group={group.pk}&a={reading.pk}"
-    return {"reading": reading, "url": url}
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _form(client: Client, url: str) -> dict[str, str]:
-    """The grid's fields as the page was served (what a browser would post back unchanged)."""
-    response = client.get(url)
-    assert response.status_code == 200
-    data = {}
-    for _pupil, cells in response.context["rows"]:
-        for cell in cells:
-            data[cell["name"]] = cell["value"]
-            data[cell["original_name"]] = cell["original"]
-    return data
-
-
-def _cell(pupil, assessment) -> str:
-    return f"v_{pupil.pk}_{assessment.pk}"
+from tests.pupils.grid_helpers import grid_cell, grid_form, signed_in
 
 
 @pytest.mark.django_db
@@ -47,13 +13,13 @@ def test_a_stale_grid_saves_only_its_own_changes(world, grid):
     """The SENCO opened the grid before the teacher saved a result; the SENCO's save keeps the teacher's."""
     a, b, _c = world.pupils
     reading = grid["reading"]
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    teachers_page, sencos_page = _form(teacher, grid["url"]), _form(senco, grid["url"])
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    teachers_page, sencos_page = grid_form(teacher, grid["url"]), grid_form(senco, grid["url"])
 
-    teachers_page[_cell(a, reading)] = "92"
+    teachers_page[grid_cell(a, reading)] = "92"
     assert teacher.post(grid["url"], teachers_page).status_code == 302
 
-    sencos_page[_cell(b, reading)] = "104"  # the SENCO's page still shows a blank for pupil a
+    sencos_page[grid_cell(b, reading)] = "104"  # the SENCO's page still shows a blank for pupil a
     assert senco.post(grid["url"], sencos_page).status_code == 302
     saved = dict(Result.objects.values_list("pupil_id", "typed"))
     assert saved == {a.pk: "92", b.pk: "104"}
@@ -66,14 +32,14 @@ def test_a_blank_deletes_only_a_result_that_was_there_and_unchanged(world, grid)
     reading = grid["reading"]
     Result.objects.create(pupil=a, assessment=reading, value=90, typed="90")
     Result.objects.create(pupil=b, assessment=reading, value=95, typed="95")
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    teachers_page, sencos_page = _form(teacher, grid["url"]), _form(senco, grid["url"])
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    teachers_page, sencos_page = grid_form(teacher, grid["url"]), grid_form(senco, grid["url"])
 
     # The teacher corrects b; then the SENCO, on the older page, clears a and clears b.
-    teachers_page[_cell(b, reading)] = "97"
+    teachers_page[grid_cell(b, reading)] = "97"
     teacher.post(grid["url"], teachers_page)
-    sencos_page[_cell(a, reading)] = ""
-    sencos_page[_cell(b, reading)] = ""
+    sencos_page[grid_cell(a, reading)] = ""
+    sencos_page[grid_cell(b, reading)] = ""
     response = senco.post(grid["url"], sencos_page)
     assert response.status_code == 200
     assert dict(Result.objects.values_list("pupil_id", "typed")) == {b.pk: "97"}  # a cleared, b kept
@@ -86,12 +52,12 @@ def test_a_blank_deletes_only_a_result_that_was_there_and_unchanged(world, grid)
 def test_a_conflict_shows_both_values_and_saving_again_keeps_yours(world, grid):
     a = world.pupils[0]
     reading = grid["reading"]
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    teachers_page, sencos_page = _form(teacher, grid["url"]), _form(senco, grid["url"])
-    teachers_page[_cell(a, reading)] = "92"
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    teachers_page, sencos_page = grid_form(teacher, grid["url"]), grid_form(senco, grid["url"])
+    teachers_page[grid_cell(a, reading)] = "92"
     teacher.post(grid["url"], teachers_page)
 
-    sencos_page[_cell(a, reading)] = "88"
+    sencos_page[grid_cell(a, reading)] = "88"
     response = senco.post(grid["url"], sencos_page)
     assert response.status_code == 200
     assert Result.objects.get(pupil=a).typed == "92"
@@ -116,11 +82,11 @@ def test_a_conflict_shows_both_values_and_saving_again_keeps_yours(world, grid):
 def test_typing_what_the_other_person_saved_is_no_conflict(world, grid):
     a = world.pupils[0]
     reading = grid["reading"]
-    teacher, senco = _signed_in(world.users["teacher"]), _signed_in(world.users["senco"])
-    teachers_page, sencos_page = _form(teacher, grid["url"]), _form(senco, grid["url"])
-    teachers_page[_cell(a, reading)] = "92"
+    teacher, senco = signed_in(world.users["teacher"]), signed_in(world.users["senco"])
+    teachers_page, sencos_page = grid_form(teacher, grid["url"]), grid_form(senco, grid["url"])
+    teachers_page[grid_cell(a, reading)] = "92"
     teacher.post(grid["url"], teachers_page)
-    sencos_page[_cell(a, reading)] = "92"
+    sencos_page[grid_cell(a, reading)] = "92"
     assert senco.post(grid["url"], sencos_page).status_code == 302
     assert Result.objects.get(pupil=a).entered_by == world.users["teacher"]
 
@@ -130,8 +96,8 @@ def test_a_post_without_originals_never_deletes(world, grid):
     a = world.pupils[0]
     reading = grid["reading"]
     Result.objects.create(pupil=a, assessment=reading, value=90, typed="90")
-    senco = _signed_in(world.users["senco"])
-    assert senco.post(grid["url"], {_cell(a, reading): ""}).status_code == 302
+    senco = signed_in(world.users["senco"])
+    assert senco.post(grid["url"], {grid_cell(a, reading): ""}).status_code == 302
     assert Result.objects.filter(pupil=a).exists()
-    senco.post(grid["url"], {_cell(a, reading): "91"})
+    senco.post(grid["url"], {grid_cell(a, reading): "91"})
     assert Result.objects.get(pupil=a).typed == "91"
