@@ -69,14 +69,42 @@ def pupil_data_models() -> set[str]:
     return {model.__name__ for model in found}
 
 
+def _routed_modules() -> set[Path]:
+    """The files of every view the URLconf routes to, whatever their module is called."""
+    import inspect
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: set[Path] = set()
+
+    def walk(patterns) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                callback = inspect.unwrap(entry.callback)
+                source = inspect.getsourcefile(callback)
+                if source and Path(source).resolve().is_relative_to(ROOT.resolve()):
+                    found.add(Path(source).resolve())
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
 def views_modules() -> list[Path]:
+    routed = _routed_modules()
     paths = []
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             name = path.name
             if "migrations" in path.parts:
                 continue
-            if name == "views.py" or name.startswith("views_") or name.endswith("_views.py"):
+            if (
+                name == "views.py"
+                or name.startswith("views_")
+                or name.endswith("_views.py")
+                or path.resolve() in routed
+            ):
                 paths.append(path)
     return paths
 

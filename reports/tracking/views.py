@@ -165,7 +165,7 @@ def identification(request: HttpRequest) -> HttpResponse:
     # Cached per school until its results or pupils change (reports.tracking.selectors.identification_figures).
     figures = identification_figures(school, since=since)
     findings, pupil_groups, stale = figures
-    shown = _flag_filters(request, Pupil.objects.filter(school=school).on_roll())
+    shown = _flag_filters(request, Pupil.objects.visible_to(request.user, school).on_roll())
     if year is not None:
         shown = shown.filter(year_group=year)
     if any(request.GET.get(k) for k in ("pp", "sen", "eal", "gender")) or year is not None:
@@ -189,9 +189,9 @@ def identification(request: HttpRequest) -> HttpResponse:
     page = Paginator(ordered, IDENTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     pupil_rows = {
         p.pk: p
-        for p in Pupil.objects.filter(pk__in=[r.pupil_id for r in page.object_list]).select_related(
-            "registration_group"
-        )
+        for p in Pupil.objects.visible_to(request.user, school)
+        .filter(pk__in=[r.pupil_id for r in page.object_list])
+        .select_related("registration_group")
     }
     assessments = assessments_by_id(school)
     on_page = {row.pupil_id for row in page.object_list}
@@ -212,7 +212,11 @@ def identification(request: HttpRequest) -> HttpResponse:
             entry["was_below"] = bool(row.was_below)
         rows.append(entry)
     subject = next((s for s in subjects if s.pk == subject_id), None)
-    support = current_support([row["pupil"] for row in rows], subject, today) if rows and subject else {}
+    support = (
+        current_support(request.user, school, [row["pupil"] for row in rows], subject, today)
+        if rows and subject
+        else {}
+    )
     for row in rows:
         row["interventions"], row["planned"] = support.get(row["pupil"].pk, ([], []))
     can_place = request.role in INTERVENTION_EDITORS and group != "no_recent"
@@ -225,7 +229,9 @@ def identification(request: HttpRequest) -> HttpResponse:
         {
             "can_place": can_place,
             "unsupported": unsupported,
-            "fitting_interventions": _fitting_interventions(school, subject) if can_place and subject else [],
+            "fitting_interventions": _fitting_interventions(request.user, school, subject)
+            if can_place and subject
+            else [],
             "programmes": Programme.objects.for_school(school).filter(is_active=True) if can_place else [],
             "rows": rows,
             "page": page,
@@ -293,10 +299,10 @@ def _in_subject(subject: Subject, prefix: str = "") -> Q:
     return Q(**{f"{prefix}subject": subject}) | Q(**{f"{prefix}subject__isnull": True, f"{prefix}area__in": areas})
 
 
-def _fitting_interventions(school: School, subject: Subject) -> list[Intervention]:
+def _fitting_interventions(user, school: School, subject: Subject) -> list[Intervention]:
     """The school's planned or running groups a pupil flagged in ``subject`` could join (one query)."""
     return list(
-        Intervention.objects.for_school(school)
+        Intervention.objects.visible_to(user, school)
         .planned_or_running()
         .exclude(wave=Wave.QUALITY_FIRST)
         .filter(_in_subject(subject))
@@ -305,13 +311,14 @@ def _fitting_interventions(school: School, subject: Subject) -> list[Interventio
 
 
 def current_support(
-    pupils: list[Pupil], subject: Subject, today: dt.date
+    user, school: School, pupils: list[Pupil], subject: Subject, today: dt.date
 ) -> dict[int, tuple[list[Intervention], list[tuple[Intervention, dt.date]]]]:
     """For each pupil, the groups in ``subject`` they are in now (running, started, not left) and those they
     are placed in that have not started yet (planned, or starting after today) with the day they start. Groups
     in other subjects are left out: the list is about this subject's need. One query."""
     placements = (
-        Placement.objects.active()
+        Placement.objects.visible_to(user, school)
+        .active()
         .filter(pupil__in=pupils, intervention__status__in=PLANNED_OR_RUNNING)
         .filter(_in_subject(subject, "intervention__"))
         .select_related("intervention")
@@ -369,7 +376,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
     elif group is None and year is None:
         sat = [y for y in school.year_groups if any(a.covers_current_year(y, today) for a in subject_assessments)]
         year = sat[0] if sat else school.lowest_year
-    pupils = Pupil.objects.filter(school=school).on_roll().select_related("registration_group")
+    pupils = Pupil.objects.visible_to(request.user, school).on_roll().select_related("registration_group")
     if group is not None:
         pupils = pupils.filter(registration_group=group)
     elif year is not None:
@@ -383,9 +390,9 @@ def tracking(request: HttpRequest) -> HttpResponse:
     assessments = [a for a in subject_assessments if any(a.covers_current_year(y, today) for y in year_groups)]
     results = {
         (r.pupil_id, r.assessment_id): r.value
-        for r in Result.objects.filter(pupil__in=pupils, assessment__in=assessments).only(
-            "pupil_id", "assessment_id", "value"
-        )
+        for r in Result.objects.visible_to(request.user, school)
+        .filter(pupil__in=pupils, assessment__in=assessments)
+        .only("pupil_id", "assessment_id", "value")
     }
     specs = {a.pk: a.scale.spec() for a in assessments}
     rows = []
@@ -435,7 +442,8 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_see_results(request, pupil):
         raise Http404("No such pupil")
     results = list(
-        Result.objects.filter(pupil=pupil)
+        Result.objects.visible_to(request.user, request.school)
+        .filter(pupil=pupil)
         .select_related("assessment__subject", "assessment__scale")
         .prefetch_related("assessment__scale__bands")
         .order_by("assessment__subject__name", "assessment__taken_on")
@@ -514,7 +522,7 @@ def disadvantage_gap(request: HttpRequest) -> HttpResponse:
     """Pupil premium pupils against the others, per year group and subject, on one named assessment each: the
     reader picks it; by default the most informative of the latest half term (``pupils.identification``)."""
     school = request.school
-    pupils = Pupil.objects.filter(school=school).on_roll()
+    pupils = Pupil.objects.visible_to(request.user, school).on_roll()
     frame = results_frame(school=school)
     premium = pd.Series(dict(pupils.values_list("pk", "pupil_premium")), dtype=bool)
     calendar = school_calendar(school)  # a term with its half-term week recorded splits there
