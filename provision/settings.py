@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -57,16 +58,19 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # real key, so a production server can never quietly run on a key printed in this file.
 DEMO_SECRET_KEY = "insecure-demo-key-set-DJANGO_SECRET_KEY-in-production"
 RUNNING_TESTS = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Build steps that sign nothing and serve nothing (CI's migration check, packaging static files) run without a
+# key: they get a random one that dies with the process.
+OFFLINE_COMMAND = len(sys.argv) > 1 and sys.argv[1] in {"makemigrations", "collectstatic", "compilemessages"}
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if SECRET_KEY == DEMO_SECRET_KEY or (SECRET_KEY and len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string (50 characters; see README)")
 if not SECRET_KEY:
-    if not (DEBUG or RUNNING_TESTS) or env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
+    if not (DEBUG or RUNNING_TESTS or OFFLINE_COMMAND) or env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=true (README, 'Deploying'): "
             'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
-    SECRET_KEY = DEMO_SECRET_KEY
+    SECRET_KEY = secrets.token_urlsafe(50) if OFFLINE_COMMAND and not DEBUG else DEMO_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
