@@ -157,7 +157,7 @@ def academic_year_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CALENDAR_EDITORS)
 def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    term = get_object_or_404(Term.objects.select_related("academic_year"), pk=pk, academic_year__school=request.school)
+    term = _term(request, pk)
     form = TermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
         form.save()
