@@ -1,6 +1,8 @@
-"""No view reads pupil data without going through the model layer's scoping (``visible_to`` and friends).
+"""No view, selector, chart or export reads pupil data without going through the model layer's scoping
+(``visible_to`` and friends).
 
-An AST scan of every views module: each expression that starts at ``<Model>.objects`` for a model that holds pupil
+An AST scan of every module on the read side (everything in the apps but the write side listed in ``WRITE_SIDE``,
+each with the reason it may reach rows no single user chose): each expression that starts at ``<Model>.objects`` for a model that holds pupil
 data must pass through a scoping method, or be one of the shapes that cannot widen what a user sees (listed in
 ``SAFE_SHAPES``), or be on the small allow-list below with the reason it is safe. A new view that forgets its
 scoping fails here.
@@ -52,6 +54,59 @@ ALLOWED = {
 }
 
 
+# The write side: modules that change rows for a caller who fetched what they act on through ``visible_to`` (services
+# take the scoped objects), or that must reach every row whoever asks. Management commands are run by the school's
+# operators on the server, not by a signed-in user, and are not scanned either.
+WRITE_SIDE_SUFFIXES = ("services.py", "_apply.py", "/models.py", "/admin.py", "/apps.py", "/tests.py")
+WRITE_SIDE = {
+    "interventions/erasure.py": "erasing a pupil's data must reach every row that holds it",
+    "interventions/progress/checks_apply.py": "applies a checks import the SENCO confirmed, for groups of their school",
+}
+
+# Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when
+# its function reads through visible_to (or moves to ALLOWED with the reason it is safe).
+PENDING = {
+    # pupils and family
+    ("pupils/assessments.py", "results_save"),
+    ("pupils/forms.py", "clean_upn"),
+    ("pupils/invitations.py", "invitation_accept"),
+    ("pupils/invitations.py", "invitation_revoke"),
+    ("pupils/invitations.py", "invitation_for_token"),
+    ("pupils/passport.py", "passport_of"),
+    ("family/selectors.py", "placements_for_child"),
+    # interventions
+    ("interventions/groups/forms.py", "eligible_results"),
+    ("interventions/groups/forms.py", "clean_scale"),
+    ("interventions/groups/planning.py", "plan_for_pupils"),
+    ("interventions/profile.py", "current_places"),
+    ("interventions/progress/selectors.py", "off_track_at"),
+    ("interventions/progress/selectors.py", "progress_for"),
+    ("interventions/progress/session.py", "stored_on"),
+    ("interventions/selectors.py", "stays_of"),
+    # reports: dashboard, home, impact, tracking
+    ("reports/dashboard/selectors.py", "dashboard_frames"),
+    ("reports/dashboard/selectors.py", "gap_frames"),
+    ("reports/dashboard/selectors.py", "has_finished"),
+    ("reports/home.py", "tutor_home"),
+    ("reports/home.py", "senco_todo"),
+    ("reports/home.py", "leader_headline"),
+    ("reports/home.py", "teacher_home"),
+    ("reports/home.py", "admin_home"),
+    ("reports/home.py", "schools_of"),
+    ("reports/impact/selectors.py", "chosen_interventions"),
+    ("reports/impact/selectors.py", "impact_frames"),
+    ("reports/impact/selectors.py", "_interventions_frame"),
+    ("reports/impact/selectors.py", "_results_frame"),
+    ("reports/tracking/selectors.py", "results_frame"),
+    ("reports/tracking/selectors.py", "identification_figures"),
+    ("reports/tracking/selectors.py", "without_current_support"),
+    # reports: maps, records
+    ("reports/maps/build.py", "build_map"),
+    ("reports/records/pupil_data.py", "pupil_tables"),
+    ("reports/records/pupil_data.py", "pupil_pdfs"),
+}
+
+
 def pupil_data_models() -> set[str]:
     """Every model whose rows belong to a pupil, a guardian or an intervention (following foreign keys forward)."""
     roots = {Pupil, Guardian, Intervention}
@@ -92,21 +147,22 @@ def _routed_modules() -> set[Path]:
 
 
 def views_modules() -> list[Path]:
+    """Every module on the read side: views (whatever their module is called), selectors, charts, exports, forms."""
     routed = _routed_modules()
     paths = []
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
-            name = path.name
-            if "migrations" in path.parts:
+            module = str(path.relative_to(ROOT))
+            if "migrations" in path.parts or "management" in path.parts:
                 continue
-            if (
-                name == "views.py"
-                or name.startswith("views_")
-                or name.endswith("_views.py")
-                or path.resolve() in routed
-            ):
-                paths.append(path)
+            if path.resolve() not in routed and _write_side(module):
+                continue
+            paths.append(path)
     return paths
+
+
+def _write_side(module: str) -> bool:
+    return module in WRITE_SIDE or any(module.endswith(suffix) for suffix in WRITE_SIDE_SUFFIXES)
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -190,7 +246,7 @@ def test_no_view_reads_pupil_data_without_scoping():
     offenders = [
         f"{module}:{line} {function}() reads {model}.objects without visible_to"
         for module, function, model, line in unscoped_reads()
-        if (module, function) not in ALLOWED
+        if (module, function) not in ALLOWED and (module, function) not in PENDING
     ]
     assert offenders == []
 
@@ -198,6 +254,8 @@ def test_no_view_reads_pupil_data_without_scoping():
 def test_every_allow_list_entry_is_still_needed():
     used = {(module, function) for module, function, _, _ in unscoped_reads()}
     assert set(ALLOWED) - used == set()
+    assert PENDING - used == set()
+    assert not set(ALLOWED) & PENDING
 
 
 @pytest.mark.parametrize(
