@@ -23,11 +23,10 @@ from interventions.plans import services as plans
 from interventions.progress.selectors import off_track_at
 from interventions.selectors import term_ranges
 from interventions.sessions import services as logs
-from provision.figures import cached_figures
 from provision.models import Membership, School
 from pupils.models import Assessment, DataImport, ImportStatus, Pupil, Result, SenStatus, TeachingGroup
 from reports.dashboard.build import QUIET_SCHOOL_DAYS, school_days_before
-from reports.tracking.selectors import identification_figures, without_current_support
+from reports.tracking.selectors import identification_figures, recent_since, without_current_support
 
 ACTIVE = (Status.PLANNED, Status.RUNNING)
 # The assessment points a teacher is asked about: those dated in the last six weeks or the next two.
@@ -66,21 +65,21 @@ def week_of(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=4)
 
 
-def tutor_home(school: School, user, today: dt.date) -> TutorHome:
+def tutor_home(user, school: School, today: dt.date) -> TutorHome:
     """The open groups ``user`` runs, their planned sessions this week (school days only) with whether each is
     logged, the running ones with no session for two school weeks, and their pupils who are off track.
     Eight queries."""
     monday, friday = week_of(today)
     groups = list(
-        logs.run_by(Intervention.objects.for_school(school).planned_or_running(), user)
+        logs.run_by(Intervention.objects.visible_to(user, school).planned_or_running(), user)
         .exclude(wave=Wave.QUALITY_FIRST)
         .annotate(last_logged=Max("sessions__date"))
         .order_by("start_time", "name")
     )
     logged = set(
-        Session.objects.filter(intervention__in=groups, date__range=(monday, friday)).values_list(
-            "intervention_id", "date"
-        )
+        Session.objects.visible_to(user, school)
+        .filter(intervention__in=groups, date__range=(monday, friday))
+        .values_list("intervention_id", "date")
     )
     terms = term_ranges(school)
     today_slots, week_slots = [], []
@@ -100,7 +99,7 @@ def tutor_home(school: School, user, today: dt.date) -> TutorHome:
         and g.start_date < quiet_since
         and (g.last_logged is None or g.last_logged < quiet_since)
     ]
-    mine = logs.run_by(Intervention.objects.for_school(school), user)
+    mine = logs.run_by(Intervention.objects.visible_to(user, school), user)
     return TutorHome(
         today=today_slots,
         week=week_slots,
@@ -132,14 +131,17 @@ class TeacherHome:
     in_provision: list[Placement]  # with ``last_on``, ``last_focus``, ``last_notes`` of the group's last session
 
 
-def teacher_home(school: School, user, today: dt.date) -> TeacherHome:
+def teacher_home(user, school: School, today: dt.date) -> TeacherHome:
     """The classes ``user`` teaches; per class, the assessment points dated from six weeks ago to two weeks
     ahead that its year group sits and some of its pupils have no result for (the results grid opened on
     them); the class's pupils now in a planned or running group, each with what the group's last session
     worked on and the tutor's notes. Six queries."""
     classes = list(TeachingGroup.objects.filter(school=school, teachers=user).order_by("year_group", "name"))
     pupils = list(
-        Pupil.objects.filter(school=school, registration_group__in=classes).on_roll().only("pk", "registration_group")
+        Pupil.objects.visible_to(user, school)
+        .filter(registration_group__in=classes)
+        .on_roll()
+        .only("pk", "registration_group")
     )
     assessments = list(
         Assessment.objects.filter(
@@ -153,7 +155,9 @@ def teacher_home(school: School, user, today: dt.date) -> TeacherHome:
     have = set()
     if pupils and assessments:
         have = set(
-            Result.objects.filter(pupil__in=pupils, assessment__in=assessments).values_list("pupil_id", "assessment_id")
+            Result.objects.visible_to(user, school)
+            .filter(pupil__in=pupils, assessment__in=assessments)
+            .values_list("pupil_id", "assessment_id")
         )
     by_class: dict[int, list[int]] = defaultdict(list)
     for pupil in pupils:
@@ -168,7 +172,8 @@ def teacher_home(school: School, user, today: dt.date) -> TeacherHome:
             results_due.append(ResultsDue(group=group, assessments=missing, pupils=len(ids)))
     last = Session.objects.filter(intervention=OuterRef("intervention")).order_by("-date", "-pk")
     in_provision = list(
-        Placement.objects.active()
+        Placement.objects.visible_to(user, school)
+        .active()
         .filter(pupil__in=pupils, intervention__status__in=ACTIVE)
         .select_related("pupil", "pupil__registration_group", "intervention", "intervention__lead")
         .annotate(
@@ -201,21 +206,19 @@ def _groups_url(flag: str) -> str:
     return f"{reverse('interventions:list')}?{urlencode({'flag': flag})}"
 
 
-def unsupported_count(school: School, today: dt.date) -> int:
+def unsupported_count(user, school: School, today: dt.date) -> int:
     """Pupils on "who needs support" (any subject) in no planned or running group: what the identification
     page lists with ``?support=none``. Cached figures, then one query."""
-    from reports.tracking.views import recent_since  # the page's own window (a views module: imported late)
-
     since, _words = recent_since(school, today)
-    figures = identification_figures(school, since=since)
-    return int(without_current_support(figures.pupil_groups, school)["pupil_id"].nunique())
+    figures = identification_figures(user, school, since=since)
+    return int(without_current_support(user, school, figures.pupil_groups)["pupil_id"].nunique())
 
 
-def senco_todo(school: School, today: dt.date) -> list[Todo]:
+def senco_todo(user, school: School, today: dt.date) -> list[Todo]:
     """The SENCO's to-do list, each item linking to the page that lists exactly those items. Five queries
     (when the identification figures are cached)."""
     plan = plans.plan_counts(school, today=today)
-    flags = attention.flag_counts(Intervention.objects.for_school(school), today)
+    flags = attention.flag_counts(Intervention.objects.visible_to(user, school), today)
     support_url = f"{reverse('reports:identification')}?{urlencode({'group': 'support', 'support': 'none'})}"
     return [
         Todo(
@@ -243,7 +246,7 @@ def senco_todo(school: School, today: dt.date) -> list[Todo]:
         ),
         Todo(
             "unsupported",
-            unsupported_count(school, today),
+            unsupported_count(user, school, today),
             "pupils on “who needs support” with no current support",
             support_url,
         ),
@@ -259,29 +262,7 @@ def senco_todo(school: School, today: dt.date) -> list[Todo]:
 # --- Leader ------------------------------------------------------------------------------------------------
 
 
-@cached_figures("home_headline", schools=lambda school, *, today: school, key=lambda school, *, today: today)
-def leader_headline(school: School, *, today: dt.date) -> dict[str, int | None]:
-    """The leader's tiles, cached per school until its data changes (``provision.figures``): pupils in a running
-    group now, of them SEN and pupil premium, groups running, and the share of this school year's finished
-    places with an exit result. Three queries when not cached."""
-    placed = Placement.objects.active().filter(intervention__school=school, intervention__status=Status.RUNNING)
-    pupils = Pupil.objects.filter(pk__in=placed.values("pupil_id")).aggregate(
-        total=Count("pk"),
-        sen=Count("pk", filter=~Q(sen_status=SenStatus.NONE)),
-        pupil_premium=Count("pk", filter=Q(pupil_premium=True)),
-    )
-    year_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    finished = Placement.objects.filter(intervention__school=school).filter(
-        Q(exit_date__gte=year_start) | Q(exit_date__isnull=True, intervention__status__in=attention.FINISHED)
-    )
-    exits = finished.aggregate(
-        finished=Count("pk"), missing=Count("pk", filter=Q(exit_result__isnull=True, exit_value__isnull=True))
-    )
-    running = Intervention.objects.for_school(school).filter(status=Status.RUNNING).count()
-    pct = round(100 * (exits["finished"] - exits["missing"]) / exits["finished"]) if exits["finished"] else None
-    return {**pupils, "running": running, "finished": exits["finished"], "pct_exit": pct}
-
-
+# The leader's tiles: reports.dashboard.selectors.leader_headline.
 LEADER_TODO = ("reviews_overdue", "past_end", "missing_exit", "unsupported", "untrained")
 
 
@@ -295,14 +276,14 @@ class AdminHome:
     missing: dict[str, int]  # pupils on roll with no class / no gender / SEN with no primary need
 
 
-def admin_home(school: School) -> AdminHome:
+def admin_home(user, school: School) -> AdminHome:
     """The school admin's data tasks (three queries)."""
     imports = list(
         DataImport.objects.filter(school=school).select_related("uploaded_by").defer("content", "parsed", "preview")[:5]
     )
     open_imports = DataImport.objects.filter(school=school, status=ImportStatus.PREVIEW).count()
     missing = (
-        Pupil.objects.filter(school=school)
+        Pupil.objects.visible_to(user, school)
         .on_roll()
         .aggregate(
             no_class=Count("pk", filter=Q(registration_group__isnull=True)),
@@ -321,7 +302,7 @@ def schools_of(user) -> list[dict]:
         return []
     ids = [m.school_id for m in memberships]
     on_roll = dict(
-        Pupil.objects.filter(school_id__in=ids)
+        Pupil.objects.visible_to(user, ids)
         .on_roll()
         .values("school_id")
         .annotate(n=Count("pk"))

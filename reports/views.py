@@ -13,6 +13,7 @@ from provision.models import Role
 from pupils.models import Pupil, SenStatus
 from pupils.selectors import children_of
 from reports import home as homes
+from reports.dashboard.selectors import leader_headline
 
 
 def _totals(request: HttpRequest) -> dict[str, int]:
@@ -40,19 +41,21 @@ def home(request: HttpRequest) -> HttpResponse:
     school, role, today = request.school, request.role, timezone.localdate()
     context: dict = {"today": today, "schools": homes.schools_of(request.user)}
     if role == Role.TA:
-        context["tutor"] = homes.tutor_home(school, request.user, today)
+        context["tutor"] = homes.tutor_home(request.user, school, today)
     elif role == Role.TEACHER:
-        context["teacher"] = homes.teacher_home(school, request.user, today)
+        context["teacher"] = homes.teacher_home(request.user, school, today)
     elif role == Role.SENCO:
-        context["todo"] = homes.senco_todo(school, today)
+        context["todo"] = homes.senco_todo(request.user, school, today)
         # The early warning: pupils whose progress checks say "change something now" (interventions.progress).
         context["off_track"] = off_track_at(school)
         context["totals"] = _totals(request)
     elif role == Role.LEADER:
-        context["headline"] = homes.leader_headline(school, today=today)
-        context["todo"] = [item for item in homes.senco_todo(school, today) if item.key in homes.LEADER_TODO]
+        context["headline"] = leader_headline(request.user, school, today=today)
+        context["todo"] = [
+            item for item in homes.senco_todo(request.user, school, today) if item.key in homes.LEADER_TODO
+        ]
         context["totals"] = _totals(request)
     elif role == Role.ADMIN:
-        context["admin"] = homes.admin_home(school)
+        context["admin"] = homes.admin_home(request.user, school)
         context["totals"] = _totals(request)
     return render(request, "reports/home.html", context)

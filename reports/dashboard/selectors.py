@@ -16,12 +16,13 @@ from operator import or_
 import pandas as pd
 from django.db.models import Count, Max, Q
 
+from interventions.groups.attention import FINISHED
 from interventions.models import Intervention, Placement, Status
 from provision.calendar import calendars_for
 from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils.identification import RESULT_COLUMNS, half_terms
-from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
+from pupils.models import Assessment, Pupil, Result, SenStatus, Subject, TeachingGroup
 from pupils.reference import year_group_on
 from reports.dashboard import build as dashboard
 from reports.impact import evaluation
@@ -308,3 +309,34 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         assessments=assessments[["assessment_id", "school_id", "name", "taken_on"]],
         half_term_of=half_term_of,
     )
+
+
+# One copy per school, not per reader: the home shows it to leaders, whose policies (PUPIL_SCOPE, GROUP_SCOPE) are the
+# whole school.
+@cached_figures(
+    "home_headline", schools=lambda user, school, *, today: school, key=lambda user, school, *, today: today
+)
+def leader_headline(user, school: School, *, today: dt.date) -> dict[str, int | None]:
+    """The leader's tiles, cached per school until its data changes (``provision.figures``): pupils in a running
+    group now, of them SEN and pupil premium, groups running, and the share of this school year's finished
+    places with an exit result. Three queries when not cached."""
+    placed = Placement.objects.visible_to(user, school).active().filter(intervention__status=Status.RUNNING)
+    pupils = (
+        Pupil.objects.visible_to(user, school)
+        .filter(pk__in=placed.values("pupil_id"))
+        .aggregate(
+            total=Count("pk"),
+            sen=Count("pk", filter=~Q(sen_status=SenStatus.NONE)),
+            pupil_premium=Count("pk", filter=Q(pupil_premium=True)),
+        )
+    )
+    year_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    finished = Placement.objects.visible_to(user, school).filter(
+        Q(exit_date__gte=year_start) | Q(exit_date__isnull=True, intervention__status__in=FINISHED)
+    )
+    exits = finished.aggregate(
+        finished=Count("pk"), missing=Count("pk", filter=Q(exit_result__isnull=True, exit_value__isnull=True))
+    )
+    running = Intervention.objects.visible_to(user, school).filter(status=Status.RUNNING).count()
+    pct = round(100 * (exits["finished"] - exits["missing"]) / exits["finished"]) if exits["finished"] else None
+    return {**pupils, "running": running, "finished": exits["finished"], "pct_exit": pct}

@@ -1,19 +1,23 @@
-"""Reads that turn a school's assessment data into DataFrames for the pure computations."""
+"""Reads of the tracking pages: a school's assessment data as DataFrames for the pure computations, and the rows
+the pages show. Each read of pupil data takes the reader and goes through ``visible_to(user, school)``."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from interventions.models import Placement, Status
+from interventions.groups import planning
+from interventions.models import PLANNED_OR_RUNNING, Intervention, Placement, Status, Wave
 from provision.figures import cached_figures
-from provision.models import School
+from provision.models import School, Term
 from pupils import identification
 from pupils.identification import RESULT_COLUMNS
-from pupils.models import Assessment, Pupil, Result
+from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
 
 _ASSESSMENT_FIELDS = {
     "pk": "assessment_id",
@@ -29,18 +33,18 @@ _ASSESSMENT_FIELDS = {
 
 
 def results_frame(
-    *, school: School, pupils: QuerySet[Pupil] | None = None, subject_id: int | None = None
+    user, school: School, *, pupils: QuerySet[Pupil] | None = None, subject_id: int | None = None
 ) -> pd.DataFrame:
-    """Every result of the school's on-roll pupils (or of ``pupils``), one row each, in the columns that
-    ``pupils.identification`` expects. Three queries: the results as bare (pupil, assessment, value) triples,
-    and the pupils' and assessments' own columns, joined in pandas; building tens of thousands of rows with
+    """Every result of the on-roll pupils ``user`` sees at ``school`` (or of ``pupils``), one row each, in the
+    columns that ``pupils.identification`` expects. Three queries: the results as bare (pupil, assessment, value)
+    triples, and the pupils' and assessments' own columns, joined in pandas; building tens of thousands of rows with
     their dates in Python would cost more than the database work."""
     if pupils is None:
-        pupils = Pupil.objects.filter(school=school).on_roll()
+        pupils = Pupil.objects.visible_to(user, school).on_roll()
     assessments = Assessment.objects.filter(school=school)
     if subject_id is not None:
         assessments = assessments.filter(subject_id=subject_id)
-    results = Result.objects.filter(assessment__in=assessments, pupil__in=pupils)
+    results = Result.objects.visible_to(user, school).filter(assessment__in=assessments, pupil__in=pupils)
     scores = pd.DataFrame.from_records(
         list(results.values_list("pupil_id", "assessment_id", "value")), columns=["pupil_id", "assessment_id", "value"]
     )
@@ -109,19 +113,20 @@ class IdentificationFigures:
 
 
 # Cached per school until its results or pupils change (provision.figures); the window's start and today's date
-# (who is on roll) are in the key.
+# (who is on roll) are in the key. One copy per school, not per reader: its readers (IDENTIFICATION_VIEWERS on the
+# page and the gap, the SENCO's home) all see the whole school's pupils and results (PUPIL_SCOPE, RESULT_SCOPE).
 @cached_figures(
     "identification",
-    schools=lambda school, *, since: school,
-    key=lambda school, *, since: (since, timezone.localdate()),
+    schools=lambda user, school, *, since: school,
+    key=lambda user, school, *, since: (since, timezone.localdate()),
 )
-def identification_figures(school: School, *, since) -> IdentificationFigures:
+def identification_figures(user, school: School, *, since) -> IdentificationFigures:
     """The rules run over the whole roll's results since ``since`` (the view filters whom to show)."""
-    frame = results_frame(school=school)
+    frame = results_frame(user, school)
     findings = identification.identify(frame, since=since)
     order = {
         p.pk: (p.year_group, p.sorting_name)
-        for p in Pupil.objects.filter(school=school).only(
+        for p in Pupil.objects.visible_to(user, school).only(
             "pk", "year_group", "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name"
         )
     }
@@ -133,14 +138,126 @@ def identification_figures(school: School, *, since) -> IdentificationFigures:
     )
 
 
-def without_current_support(pupil_groups: pd.DataFrame, school: School) -> pd.DataFrame:
+def without_current_support(user, school: School, pupil_groups: pd.DataFrame) -> pd.DataFrame:
     """The "support" rows of ``pupil_groups`` (``identification.pupil_groups``) whose pupil has no current
     support: no open place in a planned or running group of ``school`` (one query). The identification page's
     ``?support=none`` and the SENCO's home both count these, so their numbers agree."""
     supported = set(
-        Placement.objects.active()
-        .filter(intervention__school=school, intervention__status__in=(Status.PLANNED, Status.RUNNING))
+        Placement.objects.visible_to(user, school)
+        .active()
+        .filter(intervention__status__in=PLANNED_OR_RUNNING)
         .values_list("pupil_id", flat=True)
     )
     rows = pupil_groups[pupil_groups["group"] == "support"]
     return rows[~rows["pupil_id"].isin(supported)]
+
+
+def recent_since(school: School, today: dt.date, terms: int | None = None) -> tuple[dt.date, str]:
+    """The first day of "recent" for who needs support: the start of the term ``terms`` terms back counting the
+    current one (the school's ``recent_terms`` by default: the current and previous term), with its words. One
+    query. Without term dates, four months a term."""
+    count = terms or school.recent_terms
+    starts = sorted(Term.objects.for_school(school).values_list("start_date", flat=True))
+    started = [day for day in starts if day <= today]
+    if not started:
+        return today - dt.timedelta(days=122 * count), f"the last {count * 4} months"
+    first = started[max(0, len(started) - count)]
+    words = {1: "this term", 2: "this term and last term"}.get(count, f"this term and the {count - 1} before it")
+    return first, words
+
+
+def pupils_by_id(user, school: School, ids: list[int]) -> dict[int, Pupil]:
+    """The pupils ``ids`` that ``user`` sees, with their class (one query)."""
+    pupils = Pupil.objects.visible_to(user, school).filter(pk__in=ids).select_related("registration_group")
+    return {p.pk: p for p in pupils}
+
+
+def _in_subject(subject: Subject, prefix: str = "") -> Q:
+    """Groups measured in ``subject``, or, with no assessed subject set, those whose area is named in the
+    subject's name ("Spelling" in "Grammar, punctuation and spelling")."""
+    areas = planning.areas_for_subject(subject.name)
+    return Q(**{f"{prefix}subject": subject}) | Q(**{f"{prefix}subject__isnull": True, f"{prefix}area__in": areas})
+
+
+def fitting_interventions(user, school: School, subject: Subject) -> list[Intervention]:
+    """The school's planned or running groups a pupil flagged in ``subject`` could join (one query)."""
+    return list(
+        Intervention.objects.visible_to(user, school)
+        .planned_or_running()
+        .exclude(wave=Wave.QUALITY_FIRST)
+        .filter(_in_subject(subject))
+        .order_by("name")
+    )
+
+
+def current_support(
+    user, school: School, pupils: list[Pupil], subject: Subject, today: dt.date
+) -> dict[int, tuple[list[Intervention], list[tuple[Intervention, dt.date]]]]:
+    """For each pupil, the groups in ``subject`` they are in now (running, started, not left) and those they
+    are placed in that have not started yet (planned, or starting after today) with the day they start. Groups
+    in other subjects are left out: the list is about this subject's need. One query."""
+    placements = (
+        Placement.objects.visible_to(user, school)
+        .active()
+        .filter(pupil__in=pupils, intervention__status__in=PLANNED_OR_RUNNING)
+        .filter(_in_subject(subject, "intervention__"))
+        .select_related("intervention")
+        .order_by("intervention__start_date", "intervention__name")
+    )
+    support: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for placement in placements:
+        group = placement.intervention
+        starts = max(group.start_date, placement.entry_date)
+        if group.status == Status.RUNNING and starts <= today:
+            support[placement.pupil_id][0].append(group)
+        else:
+            support[placement.pupil_id][1].append((group, starts))
+    return support
+
+
+def tracking_classes(user, school: School, *, own_only: bool) -> list[TeachingGroup]:
+    """The classes the tracking grid offers: the school's, or (``own_only``, a teacher) those ``user`` teaches."""
+    groups = TeachingGroup.objects.filter(school=school).order_by("year_group", "name")
+    return list(groups.filter(teachers=user) if own_only else groups)
+
+
+def subjects_by_use(school: School) -> list[Subject]:
+    """The school's subjects, each with ``n``, its number of assessments (one query)."""
+    return list(Subject.objects.filter(school=school).annotate(n=Count("assessments")))
+
+
+def subject_assessments(school: School, subject_id: int | None) -> list[Assessment]:
+    """The assessments of one subject, oldest first, with their scales and bands (two queries)."""
+    return list(
+        Assessment.objects.filter(school=school, subject_id=subject_id)
+        .select_related("subject", "scale")
+        .prefetch_related("scale__bands")
+        .order_by("taken_on", "name")
+    )
+
+
+def results_of(user, school: School, pupils: list[Pupil], assessments: list[Assessment]) -> dict[tuple, float]:
+    """(pupil id, assessment id) -> value of the results ``user`` sees (one query)."""
+    results = (
+        Result.objects.visible_to(user, school)
+        .filter(pupil__in=pupils, assessment__in=assessments)
+        .only("pupil_id", "assessment_id", "value")
+    )
+    return {(r.pupil_id, r.assessment_id): r.value for r in results}
+
+
+def pupil_results(user, school: School, pupil: Pupil) -> list[Result]:
+    """One pupil's results by subject and date, with their assessments' subjects, scales and bands."""
+    return list(
+        Result.objects.visible_to(user, school)
+        .filter(pupil=pupil)
+        .select_related("assessment__subject", "assessment__scale")
+        .prefetch_related("assessment__scale__bands")
+        .order_by("assessment__subject__name", "assessment__taken_on")
+    )
+
+
+def premium_flags(user, school: School) -> pd.Series:
+    """pupil id -> whether they have the pupil premium, for the on-roll pupils ``user`` sees (one query)."""
+    pupils = Pupil.objects.visible_to(user, school).on_roll()
+    return pd.Series(dict(pupils.values_list("pk", "pupil_premium")), dtype=bool)
