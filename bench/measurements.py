@@ -268,12 +268,12 @@ def identification_list(bench: Bench) -> Callable[[], object]:
 @measurement("impact_school")
 def impact_school(bench: Bench) -> Callable[[], object]:
     """Impact evaluation of every intervention of the 2,000-pupil secondary over the academic year in progress
-    (target under 1 s): ``reports.impact.selectors.impact_frames`` and ``reports.impact.evaluation.evaluate``, with the
+    (target under 1 s): ``reports.impact.school_figures.impact_frames`` and ``reports.impact.evaluation.evaluate``, with the
     school's provision and results topped up by ``bench.provision_scale``. Registered before import_results,
     which adds 100,000 results to the same school."""
     try:
         from reports.impact import evaluation
-        from reports.impact import selectors as selectors_impact
+        from reports.impact import school_figures as impact_figures
     except ImportError:
         raise Skipped("reports.impact.evaluation is not available yet") from None
     from provision.models import Term
@@ -283,7 +283,7 @@ def impact_school(bench: Bench) -> Callable[[], object]:
     year = Term.objects.current_for(school, bench.summary.today).academic_year
 
     def frames() -> object:
-        return selectors_impact.impact_frames(schools=school, start=year.start_date, end=year.end_date)
+        return impact_figures.impact_frames(schools=school, start=year.start_date, end=year.end_date)
 
     def timed() -> evaluation.Evaluation:
         loaded = frames()

@@ -223,6 +223,14 @@ def can_see_costs(user, school: School | int | None) -> bool:
     return role_at(user, school) in _COST_VIEWERS
 
 
+def can_see_school_figures(user, school: School | int | None) -> bool:
+    """Whether ``user`` reads ``school``'s whole-school figures (impact verdicts, the dashboard, the governors'
+    report): the impact viewers. The figures are aggregates over every pupil, the same for each of them whatever
+    their row scope (the admin opens no single result but sees the verdicts), so they are read whole and cached per
+    school (``reports.impact.school_figures``)."""
+    return role_at(user, school) in IMPACT_VIEWERS
+
+
 def can_log_sessions(user, school: School | int | None, *, runs: Callable[[], bool]) -> bool:
     """Whether ``user`` may log the sessions of a group of ``school`` (``SESSION_LOG_SCOPE``): the SENCO any group,
     the others who log sessions a group they run (``runs`` says whether they do; asked only when it matters)."""

@@ -65,6 +65,12 @@ WRITE_SIDE_SUFFIXES = ("services.py", "_apply.py", "/models.py", "/admin.py", "/
 WRITE_SIDE = {
     "interventions/erasure.py": "erasing a pupil's data must reach every row that holds it",
     "interventions/progress/checks_apply.py": "applies a checks import the SENCO confirmed, for groups of their school",
+    # Whole-school figures: aggregates over every pupil, the same for every reader allowed them (the admin opens no
+    # single result but sees the verdicts); pages reach them through reports.impact.selectors.evaluate, which asks
+    # provision.access.can_see_school_figures, or the dashboard's Selection (the reader's impact-viewer schools);
+    # the background jobs, the evaluate_impact command and the bench have no signed-in user.
+    "reports/impact/school_figures.py": "whole-school impact figures, cached per school (see the module's notes)",
+    "reports/dashboard/school_figures.py": "whole-school dashboard figures, cached per school (see the module's notes)",
 }
 
 # Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when
@@ -87,14 +93,6 @@ PENDING = {
     ("interventions/progress/selectors.py", "progress_for"),
     ("interventions/progress/session.py", "stored_on"),
     ("interventions/selectors.py", "stays_of"),
-    # reports: dashboard, home, impact, tracking
-    ("reports/dashboard/selectors.py", "dashboard_frames"),
-    ("reports/dashboard/selectors.py", "gap_frames"),
-    ("reports/dashboard/selectors.py", "has_finished"),
-    ("reports/impact/selectors.py", "chosen_interventions"),
-    ("reports/impact/selectors.py", "impact_frames"),
-    ("reports/impact/selectors.py", "_interventions_frame"),
-    ("reports/impact/selectors.py", "_results_frame"),
     # reports: maps, records
     ("reports/maps/build.py", "build_map"),
     ("reports/records/pupil_data.py", "pupil_tables"),

@@ -18,11 +18,11 @@ from django.urls import reverse
 from provision import figures
 from reports.dashboard import build as dashboard
 from reports.dashboard import charts
-from reports.dashboard import selectors as selectors_dashboard
+from reports.dashboard import school_figures as dashboard_figures
 from reports.dashboard.selection import Selection
 from reports.formatting import as_number, money, plain, signed
 from reports.impact import evaluation
-from reports.impact import selectors as selectors_impact
+from reports.impact import school_figures as impact_figures
 
 # --- Building the dashboard ---------------------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.E
     ids = interventions.loc[interventions["wave"] != 1, "intervention_id"].astype(int).tolist()
     if not ids:
         return None
-    frames = selectors_impact.impact_frames(
+    frames = impact_figures.impact_frames(
         schools=selection.schools, start=selection.start, end=selection.end, intervention_ids=ids
     )
     return evaluation.evaluate(
@@ -245,10 +245,10 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
     evaluation, ``reports.dashboard.build``'s arithmetic, then rows and charts ready to show. ``for_governors`` leaves
     out of the gap chart the assessment points where either group has fewer than 5 pupils (a percentage of 3
     pupils can tell a governor about a child)."""
-    frames = selectors_dashboard.dashboard_frames(
+    frames = dashboard_figures.dashboard_frames(
         schools=selection.schools, periods=selection.periods, subjects=selection.subject_ids, today=selection.today
     )
-    gap = selectors_dashboard.gap_frames(
+    gap = dashboard_figures.gap_frames(
         schools=selection.schools,
         subjects=selection.gap_subject_ids,
         until={pk: period.end for pk, period in selection.periods.items()},

@@ -1,6 +1,6 @@
 """The leaders' dashboard and the governors' impact report, computed from DataFrames. Pure: no Django imports.
 
-The selector (``reports.dashboard.selectors``) hands over one frame per kind of row, already narrowed to each
+The selector (``reports.dashboard.school_figures``) hands over one frame per kind of row, already narrowed to each
 school's period and subject; the evaluation (``reports.impact.evaluation``) supplies the verdicts. Everything here is
 arithmetic over those frames, so that one school or ten cost the same handful of queries and the rules can be
 tested with worked numbers:

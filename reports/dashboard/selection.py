@@ -16,6 +16,7 @@ from provision.params import int_param
 from provision.school_days import SchoolDays
 from pupils.models import Subject
 from reports.dashboard import build as dashboard
+from reports.dashboard import school_figures as dashboard_figures
 from reports.dashboard import selectors as selectors_dashboard
 from reports.maps.build import Period, period_for_term, period_for_year
 
@@ -151,7 +152,7 @@ def _default_year(
     """The year shown when the reader chose none, and what the page says about it: the current academic year when
     some of its groups have finished with exit results; else the last year before it that has some (in the
     autumn nothing has finished yet, and an empty dashboard tells a leader nothing). One or two queries."""
-    if selectors_dashboard.has_finished(periods=_periods(terms, schools, None, current), today=today):
+    if dashboard_figures.has_finished(periods=_periods(terms, schools, None, current), today=today):
         return current, ""
     earlier = sorted(
         {
@@ -159,7 +160,7 @@ def _default_year(
         }.values(),
         key=lambda y: y.start_date,
     )
-    if earlier and selectors_dashboard.has_finished(periods=_periods(terms, schools, None, earlier[-1]), today=today):
+    if earlier and dashboard_figures.has_finished(periods=_periods(terms, schools, None, earlier[-1]), today=today):
         return earlier[-1], (
             f"Nothing has finished yet in {current.name}, so this shows {earlier[-1].name}, the last academic year "
             "with finished groups. Choose another period above to change it."

@@ -9,7 +9,7 @@ rarely spans, or the last year with finished groups while the current one has no
 
 Each school keeps its own term dates: a term chosen at one school means the term of the same name and year at
 the others. The page makes a constant number of queries whatever the number of schools, interventions and
-placements (``reports.dashboard.selectors`` and ``reports.impact.selectors``); the arithmetic is
+placements (``reports.dashboard.school_figures`` and ``reports.impact.school_figures``); the arithmetic is
 ``reports.dashboard.build`` and ``reports.impact.evaluation``, pure over DataFrames.
 """
 

@@ -1,5 +1,5 @@
 """Impact evaluation: is each intervention working, for whom, at what cost. Pure pandas and numpy over the
-frames ``reports.impact.selectors`` builds; no Django imports, so every rule can be tested with hand-made rows.
+frames ``reports.impact.school_figures`` builds; no Django imports, so every rule can be tested with hand-made rows.
 
 The method, in plain words, for a future maintainer (the "How impact is judged" page says it for schools):
 

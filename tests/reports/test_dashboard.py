@@ -382,7 +382,7 @@ def test_constant_queries_whatever_the_number_of_interventions_and_schools(
 ):
     """About 26: 5 for the request (session, user, memberships, current term, the navigation's guardian check),
     the dashboard's own frames and menus, the schools' calendars and whether the year has finished groups (to pick
-    the default period), and 9 for the evaluation's frames (reports.impact.selectors)."""
+    the default period), and 9 for the evaluation's frames (reports.impact.school_figures)."""
     leader = world.users["leader"]
     subject, scale = oak["subject"], oak["catch_up"].scale
     points = list(subject.assessments.order_by("taken_on"))

@@ -42,7 +42,7 @@ from pupils.models import (
     ScaleKind,
 )
 from pupils.services import pupil_delete
-from reports.impact import selectors as selectors_impact
+from reports.impact import school_figures as selectors_impact
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

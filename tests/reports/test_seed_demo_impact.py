@@ -13,7 +13,7 @@ from demo.management.commands.seed_demo import seed_demo
 from interventions.models import Placement
 from provision.models import School
 from pupils.models import SenStatus
-from reports.impact.selectors import evaluate_school
+from reports.impact.school_figures import evaluate_school
 
 TODAY = dt.date(2026, 11, 24)
 PRIMARY = "Hazel Grove Primary School"

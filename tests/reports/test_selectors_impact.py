@@ -1,4 +1,4 @@
-"""The impact selectors (reports/impact/selectors.py): the frames' columns and values, which interventions,
+"""The impact figures (reports/impact/school_figures.py): the frames' columns and values, which interventions,
 placements and results they hold, costs, and a query count that does not grow with the data."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from interventions.models import Attendance, InterventionStaff, Placement, Sessi
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Result, ScaleKind
 from reports.impact import evaluation
-from reports.impact import selectors as selectors_impact
+from reports.impact import school_figures as selectors_impact
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """``python manage.py evaluate_impact --school URN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json FILE]``: the
 impact pages' figures for analysts and for checks, as a table and optionally as JSON.
 
-The same engine as ``/impact/`` (``reports.impact.selectors.evaluate_school``): every group of the school that ran
+The same engine as ``/impact/`` (``reports.impact.school_figures.evaluate_school``): every group of the school that ran
 in the period and had pupils placed, and every programme of those groups pooled. The period defaults to the year to
 ``--to`` (itself today), as the page does.
 """
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from provision.models import School
 from reports.impact import evaluation
-from reports.impact.selectors import evaluate_school
+from reports.impact.school_figures import evaluate_school
 
 # The numbers of each row, as JSON numbers (null when there is none), beside the ids and words.
 NUMBERS = {
