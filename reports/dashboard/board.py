@@ -223,7 +223,10 @@ CHART_TITLES = {"wave": "Pupils in provision by wave", "year": "By year group", 
 
 def build(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
     """:func:`compute`, cached per school until the data it reads changes (``provision.figures``): a repeat visit
-    costs the cache read and the template. The board keeps the reader's own selection (its menus are theirs)."""
+    costs the cache read and the template. The board keeps the reader's own selection (its menus are theirs).
+
+    Cached per school, not per reader: a selection holds only schools where its reader is an impact viewer
+    (``selection.select``), and every impact viewer sees a school's whole figures (``school_figures``)."""
     board = figures.cached(
         "dashboard",
         schools=selection.schools,

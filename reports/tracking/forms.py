@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from provision.params import int_param
 from pupils.models import Gender, Subject
 from reports.tracking.selectors import PupilFlags
 
@@ -14,6 +15,14 @@ YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 _AS_BOOL = {"yes": True, "no": False}
 # The group of "who needs support" a page lists, with its tab's words.
 GROUPS = {"support": "Need support", "more_able": "More able, slipping", "no_recent": "No recent result"}
+
+
+class IdField(forms.Field):
+    """An id or year group from the query string (``provision.params.int_param``): None when missing or not a whole
+    number."""
+
+    def to_python(self, value):
+        return int_param(value)
 
 
 class PupilFlagsForm(forms.Form):
@@ -26,7 +35,7 @@ class PupilFlagsForm(forms.Form):
     sen = forms.ChoiceField(required=False, choices=YES_NO)
     eal = forms.ChoiceField(required=False, choices=YES_NO)
     gender = forms.ChoiceField(required=False, choices=[("", "Any"), *Gender.choices])
-    subject = forms.IntegerField(required=False)
+    subject = IdField(required=False)
 
     def value(self, name: str):
         """The field's cleaned value, or None when it is missing or not valid (that filter alone is ignored)."""
@@ -54,8 +63,8 @@ class PupilFlagsForm(forms.Form):
 class TrackingFilterForm(PupilFlagsForm):
     """The tracking grid: a class (``group``) or a year group, in one subject."""
 
-    group = forms.IntegerField(required=False)
-    year = forms.IntegerField(required=False)
+    group = IdField(required=False)
+    year = IdField(required=False)
 
 
 class IdentificationFilterForm(PupilFlagsForm):
@@ -64,7 +73,7 @@ class IdentificationFilterForm(PupilFlagsForm):
 
     group = forms.ChoiceField(required=False, choices=[(key, key) for key in GROUPS])
     support = forms.CharField(required=False)
-    year = forms.IntegerField(required=False)
+    year = IdField(required=False)
 
     @property
     def group_shown(self) -> str:
