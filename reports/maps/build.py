@@ -2,8 +2,11 @@
 
 CONTRACT (shared by the map page, its exports and the parents' published offer; the body is being written):
 
-    build_map(*, school, period: Period, view: str = "year", filters: MapFilters | None = None,
+    build_map(*, user, school, period: Period, view: str = "year", filters: MapFilters | None = None,
               today: date | None = None) -> ProvisionMap
+
+``user`` is who reads it: the rows come through ``visible_to(user, school)`` by ``provision.access.MAP_SCOPE``
+(the map is a whole-school picture, for every member of staff).
 
 ``view`` is one of VIEWS: "year" (rows are year groups), "class" (registration classes), "need" (the four broad
 areas of need, plus "Other"), "subject" (the intervention's subject or area). Columns are waves 1, 2, 3.
@@ -60,6 +63,7 @@ from interventions.models import (
     StaffRole,
     Status,
 )
+from provision.access import MAP_SCOPE
 from provision.calendar import school_calendar
 from pupils.models import PastClass, TeachingGroup
 from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, class_on, need_area, year_group_on
@@ -449,9 +453,15 @@ def assemble_map(
 
 
 def build_map(
-    *, school, period: Period, view: str = "year", filters: MapFilters | None = None, today: dt.date | None = None
+    *,
+    user,
+    school,
+    period: Period,
+    view: str = "year",
+    filters: MapFilters | None = None,
+    today: dt.date | None = None,
 ) -> ProvisionMap:
-    """The provision map of ``school`` for ``period``. Six queries whatever the school's size (interventions
+    """The provision map of ``school`` for ``period``, as ``user`` may see it (``MAP_SCOPE``). Six queries whatever the school's size (interventions
     overlapping the period, their staff, placements overlapping the period with their pupils, those pupils'
     recorded past classes, staff rates, terms), plus one for the classes in the class view. ``today`` places
     pupils who have left (their year group is the one they left in) and decides whether the period is past."""
@@ -461,13 +471,15 @@ def build_map(
     today = today or timezone.localdate()
     overlapping = Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.start))
     interventions = list(
-        Intervention.objects.filter(overlapping, school=school)
+        Intervention.objects.visible_to(user, school, policy=MAP_SCOPE)
+        .filter(overlapping)
         .select_related("programme", "lead", "subject")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("name", "pk")
     )
     placed = (
-        Placement.objects.filter(intervention__school=school, entry_date__lte=period.end)
+        Placement.objects.visible_to(user, school, policy=MAP_SCOPE)
+        .filter(entry_date__lte=period.end)
         .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=period.start))
         .filter(intervention__start_date__lte=period.end)
         .filter(Q(intervention__end_date__isnull=True) | Q(intervention__end_date__gte=period.start))
@@ -493,9 +505,12 @@ def build_map(
         ).order_by("entry_date", "pk")
     )
     history: dict[int, list[tuple]] = {}
-    for pupil_id, since, until, group_id, name, year in PastClass.objects.filter(
+    past_classes = PastClass.objects.visible_to(user, school, policy=MAP_SCOPE).filter(
         pupil_id__in=placed.values("pupil_id")
-    ).values_list("pupil_id", "since", "until", "group_id", "name", "year_group"):
+    )
+    for pupil_id, since, until, group_id, name, year in past_classes.values_list(
+        "pupil_id", "since", "until", "group_id", "name", "year_group"
+    ):
         history.setdefault(pupil_id, []).append((since, until, (group_id, name, year)))
     rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
     terms = school_calendar(school)  # school days: the terms less their closures (half-terms, INSET days)

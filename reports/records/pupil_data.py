@@ -13,6 +13,8 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -27,11 +29,12 @@ from interventions.models import (
 )
 from interventions.plans import services as plan_rules
 from provision import audit
+from provision.access import SUBJECT_ACCESS_SCOPE, operator_reads
 from provision.models import School
 from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, PupilPassport, Result
 from pupils.reference import AREA_LABELS
 from reports.maps.exports import map_to_pdf
-from reports.maps.views import pupil_map_context
+from reports.maps.selectors import pupil_map_context
 
 
 def _safe(value: object) -> str:
@@ -62,8 +65,9 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
-    """Each CSV file of the export by its name."""
+def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Each CSV file of the export by its name: every row ``user`` may read of the pupil at ``school`` under
+    ``SUBJECT_ACCESS_SCOPE`` (everything, for the roles who answer a subject access request)."""
     p = pupil
     files = {
         "pupil.csv": _csv(
@@ -119,7 +123,12 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             ],  # fmt: skip
         )
     }
-    links = list(PupilGuardian.objects.filter(pupil=p).select_related("guardian").order_by("contact_priority"))
+    links = list(
+        PupilGuardian.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("guardian")
+        .order_by("contact_priority")
+    )
     files["parents_and_carers.csv"] = _csv(
         [
             "Title",
@@ -147,8 +156,10 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for l in links  # noqa: E741
         ],
     )
-    invitations = GuardianInvitation.objects.filter(guardian__in=[l.guardian_id for l in links]).select_related(  # noqa: E741
-        "guardian", "created_by"
+    invitations = (
+        GuardianInvitation.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(guardian__in=[link.guardian_id for link in links])
+        .select_related("guardian", "created_by")
     )
     now = timezone.now()
     files["parent_invitations.csv"] = _csv(
@@ -158,7 +169,11 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for i in invitations
         ],
     )
-    results = Result.objects.filter(pupil=p).select_related("assessment__subject", "assessment__scale", "entered_by")
+    results = (
+        Result.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("assessment__subject", "assessment__scale", "entered_by")
+    )
     files["assessment_results.csv"] = _csv(
         [
             "Subject",
@@ -195,13 +210,17 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
                 _name(a.entered_by),
                 a.updated_at,
             ]  # fmt: skip
-            for a in Absence.objects.filter(pupil=p)
+            for a in Absence.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+            .filter(pupil=p)
             .select_related("assessment__subject", "assessment__scale", "entered_by")
             .order_by("assessment__taken_on", "assessment__subject__name")
         ],
     )
     placements = list(
-        Placement.objects.filter(pupil=p).select_related("intervention__programme").order_by("entry_date", "pk")
+        Placement.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("intervention__programme")
+        .order_by("entry_date", "pk")
     )
     files["interventions.csv"] = _csv(
         [
@@ -242,7 +261,11 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for x in placements
         ],
     )
-    marks = Attendance.objects.filter(placement__pupil=p).select_related("session__intervention")
+    marks = (
+        Attendance.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("session__intervention")
+    )
     files["attendance.csv"] = _csv(
         ["Intervention", "Date", "Minutes", "Present", "Reason for absence"],
         [
@@ -250,7 +273,11 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for a in marks.order_by("session__date", "session__intervention__name")
         ],
     )
-    scores = CheckScore.objects.filter(placement__pupil=p).select_related("placement__intervention__progress_check")
+    scores = (
+        CheckScore.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention__progress_check")
+    )
     files["progress_checks.csv"] = _csv(
         ["Intervention", "Check", "Unit", "Date", "Score", "Recorded from"],
         [
@@ -265,8 +292,16 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for x in scores.order_by("placement__intervention__name", "date")
         ],
     )
-    goals = CheckGoal.objects.filter(placement__pupil=p).select_related("placement__intervention")
-    reviews = CheckReview.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    goals = (
+        CheckGoal.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention")
+    )
+    reviews = (
+        CheckReview.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention")
+    )
     files["progress_decisions.csv"] = _csv(
         ["Intervention", "What", "Date", "Decision", "What was changed", "In words", "Old target", "New target"],
         [
@@ -290,7 +325,10 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
         ],
     )
     plans = list(
-        SupportPlan.objects.filter(pupil=p).prefetch_related("reviews", "interventions").order_by("start_date")
+        SupportPlan.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .prefetch_related("reviews", "interventions")
+        .order_by("start_date")
     )
     files["support_plans.csv"] = _csv(
         [
@@ -353,12 +391,18 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
         ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
         [
             [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
-            for r in ReviewOutcomeRating.objects.filter(review__plan__pupil=p)
+            for r in ReviewOutcomeRating.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+            .filter(review__plan__pupil=p)
             .select_related("review__plan")
             .order_by("review__plan__start_date", "review__date", "review__pk", "position")
         ],
     )
-    passport = PupilPassport.objects.filter(pupil=p).select_related("updated_by").first()
+    passport = (
+        PupilPassport.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("updated_by")
+        .first()
+    )
     files["one_page_profile.csv"] = _csv(
         [
             "What I want you to know about me",
@@ -402,11 +446,15 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
     return files
 
 
-def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
-    """Each support plan, and the individual provision map, as PDF."""
+def pupil_pdfs(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Each support plan, and the individual provision map, as PDF (read as ``pupil_tables`` reads)."""
     today = timezone.localdate()
     files = {}
-    for plan in SupportPlan.objects.filter(pupil=pupil).order_by("start_date", "pk"):
+    for plan in (
+        SupportPlan.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=pupil)
+        .order_by("start_date", "pk")
+    ):
         html = render_to_string(
             "reports/pupil_data_plan_pdf.html",
             {
@@ -421,7 +469,9 @@ def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
             },
         )
         files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html)
-    context = pupil_map_context(pupil, school=school, show_costs=True, show_plan=True, today=today)
+    context = pupil_map_context(
+        user, school, pupil, show_costs=True, show_plan=True, today=today, policy=SUBJECT_ACCESS_SCOPE
+    )
     context.update(school=school, printed_on=today)
     files["individual_provision_map.pdf"] = map_to_pdf(render_to_string("reports/pupil_data_map_pdf.html", context))
     return files
@@ -446,11 +496,23 @@ individual_provision_map.pdf the pupil's provision over time, with dosage and co
 """
 
 
-def pupil_export_zip(pupil: Pupil, *, school: School, by) -> bytes:
-    """The zip, and an audit entry saying who exported it (``by``: a request or a user, or None for a command)."""
+def pupil_export_zip(pupil: Pupil, *, school: School, by: HttpRequest) -> bytes:
+    """The zip for the signed-in exporter of ``by`` (the request), and an audit entry saying who exported it."""
+    return _export_zip(pupil, school=school, user=by.user, by=by)
+
+
+def pupil_export_zip_for_operators(pupil: Pupil, *, school: School) -> bytes:
+    """For operators' management commands only (``export_pupil``, run on the server with no signed-in user): the
+    same zip, every row held about the pupil at ``school`` read under ``provision.access.operator_reads``. Never
+    call it from a view: a request has a user to read as (``pupil_export_zip``)."""
+    with operator_reads():
+        return _export_zip(pupil, school=school, user=None, by=None)
+
+
+def _export_zip(pupil: Pupil, *, school: School, user: AbstractBaseUser | None, by) -> bytes:
+    """The zip, and an audit entry saying who exported it (``by``: the request, or None for a command)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        user = getattr(by, "user", by)
         archive.writestr(
             "README.txt",
             README.format(
@@ -461,7 +523,8 @@ def pupil_export_zip(pupil: Pupil, *, school: School, by) -> bytes:
                 by=_name(user) or "the command line",
             ),
         )
-        for name, content in {**pupil_tables(pupil, school), **pupil_pdfs(pupil, school)}.items():
+        files = {**pupil_tables(pupil, school, user=user), **pupil_pdfs(pupil, school, user=user)}
+        for name, content in files.items():
             archive.writestr(name, content)
     audit.log_export(by, school=school, what="Everything held about the pupil (zip)", pupil=pupil)
     return buffer.getvalue()
