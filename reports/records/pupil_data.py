@@ -65,36 +65,43 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
-    """Each CSV file of the export by its name: every row ``user`` may read of the pupil at ``school`` under
-    ``SUBJECT_ACCESS_SCOPE`` (everything, for the roles who answer a subject access request)."""
-    p = pupil
-    files = {
+# The columns of each CSV file.
+_PUPIL_COLUMNS = (
+    "UPN", "Legal forename", "Legal surname", "Preferred forename", "Preferred surname", "Date of birth", "Gender",
+    "Year group", "Class", "Pupil premium", "Free school meals", "EAL", "Looked after", "SEN status", "Primary need",
+    "Secondary need", "SEN identified on", "SEN review due", "Admitted on", "Left on", "Record created",
+    "Record last changed",
+)  # fmt: skip
+_PARENTS_AND_CARERS_COLUMNS = (
+    "Title", "Forename", "Surname", "Relationship", "Parental responsibility", "Contact priority", "Email", "Phone",
+    "Has an account",
+)  # fmt: skip
+_ASSESSMENT_RESULTS_COLUMNS = (
+    "Subject", "Assessment", "Date", "Scale", "Result as typed", "Value on the scale", "Entered by", "Last changed",
+)  # fmt: skip
+_INTERVENTIONS_COLUMNS = (
+    "Intervention", "Programme", "Wave", "Subject or need", "Joined", "Entry result", "Target", "Own target",
+    "Own rating at the start", "Left", "Exit result", "Own rating at the end", "Outcome", "Why they left", "Notes",
+)  # fmt: skip
+_SUPPORT_PLANS_COLUMNS = (
+    "Start", "Review by", "Active", "Needs", "Outcomes sought", "Strategies in class", "Linked provision",
+    "The pupil's views", "Parents' views", "Written by",
+)  # fmt: skip
+_PLAN_REVIEWS_COLUMNS = (
+    "Plan from", "Date", "Stage", "Notes", "Progress towards outcomes", "Next steps", "The pupil's views",
+    "Parents' views", "Recorded by",
+)  # fmt: skip
+_ONE_PAGE_PROFILE_COLUMNS = (
+    "What I want you to know about me", "What I'm good at", "What helps me", "What doesn't help me", "Written with",
+    "Last updated", "Updated by",
+)  # fmt: skip
+
+
+def _pupil_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The pupil's own record."""
+    return {
         "pupil.csv": _csv(
-            [
-                "UPN",
-                "Legal forename",
-                "Legal surname",
-                "Preferred forename",
-                "Preferred surname",
-                "Date of birth",
-                "Gender",
-                "Year group",
-                "Class",
-                "Pupil premium",
-                "Free school meals",
-                "EAL",
-                "Looked after",
-                "SEN status",
-                "Primary need",
-                "Secondary need",
-                "SEN identified on",
-                "SEN review due",
-                "Admitted on",
-                "Left on",
-                "Record created",
-                "Record last changed",
-            ],  # fmt: skip
+            _PUPIL_COLUMNS,
             [
                 [
                     p.upn,
@@ -123,6 +130,11 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             ],  # fmt: skip
         )
     }
+
+
+def _carer_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Parents and carers, and the invitations sent to them."""
+    files = {}
     links = list(
         PupilGuardian.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(pupil=p)
@@ -130,17 +142,7 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
         .order_by("contact_priority")
     )
     files["parents_and_carers.csv"] = _csv(
-        [
-            "Title",
-            "Forename",
-            "Surname",
-            "Relationship",
-            "Parental responsibility",
-            "Contact priority",
-            "Email",
-            "Phone",
-            "Has an account",
-        ],  # fmt: skip
+        _PARENTS_AND_CARERS_COLUMNS,
         [
             [
                 l.guardian.title,
@@ -169,98 +171,91 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             for i in invitations
         ],
     )
+    return files
+
+
+def _result_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Every result, and every absence marked in the results grid."""
     results = (
         Result.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(pupil=p)
         .select_related("assessment__subject", "assessment__scale", "entered_by")
     )
-    files["assessment_results.csv"] = _csv(
-        [
-            "Subject",
-            "Assessment",
-            "Date",
-            "Scale",
-            "Result as typed",
-            "Value on the scale",
-            "Entered by",
-            "Last changed",
-        ],
-        [
+    return {
+        "assessment_results.csv": _csv(
+            _ASSESSMENT_RESULTS_COLUMNS,
             [
-                r.assessment.subject.name,
-                r.assessment.name,
-                r.assessment.taken_on,
-                r.assessment.scale.name,
-                r.typed,
-                r.value,
-                _name(r.entered_by),
-                r.updated_at,
-            ]  # fmt: skip
-            for r in results.order_by("assessment__taken_on", "assessment__subject__name")
-        ]
-        # Marked absent in the results grid: what was typed, and no value (it is not a score).
-        + [
-            [
-                a.assessment.subject.name,
-                a.assessment.name,
-                a.assessment.taken_on,
-                a.assessment.scale.name,
-                a.typed,
-                "absent",
-                _name(a.entered_by),
-                a.updated_at,
-            ]  # fmt: skip
-            for a in Absence.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
-            .filter(pupil=p)
-            .select_related("assessment__subject", "assessment__scale", "entered_by")
-            .order_by("assessment__taken_on", "assessment__subject__name")
-        ],
-    )
+                [
+                    r.assessment.subject.name,
+                    r.assessment.name,
+                    r.assessment.taken_on,
+                    r.assessment.scale.name,
+                    r.typed,
+                    r.value,
+                    _name(r.entered_by),
+                    r.updated_at,
+                ]  # fmt: skip
+                for r in results.order_by("assessment__taken_on", "assessment__subject__name")
+            ]
+            # Marked absent in the results grid: what was typed, and no value (it is not a score).
+            + [
+                [
+                    a.assessment.subject.name,
+                    a.assessment.name,
+                    a.assessment.taken_on,
+                    a.assessment.scale.name,
+                    a.typed,
+                    "absent",
+                    _name(a.entered_by),
+                    a.updated_at,
+                ]  # fmt: skip
+                for a in Absence.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+                .filter(pupil=p)
+                .select_related("assessment__subject", "assessment__scale", "entered_by")
+                .order_by("assessment__taken_on", "assessment__subject__name")
+            ],
+        )
+    }
+
+
+def _intervention_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Every place in a group, with targets and outcome."""
     placements = list(
         Placement.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(pupil=p)
         .select_related("intervention__programme")
         .order_by("entry_date", "pk")
     )
-    files["interventions.csv"] = _csv(
-        [
-            "Intervention",
-            "Programme",
-            "Wave",
-            "Subject or need",
-            "Joined",
-            "Entry result",
-            "Target",
-            "Own target",
-            "Own rating at the start",
-            "Left",
-            "Exit result",
-            "Own rating at the end",
-            "Outcome",
-            "Why they left",
-            "Notes",
-        ],  # fmt: skip
-        [
+    return {
+        "interventions.csv": _csv(
+            _INTERVENTIONS_COLUMNS,
             [
-                x.intervention.name,
-                x.intervention.programme.name if x.intervention.programme else "",
-                x.intervention.wave,
-                x.intervention.get_area_display(),
-                x.entry_date,
-                x.entry_typed or x.entry_value,
-                x.target,
-                x.pupil_target,
-                x.entry_rating,
-                x.exit_date,
-                x.exit_typed or x.exit_value,
-                x.exit_rating,
-                x.get_outcome_display(),
-                x.get_exit_reason_display(),
-                x.notes,
-            ]  # fmt: skip
-            for x in placements
-        ],
-    )
+                [
+                    x.intervention.name,
+                    x.intervention.programme.name if x.intervention.programme else "",
+                    x.intervention.wave,
+                    x.intervention.get_area_display(),
+                    x.entry_date,
+                    x.entry_typed or x.entry_value,
+                    x.target,
+                    x.pupil_target,
+                    x.entry_rating,
+                    x.exit_date,
+                    x.exit_typed or x.exit_value,
+                    x.exit_rating,
+                    x.get_outcome_display(),
+                    x.get_exit_reason_display(),
+                    x.notes,
+                ]  # fmt: skip
+                for x in placements
+            ],
+        )
+    }
+
+
+def _attendance_and_check_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Attendance at the sessions of those groups, and the scores on their progress checks."""
+    files = {}
     marks = (
         Attendance.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(placement__pupil=p)
@@ -292,6 +287,12 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             for x in scores.order_by("placement__intervention__name", "date")
         ],
     )
+    return files
+
+
+def _decision_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The targets on the progress checks, and the decisions acted on."""
+    files = {}
     goals = (
         CheckGoal.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(placement__pupil=p)
@@ -324,25 +325,34 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             ),
         ],
     )
+    return files
+
+
+def _plan_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Support plans, their reviews and each outcome's rating at each review."""
     plans = list(
         SupportPlan.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(pupil=p)
         .prefetch_related("reviews", "interventions")
         .order_by("start_date")
     )
-    files["support_plans.csv"] = _csv(
+    files = {"support_plans.csv": _plans_csv(plans), "plan_reviews.csv": _plan_reviews_csv(plans)}
+    files["plan_outcome_ratings.csv"] = _csv(
+        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
         [
-            "Start",
-            "Review by",
-            "Active",
-            "Needs",
-            "Outcomes sought",
-            "Strategies in class",
-            "Linked provision",
-            "The pupil's views",
-            "Parents' views",
-            "Written by",
-        ],  # fmt: skip
+            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
+            for r in ReviewOutcomeRating.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+            .filter(review__plan__pupil=p)
+            .select_related("review__plan")
+            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
+        ],
+    )
+    return files
+
+
+def _plans_csv(plans: list[SupportPlan]) -> bytes:
+    return _csv(
+        _SUPPORT_PLANS_COLUMNS,
         [
             [
                 plan.start_date,
@@ -359,18 +369,11 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             for plan in plans
         ],
     )
-    files["plan_reviews.csv"] = _csv(
-        [
-            "Plan from",
-            "Date",
-            "Stage",
-            "Notes",
-            "Progress towards outcomes",
-            "Next steps",
-            "The pupil's views",
-            "Parents' views",
-            "Recorded by",
-        ],  # fmt: skip
+
+
+def _plan_reviews_csv(plans: list[SupportPlan]) -> bytes:
+    return _csv(
+        _PLAN_REVIEWS_COLUMNS,
         [
             [
                 plan.start_date,
@@ -387,16 +390,11 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             for r in plan.reviews.all()
         ],
     )
-    files["plan_outcome_ratings.csv"] = _csv(
-        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
-        [
-            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
-            for r in ReviewOutcomeRating.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
-            .filter(review__plan__pupil=p)
-            .select_related("review__plan")
-            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
-        ],
-    )
+
+
+def _profile_and_history_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The one-page profile, and the history of changes to the pupil's records."""
+    files = {}
     passport = (
         PupilPassport.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
         .filter(pupil=p)
@@ -404,15 +402,7 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
         .first()
     )
     files["one_page_profile.csv"] = _csv(
-        [
-            "What I want you to know about me",
-            "What I'm good at",
-            "What helps me",
-            "What doesn't help me",
-            "Written with",
-            "Last updated",
-            "Updated by",
-        ],
+        _ONE_PAGE_PROFILE_COLUMNS,
         [
             [
                 passport.about_me,
@@ -443,6 +433,28 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
             for line in lines
         ],
     )
+    return files
+
+
+# Each CSV file of the export, in the order the README lists them.
+_TABLES = (
+    _pupil_table,
+    _carer_tables,
+    _result_table,
+    _intervention_table,
+    _attendance_and_check_tables,
+    _decision_table,
+    _plan_tables,
+    _profile_and_history_tables,
+)
+
+
+def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Each CSV file of the export by its name: every row ``user`` may read of the pupil at ``school`` under
+    ``SUBJECT_ACCESS_SCOPE`` (everything, for the roles who answer a subject access request)."""
+    files: dict[str, bytes] = {}
+    for tables in _TABLES:
+        files |= tables(pupil, school, user)
     return files
 
 
