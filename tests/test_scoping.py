@@ -40,14 +40,6 @@ ALLOWED = {
     ): "whether a group fetched through loggable_by has a session that day",
     ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
     ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
-    ("reports/maps/views.py", "interventions_copy_forward"): (
-        "a service (copying a term's provision) kept in the views module for now: its only caller is for "
-        "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
-    ),
-    ("reports/maps/views.py", "pupil_map_context"): (
-        "a pupil's whole provision record for a pupil fetched through visible_to (the page) or for the school's "
-        "own subject-access export (reports.records.pupil_data): everyone who may see the pupil sees all their provision"
-    ),
     ("reports/home.py", "schools_of"): (
         "a trust user's overview: per school where they hold a role, the number of pupils in a running group (a "
         "count, no row, the same for every role there)"
@@ -83,7 +75,6 @@ PENDING = {
     ("pupils/invitations.py", "invitation_revoke"),
     ("pupils/invitations.py", "invitation_for_token"),
     ("pupils/passport.py", "passport_of"),
-    ("family/selectors.py", "placements_for_child"),
     # interventions
     ("interventions/groups/forms.py", "eligible_results"),
     ("interventions/groups/forms.py", "clean_scale"),
@@ -93,10 +84,6 @@ PENDING = {
     ("interventions/progress/selectors.py", "progress_for"),
     ("interventions/progress/session.py", "stored_on"),
     ("interventions/selectors.py", "stays_of"),
-    # reports: maps, records
-    ("reports/maps/build.py", "build_map"),
-    ("reports/records/pupil_data.py", "pupil_tables"),
-    ("reports/records/pupil_data.py", "pupil_pdfs"),
 }
 
 
