@@ -244,19 +244,25 @@ MAP_SCOPE: dict[str, str] = dict.fromkeys(MAP_VIEWERS, ALL_ROWS)
 # A subject access request: everything the school holds about a pupil (results and plans too), for the roles who
 # answer one.
 SUBJECT_ACCESS_SCOPE: dict[str, str] = dict.fromkeys(PUPIL_DATA_EXPORTERS, ALL_ROWS)
+# Whole-school figures (impact verdicts, the leaders' dashboard, the governors' report): aggregates over every pupil of
+# the school, read whole by the people who decide what provision runs (the admin, who opens no single result, sees
+# the same verdicts). Every reader it allows reads the same rows, so the figures are cached once per school.
+FIGURES_SCOPE: dict[str, str] = dict.fromkeys(IMPACT_VIEWERS, ALL_ROWS)
+
+
+def sees_whole(user, schools, policy: dict[str, str]) -> bool:
+    """Whether ``policy`` lets ``user`` see every row of each of ``schools`` (a school, an id or several); an
+    operator's command (``operator_reads``) does."""
+    ids = school_ids(schools) or set()
+    if _OPERATOR_READS.get():
+        return bool(ids)
+    roles = roles_of(user)
+    return bool(ids) and all(policy.get(roles.get(pk)) == ALL_ROWS for pk in ids)
 
 
 def can_see_costs(user, school: School | int | None) -> bool:
     """Whether ``user`` sees the costs of ``school``'s provision."""
     return role_at(user, school) in _COST_VIEWERS
-
-
-def can_see_school_figures(user, school: School | int | None) -> bool:
-    """Whether ``user`` reads ``school``'s whole-school figures (impact verdicts, the dashboard, the governors'
-    report): the impact viewers. The figures are aggregates over every pupil, the same for each of them whatever
-    their row scope (the admin opens no single result but sees the verdicts), so they are read whole and cached per
-    school (``reports.impact.school_figures``)."""
-    return role_at(user, school) in IMPACT_VIEWERS
 
 
 def can_log_sessions(user, school: School | int | None, *, runs: Callable[[], bool]) -> bool:

@@ -57,12 +57,6 @@ WRITE_SIDE_SUFFIXES = ("services.py", "_apply.py", "/models.py", "/admin.py", "/
 WRITE_SIDE = {
     "interventions/erasure.py": "erasing a pupil's data must reach every row that holds it",
     "interventions/progress/checks_apply.py": "applies a checks import the SENCO confirmed, for groups of their school",
-    # Whole-school figures: aggregates over every pupil, the same for every reader allowed them (the admin opens no
-    # single result but sees the verdicts); pages reach them through reports.impact.selectors.evaluate, which asks
-    # provision.access.can_see_school_figures, or the dashboard's Selection (the reader's impact-viewer schools);
-    # the background jobs, the evaluate_impact command and the bench have no signed-in user.
-    "reports/impact/school_figures.py": "whole-school impact figures, cached per school (see the module's notes)",
-    "reports/dashboard/school_figures.py": "whole-school dashboard figures, cached per school (see the module's notes)",
 }
 
 # Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when

@@ -65,7 +65,7 @@ def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.E
     if not ids:
         return None
     frames = impact_figures.impact_frames(
-        schools=selection.schools, start=selection.start, end=selection.end, intervention_ids=ids
+        selection.reader, schools=selection.schools, start=selection.start, end=selection.end, intervention_ids=ids
     )
     return evaluation.evaluate(
         frames.placements, frames.interventions, frames.results, all_placements=frames.all_placements
@@ -226,7 +226,7 @@ def build(selection: Selection, *, with_charts: bool = True, for_governors: bool
     costs the cache read and the template. The board keeps the reader's own selection (its menus are theirs).
 
     Cached per school, not per reader: a selection holds only schools where its reader is an impact viewer
-    (``selection.select``), and every impact viewer sees a school's whole figures (``school_figures``)."""
+    (``selection.select``), and every impact viewer reads a school's figures whole (``FIGURES_SCOPE``)."""
     board = figures.cached(
         "dashboard",
         schools=selection.schools,
@@ -249,9 +249,14 @@ def compute(selection: Selection, *, with_charts: bool = True, for_governors: bo
     out of the gap chart the assessment points where either group has fewer than 5 pupils (a percentage of 3
     pupils can tell a governor about a child)."""
     frames = dashboard_figures.dashboard_frames(
-        schools=selection.schools, periods=selection.periods, subjects=selection.subject_ids, today=selection.today
+        selection.reader,
+        schools=selection.schools,
+        periods=selection.periods,
+        subjects=selection.subject_ids,
+        today=selection.today,
     )
     gap = dashboard_figures.gap_frames(
+        selection.reader,
         schools=selection.schools,
         subjects=selection.gap_subject_ids,
         until={pk: period.end for pk, period in selection.periods.items()},

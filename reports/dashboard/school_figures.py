@@ -1,11 +1,10 @@
 """Whole-school figures for the leaders' dashboard and the governors' impact report: one school or several side by
 side, in a constant number of queries whatever the number of schools, interventions, placements or results.
 
-Like ``reports.impact.school_figures`` (whose module notes say why), these read each school's rows whole and take no
-user: they are aggregates every impact viewer sees alike, and they are cached per school. Their callers are the
-dashboard's board and selection (``reports.dashboard.board``, ``selection``: built for the schools where the reader is
-an impact viewer, or in a background job from such a selection), the impact pages' default period (for the current
-school, behind ``IMPACT_VIEWERS``), and the bench.
+Like ``reports.impact.school_figures`` (whose module notes say why), these are aggregates that every reader allowed
+them sees alike: each read goes through ``visible_to(user, schools, policy=FIGURES_SCOPE)``, a reader who does not see
+every row of each school is refused (``PermissionDenied``), and one cached copy per school serves them all. The
+dashboard's reader travels in its ``Selection`` (``reader``), so that a background job reads as the person who asked.
 
 Each school has its own term dates (and its own subjects), so the filters arrive per school: ``periods`` maps a
 school's id to its ``Period`` and ``subjects`` to the subject ids that count there (None: every subject). The
@@ -20,9 +19,11 @@ from functools import reduce
 from operator import or_
 
 import pandas as pd
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 
 from interventions.models import Intervention, Placement, Status
+from provision.access import FIGURES_SCOPE, sees_whole
 from provision.calendar import calendars_for
 from provision.figures import cached_figures
 from provision.models import School
@@ -50,6 +51,13 @@ class GapFrames:
     half_term_of: dict = field(default_factory=dict)  # school id -> pupils.identification.half_terms of its terms
 
 
+def _require_whole(user, schools: list[School] | list[int]) -> list[School] | list[int]:
+    """``schools``, once ``user`` is known to see every row of each (``FIGURES_SCOPE``); else ``PermissionDenied``."""
+    if schools and not sees_whole(user, schools, FIGURES_SCOPE):
+        raise PermissionDenied("Whole-school figures are for the SENCO, leaders and the school admin.")
+    return schools
+
+
 def _any(conditions: list[Q]) -> Q:
     """OR of per-school conditions; nothing at all when there are none."""
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
@@ -67,12 +75,19 @@ def _subject_q(subject_ids: list[int] | None, prefix: str = "") -> Q:
 
 # Cached per school until its data changes (provision.figures): a repeat visit to the dashboard or the impact page
 # reads no placements. One copy per school: every reader allowed it (the impact viewers) sees the same answer.
+def has_finished(user, *, periods: dict[int, Period], today: dt.date) -> bool:
+    """:func:`_finished_in`, for a reader who sees the schools whole (refused before the cache is asked)."""
+    _require_whole(user, list(periods))
+    return _finished_in(user, periods=periods, today=today)
+
+
+# One copy per school, not per reader: every reader allowed it reads the schools whole (FIGURES_SCOPE).
 @cached_figures(
     "has-finished",
-    schools=lambda **kwargs: list(kwargs["periods"]),
-    key=lambda **kwargs: (sorted((pk, p.start, p.end) for pk, p in kwargs["periods"].items()), kwargs["today"]),
+    schools=lambda user, **kwargs: list(kwargs["periods"]),
+    key=lambda user, **kwargs: (sorted((pk, p.start, p.end) for pk, p in kwargs["periods"].items()), kwargs["today"]),
 )
-def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
+def _finished_in(user, *, periods: dict[int, Period], today: dt.date) -> bool:
     """Whether a wave 2 or 3 group of these schools (school id -> its period) has finished (ended by ``today`` or
     marked completed or stopped) with enough pupils to judge (``evaluation.THRESHOLDS.min_pupils``) who left it
     within the period, up to ``today``, with entry and exit results. One query. The dashboard and the impact page
@@ -83,7 +98,8 @@ def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
     ]
     finished = Q(intervention__end_date__lte=today) | Q(intervention__status__in=(Status.COMPLETED, Status.STOPPED))
     return (
-        Placement.objects.filter(_any(conditions), finished, intervention__wave__in=(2, 3))
+        Placement.objects.visible_to(user, list(periods), policy=FIGURES_SCOPE)
+        .filter(_any(conditions), finished, intervention__wave__in=(2, 3))
         .filter(Q(entry_result__isnull=False) | Q(entry_value__isnull=False))
         .filter(Q(exit_result__isnull=False) | Q(exit_value__isnull=False))
         .values("intervention_id")
@@ -94,6 +110,7 @@ def has_finished(*, periods: dict[int, Period], today: dt.date) -> bool:
 
 
 def dashboard_frames(
+    user,
     *,
     schools: list[School],
     periods: dict[int, Period],
@@ -125,7 +142,8 @@ def dashboard_frames(
     # sessions in the period, so that a term shows that term's attendance. The programme's name comes as an
     # aggregate of its one row, since the query is grouped.
     interventions = (
-        Intervention.objects.filter(in_scope)
+        Intervention.objects.visible_to(user, _require_whole(user, schools), policy=FIGURES_SCOPE)
+        .filter(in_scope)
         .annotate(
             present_count=Count(
                 "sessions__attendance", filter=session_in_period & Q(sessions__attendance__present=True)
@@ -172,7 +190,7 @@ def dashboard_frames(
             for school in schools
         ]
     ) & ~Q(intervention__status=Status.PLANNED)
-    placement_rows = Placement.objects.filter(placed).values_list(
+    placement_rows = Placement.objects.visible_to(user, schools, policy=FIGURES_SCOPE).filter(placed).values_list(
         "pk", "intervention_id", "intervention__school_id", "pupil_id", "pupil__year_group", "pupil__primary_need",
         "pupil__pupil_premium", "entry_date", "exit_date", "exit_value", "exit_result_id", "pupil__left_on",
     )  # fmt: skip
@@ -195,7 +213,8 @@ def dashboard_frames(
     )
     roll = pd.DataFrame.from_records(
         list(
-            Pupil.objects.filter(on_roll_then)
+            Pupil.objects.visible_to(user, schools, policy=FIGURES_SCOPE)
+            .filter(on_roll_then)
             .values("school_id", "year_group", "primary_need", "left_on")
             .annotate(n=Count("pk"))
             .values_list("school_id", "year_group", "primary_need", "n", "left_on")
@@ -247,7 +266,7 @@ _ASSESSMENT_FIELDS = {
 }
 
 
-def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: dict[int, dt.date]) -> GapFrames:
+def gap_frames(user, *, schools: list[School], subjects: dict[int, list[int]], until: dict[int, dt.date]) -> GapFrames:
     """The results of the on-roll pupils of ``schools`` in each school's gap subject(s), on assessments up to
     ``until`` (the end of the school's period), with the pupils' pupil premium flags. Three queries: bare
     (pupil, assessment, value) triples, the pupils, and the assessments, joined in pandas (as
@@ -262,7 +281,7 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
             ]
         )
     )
-    pupils = Pupil.objects.filter(school__in=schools).on_roll()
+    pupils = Pupil.objects.visible_to(user, _require_whole(user, schools), policy=FIGURES_SCOPE).on_roll()
     # One query: each school's terms, split into half terms at a recorded half-term week (else at the middle).
     half_term_of = {pk: half_terms(list(days.terms), days.half_terms) for pk, days in calendars_for(schools).items()}
     assessments = pd.DataFrame.from_records(
@@ -278,9 +297,9 @@ def gap_frames(*, schools: list[School], subjects: dict[int, list[int]], until: 
         return empty
     scores = pd.DataFrame.from_records(
         list(
-            Result.objects.filter(
-                assessment_id__in=assessments["assessment_id"].tolist(), pupil__in=pupils
-            ).values_list("pupil_id", "assessment_id", "value")
+            Result.objects.visible_to(user, schools, policy=FIGURES_SCOPE)
+            .filter(assessment_id__in=assessments["assessment_id"].tolist(), pupil__in=pupils)
+            .values_list("pupil_id", "assessment_id", "value")
         ),
         columns=["pupil_id", "assessment_id", "value"],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -52,6 +53,9 @@ class Selection:
     # school id -> its school days (terms less closures): "days over" an end date count these
     school_days: dict[int, SchoolDays] = field(default_factory=dict)
     default_note: str = ""  # why the period shown by default is not the current year
+    # Who asked: the figures are read as them (FIGURES_SCOPE: the schools whole), in a background job too. Not part
+    # of figures_key: every reader allowed the figures reads the same rows.
+    reader: Any = None
 
     @property
     def start(self) -> dt.date:
@@ -147,12 +151,12 @@ def _periods(terms: list[Term], schools: list[School], term: Term | None, year: 
 
 
 def _default_year(
-    terms: list[Term], anchor_terms: list[Term], schools: list[School], current: AcademicYear, today: dt.date
+    user, terms: list[Term], anchor_terms: list[Term], schools: list[School], current: AcademicYear, today: dt.date
 ) -> tuple[AcademicYear, str]:
     """The year shown when the reader chose none, and what the page says about it: the current academic year when
     some of its groups have finished with exit results; else the last year before it that has some (in the
     autumn nothing has finished yet, and an empty dashboard tells a leader nothing). One or two queries."""
-    if dashboard_figures.has_finished(periods=_periods(terms, schools, None, current), today=today):
+    if dashboard_figures.has_finished(user, periods=_periods(terms, schools, None, current), today=today):
         return current, ""
     earlier = sorted(
         {
@@ -160,7 +164,9 @@ def _default_year(
         }.values(),
         key=lambda y: y.start_date,
     )
-    if earlier and dashboard_figures.has_finished(periods=_periods(terms, schools, None, earlier[-1]), today=today):
+    if earlier and dashboard_figures.has_finished(
+        user, periods=_periods(terms, schools, None, earlier[-1]), today=today
+    ):
         return earlier[-1], (
             f"Nothing has finished yet in {current.name}, so this shows {earlier[-1].name}, the last academic year "
             "with finished groups. Choose another period above to change it."
@@ -183,7 +189,7 @@ def select(request: HttpRequest) -> Selection | None:
         current = started[-1] if started else (anchor_terms[0] if anchor_terms else None)
         if current is None:
             return None
-        year, default_note = _default_year(terms, anchor_terms, schools, current.academic_year, today)
+        year, default_note = _default_year(request.user, terms, anchor_terms, schools, current.academic_year, today)
     periods = _periods(terms, schools, term, year)
     anchor_term = _same_period(terms, anchor.pk, term, year) if term else None
     anchor_year = anchor_term.academic_year if anchor_term else _same_period(terms, anchor.pk, None, year)
@@ -238,4 +244,5 @@ def select(request: HttpRequest) -> Selection | None:
         default_note=default_note,
         quiet_since={pk: days.days_before(today, dashboard.QUIET_SCHOOL_DAYS) for pk, days in calendars.items()},
         school_days=calendars,
+        reader=request.user,
     )

@@ -1,5 +1,5 @@
 """The impact pages assembled: rows in words and numbers, charts, and what each page shows, from the figures
-(``reports.impact.selectors.evaluate``) and the rows the reader sees (``reports.impact.selectors``)."""
+(``reports.impact.school_figures``) and the rows the reader sees (``reports.impact.selectors``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pupils.models import Pupil, Subject, YearGroup
 from reports.dashboard import build as dashboard
 from reports.dashboard import school_figures as dashboard_figures
 from reports.formatting import as_number, interval, money, months_text, percent, plain, signed
-from reports.impact import evaluation, selectors
+from reports.impact import evaluation, school_figures, selectors
 from reports.impact.charts import adjusted_chart, gains_chart
 from reports.maps.build import Period, period_for_year
 
@@ -206,7 +206,7 @@ def last_twelve_months(today: dt.date) -> Period:
     return Period(label="The last 12 months", start=today - dt.timedelta(days=365), end=today)
 
 
-def default_period(school: School, terms: list[Term], today: dt.date) -> tuple[Period, Term | None, Any, str]:
+def default_period(user, school: School, terms: list[Term], today: dt.date) -> tuple[Period, Term | None, Any, str]:
     """(period, term, academic year, note) when the reader chose none: the current academic year when some of its
     groups have finished with exit results (impact needs entry and exit points); else, as in the autumn, the last
     12 months when groups finished in them, with ``note`` saying so; else the last academic year with finished
@@ -214,16 +214,16 @@ def default_period(school: School, terms: list[Term], today: dt.date) -> tuple[P
     started = [t for t in terms if t.start_date <= today]
     current = (started[-1] if started else terms[0]).academic_year
     this_year = period_for_year(current)
-    if dashboard_figures.has_finished(periods={school.pk: this_year}, today=today):
+    if dashboard_figures.has_finished(user, periods={school.pk: this_year}, today=today):
         return this_year, None, current, ""
     recent = last_twelve_months(today)
-    if dashboard_figures.has_finished(periods={school.pk: recent}, today=today):
+    if dashboard_figures.has_finished(user, periods={school.pk: recent}, today=today):
         note = f"Nothing has finished yet in {current.name}, so this shows the last 12 months. Choose another period to change it."
         return recent, None, None, note
     earlier = sorted(
         {t.academic_year for t in terms if t.academic_year.end_date < current.start_date}, key=lambda y: y.start_date
     )
-    if earlier and dashboard_figures.has_finished(periods={school.pk: period_for_year(earlier[-1])}, today=today):
+    if earlier and dashboard_figures.has_finished(user, periods={school.pk: period_for_year(earlier[-1])}, today=today):
         note = (
             f"Nothing has finished in {current.name} or the last 12 months, so this shows {earlier[-1].name}, the "
             "last academic year with finished groups. Choose another period to change it."
@@ -253,8 +253,8 @@ def overview(user, school: School, period: Period | None, subject: Subject | Non
     programmes: list[dict[str, Any]] = []
     rethink_count = 0
     if period is not None:
-        result = selectors.evaluate(
-            user, school, start=period.start, end=period.end, subject_id=subject.pk if subject else None
+        result = school_figures.evaluate_school(
+            user, schools=school, start=period.start, end=period.end, subject_id=subject.pk if subject else None
         )
         by_id = selectors.interventions_by_id(user, school, [r["intervention_id"] for r in records(result.groups)])
         # Wave 1 strategies have no placements: nothing to evaluate pupil by pupil, so they are not listed.
@@ -302,7 +302,7 @@ def _charts(pupil_frame: pd.DataFrame, comparison: pd.DataFrame, group: dict, sp
 
 def intervention_page(user, school: School, intervention: Intervention, show_costs: bool) -> dict[str, Any]:
     """One group's impact: each pupil, the group's figures, the comparison, the charts, and its progress checks."""
-    result = selectors.evaluate(user, intervention.school, intervention_ids=[intervention.pk])
+    result = school_figures.evaluate_school(user, schools=intervention.school, intervention_ids=[intervention.pk])
     found = [r for r in records(result.groups) if r["intervention_id"] == intervention.pk]
     group = group_row(found[0], intervention, show_costs) if found else None
     pupil_frame = (
@@ -347,7 +347,7 @@ def _rethink_row(record: dict, pupil: Pupil, subjects: dict, interventions: dict
 
 def rethink_rows(user, school: School) -> list[dict[str, Any]]:
     """The pupils to rethink that ``user`` sees, most interventions first, each with the groups they had."""
-    result = selectors.evaluate(user, school)
+    result = school_figures.evaluate_school(user, schools=school)
     found = records(result.rethink if result.rethink is not None else pd.DataFrame())
     pupils = selectors.pupils_by_id(user, school, {r["pupil_id"] for r in found}, with_class=True)
     intervention_ids = {i for r in found for i in (r.get("intervention_ids") or [])}

@@ -2,16 +2,13 @@
 ``reports.impact.evaluation`` works on, in a constant number of queries however many interventions, pupils or schools,
 and their evaluation (cached per school).
 
-The figures are aggregates over every pupil of the school, whoever reads them: a group's verdict compares its pupils
-with every similar pupil, so it cannot depend on the reader's row scope (the school admin, who opens no single
-result, sees the same verdicts as the SENCO). So this module reads the schools' rows whole and takes no user; it is on
-the scoping scan's write side (``tests/test_scoping.py``), and its callers are only these:
-
-* the read side, ``reports.impact.selectors.evaluate``, which first checks that the reader may see the school's
-  figures (``provision.access.can_see_school_figures``: the impact viewers);
-* the dashboard's board (``reports.dashboard.board``), built for a ``Selection`` whose schools are those where the
-  reader is an impact viewer, and in a background job from such a selection;
-* the ``evaluate_impact`` command and the bench, run by the school's operators with no signed-in user.
+The figures are aggregates over every pupil of the school: a group's verdict compares its pupils with every similar
+pupil, so it cannot depend on the reader's row scope. Every read goes through ``visible_to(user, schools,
+policy=FIGURES_SCOPE)`` (``provision.access``: the impact viewers see each of their schools whole; the admin, who
+opens no single result, sees the same verdicts as the SENCO), and a reader who does not see every row of each school
+asked for is refused (``PermissionDenied``) rather than handed, and caching, a part of the figures. So one cached copy
+per school serves every reader. The ``evaluate_impact`` command and the bench, which have no signed-in user, read as
+operators (``provision.access.operator_reads``).
 
 Like ``reports.tracking.selectors.results_frame``, rows come out of the database as bare tuples (``values_list``) and
 are joined in pandas: building thousands of model instances would cost more than the queries.
@@ -27,12 +24,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interventions.models import ExternalCosting, Intervention, InterventionStaff, Placement, StaffRate
 from interventions.selectors import placements_with_dosage
+from provision.access import FIGURES_SCOPE, sees_whole
 from provision.calendar import calendars_for
 from provision.figures import cached_figures
 from provision.models import School
@@ -129,11 +128,16 @@ class ImpactFrames:
     results: pd.DataFrame
 
 
-def _school_ids(schools: School | Iterable[School]) -> list[int]:
-    return [schools.pk] if isinstance(schools, School) else [school.pk for school in schools]
+def _school_ids(user, schools: School | Iterable[School]) -> list[int]:
+    """The schools' ids, once ``user`` is known to see every row of each (``FIGURES_SCOPE``)."""
+    ids = [schools.pk] if isinstance(schools, School) else [school.pk for school in schools]
+    if ids and not sees_whole(user, ids, FIGURES_SCOPE):
+        raise PermissionDenied("Whole-school figures are for the SENCO, leaders and the school admin.")
+    return ids
 
 
 def chosen_interventions(
+    user,
     school_ids: list[int],
     *,
     start: dt.date | None = None,
@@ -142,7 +146,7 @@ def chosen_interventions(
     intervention_ids: Iterable[int] | None = None,
 ) -> QuerySet[Intervention]:
     """The schools' interventions overlapping [start, end] (either end open), of one subject, or these ids."""
-    interventions = Intervention.objects.filter(school_id__in=school_ids)
+    interventions = Intervention.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE)
     if start is not None:
         interventions = interventions.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
     if end is not None:
@@ -155,6 +159,7 @@ def chosen_interventions(
 
 
 def impact_frames(
+    user,
     *,
     schools: School | Iterable[School],
     start: dt.date | None = None,
@@ -172,22 +177,24 @@ def impact_frames(
     dates: staff time for the sessions planned between its start and end on term days, plus resources and
     external costs). One with no end date is costed to ``end``, or to the end of the school's last term.
     """
-    school_ids = _school_ids(schools)
+    school_ids = _school_ids(user, schools)
     chosen = chosen_interventions(
-        school_ids, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
+        user, school_ids, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
     )
     # A subquery, not a join and GROUP BY: ``days`` is JSON, which PostgreSQL cannot group by.
     bands = ScaleBand.objects.filter(scale=OuterRef("scale")).order_by().values("scale").annotate(n=Count("*"))
     rows = list(
         chosen.annotate(scale_bands=Coalesce(Subquery(bands.values("n")), 0)).values_list(*_INTERVENTION_FIELDS)
     )
-    interventions = _interventions_frame(rows, school_ids, open_end=end)
+    interventions = _interventions_frame(user, rows, school_ids, open_end=end)
 
-    placements = placements_with_dosage(Placement.objects.filter(intervention__in=chosen)).order_by()
+    placements = placements_with_dosage(
+        Placement.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE).filter(intervention__in=chosen)
+    ).order_by()
     placement_frame = pd.DataFrame.from_records(
         list(placements.values_list(*_PLACEMENT_FIELDS)), columns=PLACEMENT_FRAME_COLUMNS
     )
-    everyone = Placement.objects.filter(intervention__school_id__in=school_ids).order_by()
+    everyone = Placement.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE).order_by()
     all_placements = pd.DataFrame.from_records(
         list(everyone.values_list(*_ALL_PLACEMENT_FIELDS)), columns=ALL_PLACEMENT_COLUMNS
     )
@@ -198,13 +205,13 @@ def impact_frames(
         placement_frame[column] = pd.to_datetime(placement_frame[column])
 
     subjects = chosen.exclude(subject_id__isnull=True).values("subject_id")
-    results = _results_frame(school_ids, subjects)
+    results = _results_frame(user, school_ids, subjects)
     return ImpactFrames(
         placements=placement_frame, all_placements=all_placements, interventions=interventions, results=results
     )
 
 
-def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: dt.date | None) -> pd.DataFrame:
+def _interventions_frame(user, rows: list[tuple], school_ids: list[int], *, open_end: dt.date | None) -> pd.DataFrame:
     """The interventions as ``evaluation.INTERVENTION_COLUMNS`` with their costs (three queries: staff lines,
     rates and terms, loaded once for all the schools; none when there are no interventions)."""
     if not rows:
@@ -212,7 +219,10 @@ def _interventions_frame(rows: list[tuple], school_ids: list[int], *, open_end: 
     ids = [row[0] for row in rows]
     staff: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for intervention_id, role in (
-        InterventionStaff.objects.filter(intervention_id__in=ids).order_by().values_list("intervention_id", "role")
+        InterventionStaff.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE)
+        .filter(intervention_id__in=ids)
+        .order_by()
+        .values_list("intervention_id", "role")
     ):
         staff[intervention_id].append(("", role))
     rates: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -264,13 +274,14 @@ def _scale_steps(kind: str | None, low: float | None, high: float | None, bands:
     return math.nan
 
 
-def _results_frame(school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:
+def _results_frame(user, school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:
     """Every result in ``subjects`` (a subquery of subject ids) at the schools, of pupils on roll or not, in
     ``RESULT_COLUMNS``: three queries, as ``reports.tracking.selectors.results_frame``."""
     assessments = Assessment.objects.filter(school_id__in=school_ids, subject_id__in=subjects).order_by()
     scores = pd.DataFrame.from_records(
         list(
-            Result.objects.filter(assessment__in=assessments)
+            Result.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE)
+            .filter(assessment__in=assessments)
             .order_by()
             .values_list("pupil_id", "assessment_id", "value")
         ),
@@ -278,7 +289,9 @@ def _results_frame(school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:
     )
     people = pd.DataFrame.from_records(
         list(
-            Pupil.objects.filter(school_id__in=school_ids).order_by().values_list("pk", "year_group", "date_of_birth")
+            Pupil.objects.visible_to(user, school_ids, policy=FIGURES_SCOPE)
+            .order_by()
+            .values_list("pk", "year_group", "date_of_birth")
         ),
         columns=["pupil_id", "year_group", "date_of_birth"],
     )
@@ -294,6 +307,7 @@ def _results_frame(school_ids: list[int], subjects: QuerySet) -> pd.DataFrame:
 
 
 def _evaluation_key(
+    user,
     *,
     schools=None,
     start: dt.date | None = None,
@@ -307,10 +321,8 @@ def _evaluation_key(
     return (start, end, subject_id, ids, repr(thresholds), timezone.localdate())
 
 
-# Cached per school until its results, placements or interventions change (provision.figures). One copy per school,
-# not per reader: the figures are the whole school's for every reader allowed them (the impact viewers).
-@cached_figures("impact", schools=lambda **kwargs: kwargs["schools"], key=_evaluation_key)
 def evaluate_school(
+    user,
     *,
     schools: School | Iterable[School],
     start: dt.date | None = None,
@@ -319,9 +331,36 @@ def evaluate_school(
     intervention_ids: Iterable[int] | None = None,
     thresholds: evaluation.Thresholds = evaluation.THRESHOLDS,
 ) -> evaluation.Evaluation:
-    """``impact_frames`` evaluated: every chosen intervention, its programme and the pupils to rethink."""
+    """``impact_frames`` evaluated: every chosen intervention, its programme and the pupils to rethink. A reader who
+    does not see the schools whole is refused before the cache is asked."""
+    _school_ids(user, schools)
+    return _evaluated(
+        user,
+        schools=schools,
+        start=start,
+        end=end,
+        subject_id=subject_id,
+        intervention_ids=intervention_ids,
+        thresholds=thresholds,
+    )
+
+
+# Cached per school until its results, placements or interventions change (provision.figures). One copy per school,
+# not per reader: every reader allowed them reads the school whole (FIGURES_SCOPE); anyone else is refused.
+# (evaluate_school refuses them before the cache is asked).
+@cached_figures("impact", schools=lambda user, **kwargs: kwargs["schools"], key=_evaluation_key)
+def _evaluated(
+    user,
+    *,
+    schools: School | Iterable[School],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    subject_id: int | None = None,
+    intervention_ids: Iterable[int] | None = None,
+    thresholds: evaluation.Thresholds = evaluation.THRESHOLDS,
+) -> evaluation.Evaluation:
     frames = impact_frames(
-        schools=schools, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
+        user, schools=schools, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
     )
     return evaluation.evaluate(
         frames.placements, frames.interventions, frames.results, frames.all_placements, thresholds

@@ -1,41 +1,13 @@
-"""Read-side selectors of the impact pages: the school's figures for a reader allowed them, and the rows the pages
-name (interventions, pupils, placements), each read of pupil data through ``visible_to(user, school)``.
-
-The figures themselves are whole-school aggregates (``reports.impact.school_figures``, whose notes say why they take
-no user); ``evaluate`` is the one way a page reaches them, and asks ``provision.access.can_see_school_figures`` first.
-"""
+"""Read-side selectors of the impact pages: the rows the pages name (interventions, pupils, placements), each read of
+pupil data through ``visible_to(user, school)``. The figures themselves are ``reports.impact.school_figures``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
-
 from interventions.models import Intervention, Placement, Programme
-from provision.access import can_see_school_figures
 from provision.models import School
 from pupils.models import Assessment, Pupil, Subject
-from reports.impact import evaluation, school_figures
-
-
-def evaluate(
-    user,
-    school: School,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    subject_id: int | None = None,
-    intervention_ids: Iterable[int] | None = None,
-) -> evaluation.Evaluation:
-    """The impact figures of ``school`` (``school_figures.evaluate_school``, cached per school) for ``user``, who
-    must be one of the school's impact viewers (else ``PermissionDenied``): every one of them sees the whole
-    school's figures, so one cached copy serves them all."""
-    if not can_see_school_figures(user, school):
-        raise PermissionDenied("Impact figures are for the SENCO, leaders and the school admin.")
-    return school_figures.evaluate_school(
-        schools=school, start=start, end=end, subject_id=subject_id, intervention_ids=intervention_ids
-    )
 
 
 def interventions_by_id(user, school: School, ids: Iterable[int]) -> dict[int, Intervention]:

@@ -7,7 +7,7 @@
 - "pupils, not programmes": pupils who have had several interventions in a subject without a lasting gain.
 
 The numbers come from ``reports.impact.evaluation`` (pure, over DataFrames) fed by ``reports.impact.school_figures``
-(a constant number of queries) through ``reports.impact.selectors.evaluate``; the pages are assembled in
+(a constant number of queries, each read through ``visible_to`` with ``FIGURES_SCOPE``); the pages are assembled in
 ``reports.impact.build``; the verdict rules and their thresholds live in ``evaluation.THRESHOLDS`` and
 are printed on every page that shows a verdict. Readers: SENCO, senior leaders and the school admin
 (``provision.access.IMPACT_VIEWERS``), for their current school only.
@@ -29,14 +29,14 @@ from provision.calendar import terms_in_order
 from provision.models import School, Term
 from pupils.models import Subject
 from reports.formatting import as_number
-from reports.impact import build, evaluation, selectors
+from reports.impact import build, evaluation, school_figures, selectors
 from reports.impact.forms import LAST_12_MONTHS, ImpactFilterForm
 from reports.impact.stats import TOOLKIT_MONTHS
 from reports.maps.build import Period
 
 
 def impact_period(
-    form: ImpactFilterForm, terms: list[Term], today: dt.date, school: School | None = None
+    user, form: ImpactFilterForm, terms: list[Term], today: dt.date, school: School | None = None
 ) -> tuple[Period | None, Term | None, Any, str]:
     """(period, term, academic year, note): the one the reader chose (``ImpactFilterForm``; an id that is not one of
     the school's is a 404), or "the last 12 months", or the default (``build.default_period``: the current academic
@@ -49,7 +49,7 @@ def impact_period(
         return None, None, None, ""
     if form.last_twelve_months or school is None:
         return build.last_twelve_months(today), None, None, ""
-    return build.default_period(school, terms, today)
+    return build.default_period(user, school, terms, today)
 
 
 @role_required(*IMPACT_VIEWERS)
@@ -57,7 +57,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
     """Every intervention and programme that ran in the period, with its verdict and recommendation."""
     school, today, form = request.school, timezone.localdate(), ImpactFilterForm(request.GET)
     terms = list(terms_in_order(school))
-    period, term, year, period_note = impact_period(form, terms, today, school)
+    period, term, year, period_note = impact_period(request.user, form, terms, today, school)
     subjects = list(Subject.objects.filter(school=school))
     subject = form.subject_of(subjects)
     show_costs = can_see_costs(request.user, school)
@@ -111,7 +111,9 @@ def impact_programme(request: HttpRequest, pk: int) -> HttpResponse:
     if not interventions:
         raise Http404("This school has not run that programme.")
     show_costs = can_see_costs(request.user, request.school)
-    result = selectors.evaluate(request.user, school, intervention_ids=[i.pk for i in interventions])
+    result = school_figures.evaluate_school(
+        request.user, schools=school, intervention_ids=[i.pk for i in interventions]
+    )
     by_id = {i.pk: i for i in interventions}
     groups = build.sorted_groups(
         [build.group_row(r, by_id.get(r["intervention_id"]), show_costs) for r in build.records(result.groups)]

@@ -8,11 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from interventions.groups import planning
 from interventions.models import PLANNED_OR_RUNNING, Intervention, Placement, Status, Wave
+from provision.access import RESULT_SCOPE, sees_whole
 from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils import identification
@@ -112,16 +114,24 @@ class IdentificationFigures:
         return iter((self.findings, self.pupil_groups, self.stale))
 
 
+def identification_figures(user, school: School, *, since) -> IdentificationFigures:
+    """The rules run over the whole roll's results since ``since`` (the view filters whom to show), for a reader who
+    sees the school's results whole (``RESULT_SCOPE``: the SENCO and leaders, who read them on who needs support
+    and their homes); anyone else is refused before the cache is asked."""
+    if not sees_whole(user, school, RESULT_SCOPE):
+        raise PermissionDenied("Who needs support is for the SENCO and leaders.")
+    return _identification_figures(user, school, since=since)
+
+
 # Cached per school until its results or pupils change (provision.figures); the window's start and today's date
-# (who is on roll) are in the key. One copy per school, not per reader: its readers (IDENTIFICATION_VIEWERS on the
-# page and the gap, the SENCO's home) all see the whole school's pupils and results (PUPIL_SCOPE, RESULT_SCOPE).
+# (who is on roll) are in the key. One copy per school, not per reader: every reader allowed it sees the whole
+# school's pupils and results (PUPIL_SCOPE, RESULT_SCOPE).
 @cached_figures(
     "identification",
     schools=lambda user, school, *, since: school,
     key=lambda user, school, *, since: (since, timezone.localdate()),
 )
-def identification_figures(user, school: School, *, since) -> IdentificationFigures:
-    """The rules run over the whole roll's results since ``since`` (the view filters whom to show)."""
+def _identification_figures(user, school: School, *, since) -> IdentificationFigures:
     frame = results_frame(user, school)
     findings = identification.identify(frame, since=since)
     order = {

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from interventions.models import Attendance, InterventionStaff, Placement, Session, StaffRate
+from provision.access import operator_reads
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Result, ScaleKind
 from reports.impact import evaluation
@@ -21,6 +22,14 @@ pytestmark = pytest.mark.django_db
 
 SEPT, DEC, MARCH = dt.date(2026, 9, 7), dt.date(2026, 12, 7), dt.date(2027, 3, 8)
 FRAME_QUERIES = 9
+
+
+@pytest.fixture(autouse=True)
+def as_operator():
+    """The frames read whole, as the evaluate_impact command reads them (``provision.access.operator_reads``);
+    who may read them as a signed-in user is tests/reports/test_impact_views.py's and test_figures_scope below."""
+    with operator_reads():
+        yield
 
 
 def reading_school(school, *, groups: int = 1, pupils_per_group: int = 2) -> dict:
@@ -63,7 +72,7 @@ def reading_school(school, *, groups: int = 1, pupils_per_group: int = 2) -> dic
 
 def test_frames_have_the_contract_columns(world):
     reading_school(world.school)
-    frames = selectors_impact.impact_frames(schools=world.school)
+    frames = selectors_impact.impact_frames(None, schools=world.school)
     assert list(frames.placements.columns) == evaluation.PLACEMENT_COLUMNS + ["exit_reason"]
     assert list(frames.interventions.columns) == evaluation.INTERVENTION_COLUMNS
     assert list(frames.results.columns) == RESULT_COLUMNS
@@ -82,7 +91,7 @@ def test_placement_rows_carry_linked_results_dosage_and_the_pupil(world):
     second = Session.objects.create(intervention=group, date=dt.date(2026, 9, 21), minutes=30)
     Attendance.objects.create(session=first, placement=placement, present=True)
     Attendance.objects.create(session=second, placement=placement, present=False, absence_reason="unwell")
-    frame = selectors_impact.impact_frames(schools=world.school).placements.set_index("placement_id")
+    frame = selectors_impact.impact_frames(None, schools=world.school).placements.set_index("placement_id")
 
     linked = frame.loc[placement.pk]
     assert linked["intervention_id"] == group.pk and linked["programme_id"] == made["programme"].pk
@@ -104,7 +113,7 @@ def test_placement_rows_carry_linked_results_dosage_and_the_pupil(world):
 
 def test_intervention_rows_with_the_whole_planned_cost(world):
     made = reading_school(world.school)
-    row = selectors_impact.impact_frames(schools=world.school).interventions.iloc[0]
+    row = selectors_impact.impact_frames(None, schools=world.school).interventions.iloc[0]
     group = made["groups"][0]
     assert (row["intervention_id"], row["school_id"], row["name"]) == (group.pk, world.school.pk, group.name)
     assert (row["programme_id"], row["programme_name"]) == (made["programme"].pk, made["programme"].name)
@@ -119,7 +128,7 @@ def test_an_open_ended_intervention_is_costed_to_the_end_of_the_window(world):
     group = made["groups"][0]
     group.end_date = None
     group.save()
-    costs = selectors_impact.impact_frames(schools=world.school, end=dt.date(2026, 10, 4)).interventions
+    costs = selectors_impact.impact_frames(None, schools=world.school, end=dt.date(2026, 10, 4)).interventions
     # Mondays 14, 21 and 28 September to 4 October: 3 sessions again; resources and external whole.
     assert costs.iloc[0]["cost"] == pytest.approx(3 * 0.5 * 20 + 150)
     assert pd.isna(costs.iloc[0]["end_date"])
@@ -133,7 +142,9 @@ def test_interventions_are_chosen_by_dates_subject_or_id(world):
     maths_group = f.InterventionFactory(school=world.school, subject=made["maths"], name="Maths", end_date=None)
 
     def chosen(**filters) -> set[int]:
-        return set(selectors_impact.impact_frames(schools=world.school, **filters).interventions["intervention_id"])
+        return set(
+            selectors_impact.impact_frames(None, schools=world.school, **filters).interventions["intervention_id"]
+        )
 
     assert chosen() == {early.pk, late.pk, maths_group.pk}
     assert chosen(start=dt.date(2026, 10, 1)) == {late.pk, maths_group.pk}  # the maths group has no end
@@ -147,7 +158,7 @@ def test_all_placements_are_every_placement_of_the_school_and_no_other(world):
     made = reading_school(world.school, groups=2)
     reading_school(world.other_school)
     first, second = made["groups"]
-    frames = selectors_impact.impact_frames(schools=world.school, intervention_ids=[first.pk])
+    frames = selectors_impact.impact_frames(None, schools=world.school, intervention_ids=[first.pk])
     assert set(frames.placements["intervention_id"]) == {first.pk}
     assert set(frames.all_placements["intervention_id"]) == {first.pk, second.pk}
     assert set(frames.all_placements["subject_id"]) == {made["reading"].pk}
@@ -158,7 +169,7 @@ def test_results_are_in_the_chosen_subjects_for_pupils_on_roll_or_not(world):
     reading_school(world.other_school)
     leaver = f.PupilFactory(school=world.school, year_group=4, left_on=dt.date(2027, 1, 31))
     Result.objects.create(pupil=leaver, assessment=made["tests"][SEPT], value=90, typed="7:06")
-    results = selectors_impact.impact_frames(schools=world.school).results
+    results = selectors_impact.impact_frames(None, schools=world.school).results
     assert set(results["subject_id"]) == {made["reading"].pk}  # no maths interventions, so no maths results
     assert leaver.pk in set(results["pupil_id"])
     assert set(results["assessment_id"]) == {test.pk for test in made["tests"].values()}
@@ -168,16 +179,16 @@ def test_results_are_in_the_chosen_subjects_for_pupils_on_roll_or_not(world):
 
 
 def test_frames_for_nothing_are_empty_with_their_columns(world):
-    frames = selectors_impact.impact_frames(schools=world.school)
+    frames = selectors_impact.impact_frames(None, schools=world.school)
     assert frames.placements.empty and frames.interventions.empty and frames.results.empty
     assert list(frames.interventions.columns) == evaluation.INTERVENTION_COLUMNS
-    result = selectors_impact.evaluate_school(schools=world.school)
+    result = selectors_impact.evaluate_school(None, schools=world.school)
     assert result.groups.empty and result.rethink.empty
 
 
 def test_evaluate_school_evaluates_every_chosen_group(world):
     made = reading_school(world.school, groups=2, pupils_per_group=3)
-    result = selectors_impact.evaluate_school(schools=world.school)
+    result = selectors_impact.evaluate_school(None, schools=world.school)
     groups = result.groups.set_index("intervention_id")
     for group in made["groups"]:
         row = groups.loc[group.pk]
@@ -193,11 +204,11 @@ def test_evaluate_school_evaluates_every_chosen_group(world):
 def test_query_count_does_not_grow_with_interventions_pupils_or_schools(world, django_assert_num_queries):
     reading_school(world.school, groups=1, pupils_per_group=1)
     with django_assert_num_queries(FRAME_QUERIES):
-        small = selectors_impact.impact_frames(schools=world.school)
+        small = selectors_impact.impact_frames(None, schools=world.school)
     assert len(small.interventions) == 1
     reading_school(world.other_school, groups=4, pupils_per_group=3)
     with django_assert_num_queries(FRAME_QUERIES):
-        large = selectors_impact.impact_frames(schools=[world.school, world.other_school])
+        large = selectors_impact.impact_frames(None, schools=[world.school, world.other_school])
     assert len(large.interventions) == 5 and len(large.placements) == 13
     with django_assert_num_queries(FRAME_QUERIES):
-        selectors_impact.evaluate_school(schools=[world.school, world.other_school])
+        selectors_impact.evaluate_school(None, schools=[world.school, world.other_school])
