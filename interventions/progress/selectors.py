@@ -82,20 +82,6 @@ class PlaceProgress:
     def first_off_track(self) -> dt.date | None:
         return next((day for day, decision in self.history if decision == rules.Decision.OFF_TRACK), None)
 
-    @cached_property
-    def chart(self) -> str:
-        """The small chart as SVG text (drawn when first asked for)."""
-        from interventions.progress.charts import place_chart
-
-        return place_chart(self)
-
-    @property
-    def summary(self) -> str:
-        """The chart in a sentence: its accessible name."""
-        from interventions.progress.charts import chart_summary
-
-        return chart_summary(self)
-
     @property
     def table(self) -> list[dict]:
         """Every check with the aim line's value on its day and whether it was judged (the chart as a table)."""
