@@ -38,6 +38,10 @@ ALLOWED = {
         "interventions/sessions/views.py",
         "_is_new",
     ): "whether a group fetched through loggable_by has a session that day",
+    ("interventions/groups/selectors.py", "scale_in_use"): (
+        "whether the scale of a group the SENCO fetched through visible_to may change: every placement of the group "
+        "counts, whoever edits it, and only a yes or no is read"
+    ),
     ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
     ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
     ("reports/maps/views.py", "interventions_copy_forward"): (
@@ -75,9 +79,6 @@ PENDING = {
     ("pupils/passport.py", "passport_of"),
     ("family/selectors.py", "placements_for_child"),
     # interventions
-    ("interventions/groups/forms.py", "eligible_results"),
-    ("interventions/groups/forms.py", "clean_scale"),
-    ("interventions/groups/planning.py", "plan_for_pupils"),
     ("interventions/profile.py", "current_places"),
     ("interventions/progress/selectors.py", "off_track_at"),
     ("interventions/progress/selectors.py", "progress_for"),
