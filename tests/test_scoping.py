@@ -31,13 +31,6 @@ SAFE_METHODS = {"select_for_update", "create", "bulk_create"}
 
 # (module, function) -> why the unscoped read is safe. Keep this short: prefer visible_to.
 ALLOWED = {
-    ("interventions/sessions/views.py", "_group_placements"): (
-        "the pupils of a group the caller fetched through loggable_by/visible_to (session log, history)"
-    ),
-    (
-        "interventions/sessions/views.py",
-        "_is_new",
-    ): "whether a group fetched through loggable_by has a session that day",
     ("interventions/groups/selectors.py", "scale_in_use"): (
         "whether the scale of a group the SENCO fetched through visible_to may change: every placement of the group "
         "counts, whoever edits it, and only a yes or no is read"
@@ -82,7 +75,6 @@ PENDING = {
     ("interventions/profile.py", "current_places"),
     ("interventions/progress/selectors.py", "off_track_at"),
     ("interventions/progress/selectors.py", "progress_for"),
-    ("interventions/progress/session.py", "stored_on"),
     ("interventions/selectors.py", "stays_of"),
     # reports: dashboard, home, impact, tracking
     ("reports/dashboard/selectors.py", "dashboard_frames"),
