@@ -35,8 +35,10 @@ ALLOWED = {
         "whether the scale of a group the SENCO fetched through visible_to may change: every placement of the group "
         "counts, whoever edits it, and only a yes or no is read"
     ),
-    ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
-    ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
+    ("interventions/progress/selectors.py", "progress_for"): (
+        "the checks, goals, scores and reviews of placements the caller fetched through visible_to (a group's page, "
+        "a pupil's map, the review page) or children_of (the family pages): only rows of those placements are read"
+    ),
     ("reports/maps/views.py", "interventions_copy_forward"): (
         "a service (copying a term's provision) kept in the views module for now: its only caller is for "
         "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
@@ -73,8 +75,6 @@ PENDING = {
     ("family/selectors.py", "placements_for_child"),
     # interventions
     ("interventions/profile.py", "current_places"),
-    ("interventions/progress/selectors.py", "off_track_at"),
-    ("interventions/progress/selectors.py", "progress_for"),
     ("interventions/selectors.py", "stays_of"),
     # reports: dashboard, home, impact, tracking
     ("reports/dashboard/selectors.py", "dashboard_frames"),
