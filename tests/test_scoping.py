@@ -35,6 +35,14 @@ ALLOWED = {
         "whether the scale of a group the SENCO fetched through visible_to may change: every placement of the group "
         "counts, whoever edits it, and only a yes or no is read"
     ),
+    ("interventions/profile.py", "current_places"): (
+        "the current groups of a pupil the caller fetched through visible_to, on the pupil's profile: whoever may see "
+        "the pupil sees which groups they are in, and can_open says which of them the user may open (a TA: theirs)"
+    ),
+    ("interventions/selectors.py", "stays_of"): (
+        "the entry and exit dates of every pupil in groups the caller fetched through visible_to, to cost them (a "
+        "group's cost counts all its pupils): called only for cost viewers, and no pupil is shown"
+    ),
     ("interventions/progress/selectors.py", "progress_for"): (
         "the checks, goals, scores and reviews of placements the caller fetched through visible_to (a group's page, "
         "a pupil's map, the review page) or children_of (the family pages): only rows of those placements are read"
@@ -73,9 +81,6 @@ PENDING = {
     ("pupils/invitations.py", "invitation_for_token"),
     ("pupils/passport.py", "passport_of"),
     ("family/selectors.py", "placements_for_child"),
-    # interventions
-    ("interventions/profile.py", "current_places"),
-    ("interventions/selectors.py", "stays_of"),
     # reports: dashboard, home, impact, tracking
     ("reports/dashboard/selectors.py", "dashboard_frames"),
     ("reports/dashboard/selectors.py", "gap_frames"),
