@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from interventions import costing
 from interventions.catalogue.training import untrained_staff
 from interventions.groups import attention as attention_flags
 from interventions.groups import formatting
@@ -294,6 +295,19 @@ def _recent_sessions(intervention: Intervention, *, user, school: School) -> tup
     return latest, sessions.aggregate(n=Count("pk"), minutes=Sum("minutes"))
 
 
+def _cost_with_shares(
+    intervention: Intervention, staff: list, placements: list[Placement], rows: list[dict], *, terms, today: dt.date
+) -> costing.CostBreakdown:
+    """The group's whole-run cost, with each row's ``cost_share`` (one query: the school's rates)."""
+    stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
+    rates = staff_rates(intervention.school)
+    cost = whole_run_cost(intervention, staff=staff, rates=rates, terms=terms, today=today, stays=stays)
+    shares = pupil_cost_shares(intervention, cost.total, stays, terms=terms, today=today)
+    for row in rows:
+        row["cost_share"] = shares.get(row["placement"].pk)
+    return cost
+
+
 def group_page(intervention: Intervention, *, user, school: School, today: dt.date) -> dict:
     """What the group's page shows (from :func:`group_for`): staff and training, its pupils with dosage and
     outcomes, cost and each pupil's share (for those who see costs), warnings and the latest sessions. A constant
@@ -310,14 +324,7 @@ def group_page(intervention: Intervention, *, user, school: School, today: dt.da
     rows = _placement_rows(intervention, placements, terms=terms, today=today)
     active = sum(1 for p in placements if p.is_active)
     show_costs = can_see_costs(user, school)
-    cost = None
-    if show_costs:
-        stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
-        rates = staff_rates(intervention.school)
-        cost = whole_run_cost(intervention, staff=staff, rates=rates, terms=terms, today=today, stays=stays)
-        shares = pupil_cost_shares(intervention, cost.total, stays, terms=terms, today=today)
-        for row in rows:
-            row["cost_share"] = shares.get(row["placement"].pk)
+    cost = _cost_with_shares(intervention, staff, placements, rows, terms=terms, today=today) if show_costs else None
     sessions, session_totals = _recent_sessions(intervention, user=user, school=school)
     untrained_ids = {member.pk for member in untrained}
     return {
