@@ -17,7 +17,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from interventions.groups import attention as attention_flags
-from interventions.groups.formatting import result_label
+from interventions.groups.formatting import result_label, staff_name
 from interventions.groups.selectors import current_training, scale_in_use, staff_users
 from interventions.groups.services import INTERVENTION_FIELDS, PlacementErrors, PupilEntry, StaffMember
 from interventions.models import (
@@ -215,11 +215,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
 
         if self.instance.pk:
             # The staff lines are edited beside the form (a formset): watched as one value.
-            lines = sorted(
-                f"{(s.user.get_full_name() or s.user.get_username()) if s.user else s.external_name} "
-                f"({s.get_role_display()})"
-                for s in self.instance.staff.all()
-            )
+            lines = sorted(f"{staff_name(s)} ({s.get_role_display()})" for s in self.instance.staff.all())
             self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
 
     def _staff_training(self) -> StaffTraining:
