@@ -45,15 +45,7 @@ ALLOWED = {
     ),
     ("interventions/progress/selectors.py", "progress_for"): (
         "the checks, goals, scores and reviews of placements the caller fetched through visible_to (a group's page, "
-        "a pupil's map, the review page) or children_of (the family pages): only rows of those placements are read"
-    ),
-    ("reports/maps/views.py", "interventions_copy_forward"): (
-        "a service (copying a term's provision) kept in the views module for now: its only caller is for "
-        "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
-    ),
-    ("reports/maps/views.py", "pupil_map_context"): (
-        "a pupil's whole provision record for a pupil fetched through visible_to (the page) or for the school's "
-        "own subject-access export (reports.records.pupil_data): everyone who may see the pupil sees all their provision"
+        "a pupil's map, the review page, a parent's child page): only rows of those placements are read"
     ),
     ("reports/offer/views.py", "_staff_names"): (
         "reads staff names only to strike them out of the public offer; nothing read is shown"
@@ -80,7 +72,6 @@ PENDING = {
     ("pupils/invitations.py", "invitation_revoke"),
     ("pupils/invitations.py", "invitation_for_token"),
     ("pupils/passport.py", "passport_of"),
-    ("family/selectors.py", "placements_for_child"),
     # reports: dashboard, home, impact, tracking
     ("reports/dashboard/selectors.py", "dashboard_frames"),
     ("reports/dashboard/selectors.py", "gap_frames"),
@@ -98,10 +89,6 @@ PENDING = {
     ("reports/tracking/selectors.py", "results_frame"),
     ("reports/tracking/selectors.py", "identification_figures"),
     ("reports/tracking/selectors.py", "without_current_support"),
-    # reports: maps, records
-    ("reports/maps/build.py", "build_map"),
-    ("reports/records/pupil_data.py", "pupil_tables"),
-    ("reports/records/pupil_data.py", "pupil_pdfs"),
 }
 
 
