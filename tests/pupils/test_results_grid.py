@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provision.models import Role
-from pupils.assessments import results_save
+from pupils.services import results_save
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
 from tests import factories as f
 from tests.pupils.grid_helpers import grid_cell
