@@ -34,12 +34,6 @@ from tests.forms import blank, formset_data
 TODAY = dt.date(2026, 11, 25)
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
-
-
 def _list(client, user, query: str = ""):
     client.force_login(user)
     response = client.get(reverse("interventions:list") + query)

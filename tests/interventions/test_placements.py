@@ -26,12 +26,6 @@ TODAY = dt.date(2026, 11, 25)  # a Wednesday in the autumn term
 
 
 @pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
-
-
-@pytest.fixture
 def reading(world):
     """A running reading group measured on a standardised scale (40-160), with reading tests in October and in
     July before it, a reading age test (another scale) and a maths test. Pupil a: 78 then 84 (newest October)."""
