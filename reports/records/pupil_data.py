@@ -402,6 +402,9 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
     return files
 
 
+PDF_STYLE = "css/pdf-pupil-data.css"
+
+
 def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
     """Each support plan, and the individual provision map, as PDF."""
     today = timezone.localdate()
@@ -420,10 +423,11 @@ def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
                 "printed_on": today,
             },
         )
-        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html)
+        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
     context = pupil_map_context(pupil, school=school, show_costs=True, show_plan=True, today=today)
     context.update(school=school, printed_on=today)
-    files["individual_provision_map.pdf"] = map_to_pdf(render_to_string("reports/pupil_data_map_pdf.html", context))
+    html = render_to_string("reports/pupil_data_map_pdf.html", context)
+    files["individual_provision_map.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
     return files
 
 
