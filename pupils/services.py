@@ -131,7 +131,7 @@ def results_save(
     }
     pupils_by_id = {p.pk: p for p in pupils}
     previous = {key: (r.typed, r.value) for key, r in existing.items()}
-    previous_absent = {key: a.typed for key, a in absences.items()}
+    previous_absent = {key: (a.typed,) for key, a in absences.items()}
     to_create, to_update, to_delete = [], [], []
     absent_create, absent_update, absent_delete = [], [], []
     now = timezone.now()
@@ -210,8 +210,20 @@ def results_save(
         if absent_delete:
             Absence.objects.filter(pk__in=[a.pk for a in absent_delete]).delete()
     with sqlite_real_parameter_limit():  # one insert for the log, however big the class
-        _audit_grid(to_create, to_update, [r for r in existing.values() if r.pk in set(to_delete)], previous, by_id, by)
-        _audit_absences(absent_create, absent_update, absent_delete, previous_absent, by_id, by)
+        deleted = [r for r in existing.values() if r.pk in set(to_delete)]
+        logged = {"assessments": by_id, "by": by}
+        _audit_cells(
+            to_create, to_update, deleted, model=Result, fields=("typed", "value"), previous=previous, **logged
+        )
+        _audit_cells(
+            absent_create,
+            absent_update,
+            absent_delete,
+            model=Absence,
+            fields=("typed",),
+            previous=previous_absent,
+            **logged,
+        )
     if to_create or to_update or to_delete:
         figures_changed(assessments[0].school_id)  # bulk writes send no signals (reports.invalidation)
     outcome.saved = len(to_create) + len(to_update)
@@ -227,68 +239,32 @@ def _conflict(current: Result | Absence | None, typed: str) -> Conflict:
     return Conflict(theirs=current.typed, yours=typed, by=name, at=current.updated_at)
 
 
-def _audit_grid(created, updated, deleted, previous, assessments, by) -> None:
-    """One audit entry per result added, changed or removed from the grid, written in one insert."""
+def _audit_cells(created, updated, deleted, *, model, fields, previous, assessments, by) -> None:
+    """One audit entry per row of ``model`` (a result or an absence) added, changed or removed from the grid, with
+    the old and new values of ``fields``; ``previous`` maps each cell to its old values. Written in one insert."""
     entries = []
-    for result, action in [(r, audit.Action.CREATE) for r in created] + [(r, audit.Action.UPDATE) for r in updated]:
-        old_typed, old_value = previous.get((result.pupil_id, result.assessment_id), (None, None))
-        entries.append(
-            audit.entry(
-                action=action,
-                obj=result,
-                object_repr=str(assessments[result.assessment_id]),
-                school_id=assessments[result.assessment_id].school_id,
-                pupil_id=result.pupil_id,
-                changes={"typed": [old_typed, result.typed], "value": [old_value, result.value]},
-                actor=by,
-            )
-        )
-    for result in deleted:
+    for row, action in [(r, audit.Action.CREATE) for r in created] + [(r, audit.Action.UPDATE) for r in updated]:
+        old = previous.get((row.pupil_id, row.assessment_id), (None,) * len(fields))
+        changes = {name: [was, getattr(row, name)] for name, was in zip(fields, old, strict=True)}
+        entries.append(audit.entry(action=action, obj=row, changes=changes, actor=by, **_cell(row, assessments)))
+    for row in deleted:
+        changes = {name: [getattr(row, name), None] for name in fields}
         entries.append(
             audit.entry(
                 action=audit.Action.DELETE,
-                model=Result,
-                object_id=result.pk,
-                object_repr=str(assessments[result.assessment_id]),
-                school_id=assessments[result.assessment_id].school_id,
-                pupil_id=result.pupil_id,
-                changes={"typed": [result.typed, None], "value": [result.value, None]},
+                model=model,
+                object_id=row.pk,
+                changes=changes,
                 actor=by,
+                **_cell(row, assessments),
             )
         )
     audit.write(entries)
 
 
-def _audit_absences(created, updated, deleted, previous, assessments, by) -> None:
-    """One audit entry per absence marked, changed or removed from the grid, written in one insert."""
-    entries = []
-    for row, action in [(a, audit.Action.CREATE) for a in created] + [(a, audit.Action.UPDATE) for a in updated]:
-        entries.append(
-            audit.entry(
-                action=action,
-                obj=row,
-                object_repr=str(assessments[row.assessment_id]),
-                school_id=assessments[row.assessment_id].school_id,
-                pupil_id=row.pupil_id,
-                changes={"typed": [previous.get((row.pupil_id, row.assessment_id)), row.typed]},
-                actor=by,
-            )
-        )
-    for row in deleted:
-        entries.append(
-            audit.entry(
-                action=audit.Action.DELETE,
-                model=Absence,
-                object_id=row.pk,
-                object_repr=str(assessments[row.assessment_id]),
-                school_id=assessments[row.assessment_id].school_id,
-                pupil_id=row.pupil_id,
-                changes={"typed": [row.typed, None]},
-                actor=by,
-            )
-        )
-    if entries:
-        audit.write(entries)
+def _cell(row: Result | Absence, assessments: dict[int, Assessment]) -> dict:
+    assessment = assessments[row.assessment_id]
+    return {"object_repr": str(assessment), "school_id": assessment.school_id, "pupil_id": row.pupil_id}
 
 
 # --- Deleting a pupil ------------------------------------------------------------------------------------------
