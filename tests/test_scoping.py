@@ -40,14 +40,6 @@ ALLOWED = {
     ): "whether a group fetched through loggable_by has a session that day",
     ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
     ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
-    ("reports/maps/views.py", "interventions_copy_forward"): (
-        "a service (copying a term's provision) kept in the views module for now: its only caller is for "
-        "INTERVENTION_EDITORS, whose policy is the whole school, and passes request.school"
-    ),
-    ("reports/maps/views.py", "pupil_map_context"): (
-        "a pupil's whole provision record for a pupil fetched through visible_to (the page) or for the school's "
-        "own subject-access export (reports.records.pupil_data): everyone who may see the pupil sees all their provision"
-    ),
     ("reports/offer/views.py", "_staff_names"): (
         "reads staff names only to strike them out of the public offer; nothing read is shown"
     ),
@@ -79,8 +71,6 @@ WRITE_SIDE = {
 # Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when
 # its function reads through visible_to (or moves to ALLOWED with the reason it is safe).
 PENDING = {
-    # pupils and family
-    ("family/selectors.py", "placements_for_child"),
     # interventions
     ("interventions/groups/forms.py", "eligible_results"),
     ("interventions/groups/forms.py", "clean_scale"),
@@ -107,10 +97,6 @@ PENDING = {
     ("reports/tracking/selectors.py", "results_frame"),
     ("reports/tracking/selectors.py", "identification_figures"),
     ("reports/tracking/selectors.py", "without_current_support"),
-    # reports: maps, records
-    ("reports/maps/build.py", "build_map"),
-    ("reports/records/pupil_data.py", "pupil_tables"),
-    ("reports/records/pupil_data.py", "pupil_pdfs"),
 }
 
 
