@@ -65,7 +65,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offer": offer,
             "sen_words": wording.sen_words(child.sen_status, child.first_name),
             # The child's one-page profile, read-only: their own words (pupils.passport says why parents see it).
-            "passport": passport_of(child),
+            "passport": passport_of(child, request.user),
         },
     )
 

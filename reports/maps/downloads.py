@@ -85,5 +85,5 @@ def map_pdf(request: HttpRequest) -> HttpResponse:
         },
         request=request,
     )
-    body = exports.map_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    body = exports.map_to_pdf(html, stylesheet="css/pdf-map.css", base_url=request.build_absolute_uri("/"))
     return _attachment(request, HttpResponse(body, content_type="application/pdf"), _filename(request, period, "pdf"))

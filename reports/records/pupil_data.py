@@ -458,6 +458,9 @@ def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None)
     return files
 
 
+PDF_STYLE = "css/pdf-pupil-data.css"
+
+
 def pupil_pdfs(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
     """Each support plan, and the individual provision map, as PDF (read as ``pupil_tables`` reads)."""
     today = timezone.localdate()
@@ -480,12 +483,13 @@ def pupil_pdfs(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -
                 "printed_on": today,
             },
         )
-        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html)
+        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
     context = pupil_map_context(
         user, school, pupil, show_costs=True, show_plan=True, today=today, policy=SUBJECT_ACCESS_SCOPE
     )
     context.update(school=school, printed_on=today)
-    files["individual_provision_map.pdf"] = map_to_pdf(render_to_string("reports/pupil_data_map_pdf.html", context))
+    html = render_to_string("reports/pupil_data_map_pdf.html", context)
+    files["individual_provision_map.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
     return files
 
 
