@@ -321,33 +321,17 @@ def _evaluation_key(
     return (start, end, subject_id, ids, repr(thresholds), timezone.localdate())
 
 
-def evaluate_school(
-    user,
-    *,
-    schools: School | Iterable[School],
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    subject_id: int | None = None,
-    intervention_ids: Iterable[int] | None = None,
-    thresholds: evaluation.Thresholds = evaluation.THRESHOLDS,
-) -> evaluation.Evaluation:
-    """``impact_frames`` evaluated: every chosen intervention, its programme and the pupils to rethink. A reader who
-    does not see the schools whole is refused before the cache is asked."""
+def evaluate_school(user, *, schools: School | Iterable[School], **filters) -> evaluation.Evaluation:
+    """``impact_frames`` evaluated (``filters``: ``start``, ``end``, ``subject_id``, ``intervention_ids``,
+    ``thresholds``): every chosen intervention, its programme and the pupils to rethink. A reader who does not see
+    the schools whole is refused before the cache is asked."""
     _school_ids(user, schools)
-    return _evaluated(
-        user,
-        schools=schools,
-        start=start,
-        end=end,
-        subject_id=subject_id,
-        intervention_ids=intervention_ids,
-        thresholds=thresholds,
-    )
+    return _evaluated(user, schools=schools, **filters)
 
 
 # Cached per school until its results, placements or interventions change (provision.figures). One copy per school,
-# not per reader: every reader allowed them reads the school whole (FIGURES_SCOPE); anyone else is refused.
-# (evaluate_school refuses them before the cache is asked).
+# not per reader: every reader allowed them reads the school whole (FIGURES_SCOPE); evaluate_school refuses anyone
+# else before the cache is asked.
 @cached_figures("impact", schools=lambda user, **kwargs: kwargs["schools"], key=_evaluation_key)
 def _evaluated(
     user,
