@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from demo.data.trust import PRIMARY, SECONDARY
 from demo.pupils import RollSummary
-from demo.school import PRIMARY, SECONDARY, DemoFrame, demo_rng
+from demo.school import DemoFrame, demo_rng
 from provision.models import School, Term, TermName
 from pupils import reference, scales
 from pupils.models import Assessment, Pupil, Result, Scale, ScaleBand, ScaleKind, SenStatus, Subject

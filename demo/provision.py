@@ -80,9 +80,10 @@ from demo.assessments import (
     WRITING,
     assessment_week_monday,
 )
+from demo.data.trust import PRIMARY, SECONDARY
 from demo.progress import CheckSummary, checks_create, checks_delete
 from demo.pupils import RollSummary
-from demo.school import PRIMARY, SECONDARY, DemoFrame, demo_rng, term_dates
+from demo.school import DemoFrame, demo_rng, term_dates
 from interventions import costing
 from interventions.models import (
     AbsenceReason,

@@ -17,12 +17,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from demo.data.census import (
+    BOYS_SHARE_OF_SEN,
+    EHC_NEEDS,
+    RATES,
+    SECOND_NEED_CHANCE,
+    SECOND_NEEDS,
+    SUPPORT_NEEDS,
+    YEAR_SEN_WEIGHT,
+)
+from demo.data.names import ENGLISH_NAME_POOLS, NAME_POOLS, NICKNAMES, OTHER_LA_CODES
+from demo.data.passports import PASSPORT_ABOUT, PASSPORT_HELPS, PASSPORT_NOT_HELPS, PASSPORT_STRENGTHS, PASSPORT_WRITERS
+from demo.data.trust import PARENT_USERNAME, PRIMARY, SECONDARY
 from demo.school import (
     BATCH_SIZE,
-    NAME_POOLS,
-    PARENT_USERNAME,
-    PRIMARY,
-    SECONDARY,
     DemoFrame,
     DemoSchool,
     Origin,
@@ -114,65 +122,6 @@ def form_name(year_group: int, index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return f"{year_group}{letters}"
-
-
-# --- The national mix ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rates:
-    """Shares of a school's pupils. Pupil premium includes every FSM and looked-after pupil."""
-
-    fsm: float
-    pupil_premium: float
-    eal: float
-    looked_after: float
-    sen_support: float
-    ehc_plan: float
-
-
-RATES = {
-    PRIMARY: Rates(fsm=0.23, pupil_premium=0.26, eal=0.22, looked_after=0.007, sen_support=0.135, ehc_plan=0.028),
-    SECONDARY: Rates(fsm=0.22, pupil_premium=0.26, eal=0.18, looked_after=0.009, sen_support=0.125, ehc_plan=0.036),
-}
-
-# Primary need of pupils on SEN support and with EHC plans, roughly as in the census by phase.
-SUPPORT_NEEDS = {
-    PRIMARY: {
-        "SLCN": 30, "SEMH": 17, "MLD": 15, "SPLD": 10, "ASD": 8, "NSA": 5, "OTH": 4, "PD": 2, "HI": 1.5,
-        "VI": 0.8, "SLD": 0.8, "MSI": 0.2, "PMLD": 0.1,
-    },
-    SECONDARY: {
-        "SEMH": 24, "SPLD": 19, "MLD": 14, "SLCN": 13, "ASD": 11, "OTH": 5, "NSA": 4, "PD": 2, "HI": 2,
-        "VI": 1, "SLD": 0.5, "MSI": 0.3,
-    },
-}  # fmt: skip
-EHC_NEEDS = {
-    PRIMARY: {
-        "ASD": 34, "SLCN": 24, "SEMH": 11, "SLD": 9, "MLD": 6, "PD": 5, "PMLD": 3, "SPLD": 2, "HI": 2,
-        "OTH": 2, "VI": 1, "MSI": 0.5,
-    },
-    SECONDARY: {
-        "ASD": 38, "SEMH": 18, "SLCN": 12, "MLD": 10, "SLD": 6, "SPLD": 5, "PD": 4, "HI": 2, "OTH": 2,
-        "VI": 1, "PMLD": 1, "MSI": 0.5,
-    },
-}  # fmt: skip
-SECOND_NEEDS = {"SEMH": 25, "SLCN": 20, "MLD": 12, "SPLD": 10, "ASD": 8, "OTH": 6, "PD": 4, "HI": 3, "VI": 2}
-BOYS_SHARE_OF_SEN = {SenStatus.SUPPORT: 0.64, SenStatus.EHC_PLAN: 0.72}
-SECOND_NEED_CHANCE = {SenStatus.SUPPORT: 0.3, SenStatus.EHC_PLAN: 0.5}
-# SEN support is identified more as pupils move up the primary school and eases off by Year 11.
-YEAR_SEN_WEIGHT = {0: 0.6, 1: 0.8, 2: 0.95, 3: 1.05, 4: 1.1, 5: 1.15, 6: 1.15, 7: 1.1, 8: 1.05, 9: 1.0, 10: 0.95, 11: 0.9}  # fmt: skip
-
-NICKNAMES = {
-    "Alexander": "Alex", "Benjamin": "Ben", "Samuel": "Sam", "Joshua": "Josh", "Theodore": "Teddy",
-    "Matilda": "Tilly", "Charlotte": "Lottie", "Isabella": "Bella", "Jacob": "Jake", "Oluwaseun": "Seun",
-    "Oluwadamilola": "Dami", "Chukwuemeka": "Emeka", "Ayodeji": "Deji", "Temitope": "Temi", "Tolulope": "Tolu",
-    "Abdirahman": "Abdi", "Zakariya": "Zak", "Wojciech": "Wojtek", "Alexandru": "Alex", "Anastasiia": "Nastia",
-    "Francesca": "Frankie", "Nathaniel": "Nate", "Mikołaj": "Mikey", "Gurpreet": "Gurp", "Harrison": "Harry",
-}  # fmt: skip
-# Pupils from these backgrounds sometimes go by an English first name at school.
-ENGLISH_NAME_POOLS = {"east_asian": 0.2}
-OTHER_LA_CODES = ("202", "208", "330", "336", "373", "886", "919", "926", "941")
 
 
 # --- Generation ---------------------------------------------------------------------------------------
@@ -719,38 +668,6 @@ def _pending_invitation(
     sent = timezone.make_aware(dt.datetime.combine(frame.today - dt.timedelta(days=2), dt.time(10, 15)))
     guardian = candidates[0]
     invitation_create(guardian=guardian, email=guardian.email, by=frame.logins["senco"], now=sent)
-
-
-# One-page profiles: a few sentences in a child's voice, chosen by the area of their recorded need.
-PASSPORT_ABOUT = {
-    "CI": ["I like things to be the same every day.", "I think in pictures. Talking fast is hard to follow."],
-    "CL": ["I work hard but reading takes me longer.", "I know lots of things but writing them down is hard."],
-    "SEMH": ["Sometimes I get worried and it looks like I am being silly.", "Mornings can be hard for me."],
-    "SP": ["I wear hearing aids. Please check they are on.", "I get tired because moving about takes effort."],
-    "": ["I like school when I know what is happening.", "I try my best even when it does not look like it."],
-}
-PASSPORT_STRENGTHS = [
-    "Drawing and making things.\nI am kind to younger children.",
-    "Football and running.\nI remember facts about animals.",
-    "Lego and building.\nI am good at helping in the classroom.",
-    "Singing.\nI am a good friend.",
-    "Maths puzzles.\nLooking after the class plants.",
-]
-PASSPORT_HELPS = {
-    "CI": "A visual timetable on my desk.\nBeing told before things change.\nShort instructions, one at a time.",
-    "CL": "Words I need written on a card.\nExtra time to finish.\nReading with a grown-up before the lesson.",
-    "SEMH": "A quiet place I can go when it is too much.\nA job to do when I come in.\nA calm voice.",
-    "SP": "Sitting near the front.\nYou facing me when you talk.\nA break when I am tired.",
-    "": "Knowing what we are doing next.\nBeing asked in a quiet way.",
-}
-PASSPORT_NOT_HELPS = [
-    "Being told off in front of everyone.",
-    "Lots of noise when I am trying to work.",
-    "Being rushed.",
-    "Reading out loud without warning.",
-    "Changes without being told.",
-]
-PASSPORT_WRITERS = ["Mum and Miss Hughes (TA)", "Dad and the SENCO", "Gran and my class teacher", "my class teacher"]
 
 
 def _passports(*, frame: DemoFrame, pupils: list[Pupil], always: Pupil) -> None:

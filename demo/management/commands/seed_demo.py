@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.assessments import AssessmentSummary, assessments_create, assessments_delete
+from demo.data.trust import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TRUST_NAME, PARENT_USERNAME, SCHOOL_SPECS
 from demo.provision import InterventionSummary, interventions_create, interventions_delete
 from demo.pupils import (
     DEFAULT_SECONDARY_PUPILS,
@@ -24,17 +25,7 @@ from demo.pupils import (
     pupils_create,
     roll_plan,
 )
-from demo.school import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    DEMO_TRUST_NAME,
-    PARENT_USERNAME,
-    SCHOOL_SPECS,
-    DemoError,
-    DemoFrame,
-    demo_delete,
-    frame_create,
-)
+from demo.school import DemoError, DemoFrame, demo_delete, frame_create
 from provision.models import Role, School
 from pupils import reference
 from pupils.models import Assessment, Result, SenStatus
