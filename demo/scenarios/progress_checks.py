@@ -1,4 +1,5 @@
-"""Demo progress checks: a few of the primary's groups check their pupils weekly, so that every decision shows.
+"""Progress checks off track (and on track, and ahead): a few of Hazel Grove's groups check their pupils weekly,
+so that every decision shows.
 
 Four of the current term's running groups (reading, phonics, maths, spelling) get a check and weekly scores, each
 taken on the first session of the week the pupil attended (never on a day the register has them absent). Each
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
+from demo.build.summary import CheckSummary
 from demo.school import demo_rng
 from interventions.models import Attendance, Intervention, Placement, Status
 from interventions.progress import rules
@@ -50,13 +52,6 @@ GROWTH = {ON: 1.0, OFF: 0.1, RAISE: 2.8, TOO_FEW: 1.0, NO_TARGET: 1.0}  # x the 
 WANTED = {ON: rules.Decision.ON_TRACK, OFF: rules.Decision.OFF_TRACK, RAISE: rules.Decision.RAISE_GOAL}
 RUNNING_GROUPS = 4
 ATTEMPTS = 40
-
-
-@dataclass
-class CheckSummary:
-    checks: int = 0
-    scores: int = 0
-    reviews: int = 0
 
 
 def _weekly_days(present: list[dt.date]) -> list[dt.date]:

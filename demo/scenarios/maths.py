@@ -1,0 +1,59 @@
+"""Maths: a catch-up that works, a booster whose gain fades, and groups that did not help or harmed.
+
+* Hazel Grove's maths catch-up works (``EFFECTIVE``), and so does Kingsmead's GCSE maths small-group tuition.
+* Hazel Grove's Year 5 times-tables booster works at exit but the gain is gone by the next test (``FADES``).
+* Hazel Grove's Year 6 arithmetic booster and Kingsmead's form-time maths catch-up do not help (``INEFFECTIVE``):
+  their pupils' results move by a true effect of zero, so they gain no more than similar pupils without them, and
+  pooled over its groups the form-time catch-up shows "no clear impact".
+* Kingsmead's maths withdrawal group harmed (``HARMFUL``): pupils taken out of maths lessons for worksheets with a
+  TA fell further behind than similar pupils, and the end-of-group review says not to rerun it.
+"""
+
+from __future__ import annotations
+
+from demo.assessments import GCSE, MATHS, STANDARDISED
+from demo.build.designs import EFFECTIVE, FADES, HARMFUL, INEFFECTIVE, Recipe
+from interventions.models import Area, FundingSource, StaffRole, Wave
+
+MATHS_CATCH_UP = Recipe(
+    "maths_catch_up", "Maths catch-up", Area.MATHS, Wave.CATCH_UP, EFFECTIVE, (3, 4, 5), (3, 5), 3, 30, (7, 10),
+    subject=MATHS, scale=STANDARDISED, hints=("success@", "1stclass", "numicon"), need_area="CL",
+    resources=(30, 90), criteria="Maths standardised score below 92 at the last test.",
+    summary="Structured number work on the components the pupil finds difficult.",
+)  # fmt: skip
+
+TIMES_TABLES_BOOSTER = Recipe(
+    "times_tables_booster", "Times-tables booster", Area.MATHS, Wave.CATCH_UP, FADES, (4, 5), (4, 6), 3, 20,
+    (6, 8), subject=MATHS, scale=STANDARDISED, own=True, resources=(0, 30),
+    criteria="Not secure in multiplication facts; maths score below 95.",
+    summary="Rapid recall practice of multiplication facts with games and timed grids.",
+)  # fmt: skip
+
+ARITHMETIC_BOOSTER = Recipe(
+    "arithmetic_booster", "Year 6 arithmetic booster", Area.MATHS, Wave.CATCH_UP, INEFFECTIVE, (6,), (5, 6), 2,
+    40, (8, 10), role=StaffRole.TEACHER, subject=MATHS, scale=STANDARDISED, own=True,
+    criteria="Year 6 pupils below the expected standard in maths.",
+    summary="Past-paper arithmetic practice before the KS2 tests.",
+)  # fmt: skip
+
+FORM_TIME_MATHS = Recipe(
+    "maths_catch_up", "Form-time maths catch-up", Area.MATHS, Wave.CATCH_UP, INEFFECTIVE, (7, 8, 9), (4, 6), 2,
+    25, (6, 9), subject=MATHS, scale=STANDARDISED, own=True,
+    criteria="Maths standardised score below 92 at the last test.",
+    summary="Worksheets on number skills in form time.",
+)  # fmt: skip
+
+MATHS_WITHDRAWAL = Recipe(
+    "maths_withdrawal", "Maths withdrawal group", Area.MATHS, Wave.CATCH_UP, HARMFUL, (7, 8), (8, 8), 3, 50,
+    (8, 10), subject=MATHS, scale=STANDARDISED, own=True,
+    criteria="Bottom maths set pupils who find whole-class lessons hard to follow.",
+    summary="Taken out of three maths lessons a week to work through number worksheets with a TA.",
+)  # fmt: skip
+
+GCSE_MATHS_TUITION = Recipe(
+    "gcse_maths", "GCSE maths small-group tuition", Area.MATHS, Wave.CATCH_UP, EFFECTIVE, (10, 11), (3, 4), 1,
+    60, (10, 12), role=StaffRole.TEACHER, subject=MATHS, scale=GCSE, hints=("tuition", "tutoring"),
+    funding=FundingSource.TUTORING, external="External maths tutor (tuition partner)", external_per_session=35,
+    criteria="Predicted grade 3 or 4 in maths.",
+    summary="Weekly hour of tuition on the topics the mock showed were weakest.",
+)  # fmt: skip
