@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from demo.data.trust import PRIMARY, SECONDARY
-from demo.pupils import RollSummary
+from demo.roll import RollSummary
 from demo.school import DemoFrame, demo_rng
 from provision.models import School, Term, TermName
 from pupils import reference, scales

@@ -37,7 +37,7 @@ from demo.build.staff import choose_programmes, staff_rates
 from demo.build.state import Provision, load
 from demo.build.summary import InterventionSummary
 from demo.data.trust import PRIMARY, SECONDARY
-from demo.pupils import RollSummary
+from demo.roll import RollSummary
 from demo.scenarios import everyday_teaching as wave_1
 from demo.scenarios import hazel_grove, kingsmead, parents, support_plans, tutors_week
 from demo.scenarios.progress_checks import checks_create, checks_delete

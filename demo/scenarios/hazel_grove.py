@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from demo.build.designs import LAST_TERM, NEXT_TERM, OPEN, OVERDUE, STOP, THIS_TERM, TWO_TERMS_AGO, Run, recipes
-from demo.pupils import RollSummary
+from demo.roll import RollSummary
 from demo.scenarios import boosters, maths, ratings, reading
 from demo.school import DemoFrame
 from interventions.models import StaffRole

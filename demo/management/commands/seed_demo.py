@@ -15,16 +15,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.assessments import AssessmentSummary, assessments_create, assessments_delete
+from demo.build.summary import InterventionSummary
+from demo.data.sizes import DEFAULT_SECONDARY_PUPILS, MIN_TOTAL_PUPILS, PRIMARY_PUPILS
 from demo.data.trust import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TRUST_NAME, PARENT_USERNAME, SCHOOL_SPECS
-from demo.provision import InterventionSummary, interventions_create, interventions_delete
-from demo.pupils import (
-    DEFAULT_SECONDARY_PUPILS,
-    MIN_TOTAL_PUPILS,
-    PRIMARY_PUPILS,
-    RollSummary,
-    pupils_create,
-    roll_plan,
-)
+from demo.provision import interventions_create, interventions_delete
+from demo.pupils import pupils_create
+from demo.roll import RollSummary, roll_plan
 from demo.school import DemoError, DemoFrame, demo_delete, frame_create
 from provision.models import Role, School
 from pupils import reference
