@@ -4,8 +4,8 @@ grandparents, carers; foster carers and a social worker for a looked-after child
 from __future__ import annotations
 
 from demo.data.names import ENGLISH_NAME_POOLS, NAME_POOLS, NICKNAMES
+from demo.names import Origin, ascii_slug, draw_origin
 from demo.roll import Family, RollState
-from demo.school import Origin, ascii_slug, draw_origin
 from pupils.models import Guardian, Pupil, Relationship
 
 # A guardian's link to a pupil: (guardian, pupil, relationship, parental responsibility, contact priority).

@@ -18,9 +18,11 @@ from demo.data.sizes import PRIMARY_CLASS_NAMES, TEACHER_CLASS_YEAR
 from demo.data.trust import PRIMARY, SECONDARY
 from demo.families import Link, family_for, first_names, guardians
 from demo.flags import assign_flags
+from demo.names import draw_origin
 from demo.roll import Family, RollPlan, RollState, RollSummary, SchoolRoll, UpnAllocator, form_name
 from demo.scenarios import parents
-from demo.school import BATCH_SIZE, DemoFrame, draw_origin, term_dates
+from demo.scenarios.calendar import term_dates
+from demo.school import BATCH_SIZE, DemoFrame
 from provision.models import TermName
 from pupils.models import Guardian, PastClass, Pupil, PupilGuardian, TeachingGroup
 

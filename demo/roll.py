@@ -21,7 +21,8 @@ from demo.data.sizes import (
     SECONDARY_YEARS,
 )
 from demo.data.trust import PRIMARY, SECONDARY, SchoolSpec
-from demo.school import DemoFrame, DemoSchool, Origin, demo_rng
+from demo.names import Origin
+from demo.school import DemoFrame, DemoSchool, demo_rng
 from pupils import reference
 from pupils.models import Guardian, Pupil, TeachingGroup
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from demo.assessments import assessment_week_monday
-from demo.school import term_dates
+from demo.scenarios.calendar import term_dates
 from provision.models import Term, TermName
 from pupils import reference
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from demo.build.calendar import years_label
 from demo.build.state import Group, Provision
-from demo.school import term_dates
+from demo.scenarios.calendar import term_dates
 from interventions.models import FundingSource, Intervention, InterventionStaff, StaffRole, Status, Wave
 from provision.models import TermName
 from pupils import reference

@@ -16,8 +16,9 @@ from demo.data.passports import PASSPORT_ABOUT, PASSPORT_HELPS, PASSPORT_NOT_HEL
 from demo.data.sizes import TEACHER_CLASS_YEAR
 from demo.data.trust import PARENT_USERNAME, PRIMARY
 from demo.families import Link, first_names
+from demo.names import ascii_slug
 from demo.roll import Family, RollState, RollSummary
-from demo.school import BATCH_SIZE, DemoFrame, ascii_slug, build_user, demo_rng
+from demo.school import BATCH_SIZE, DemoFrame, build_user, demo_rng
 from pupils import reference
 from pupils.invitations import invitation_create
 from pupils.models import Guardian, Pupil, PupilPassport, SenStatus

@@ -17,7 +17,7 @@ from demo.assessments import assessment_week_monday
 from demo.data.sizes import FORM_SIZE, PRIMARY_PUPILS
 from demo.data.trust import DEMO_PASSWORD, DEMO_TRUST_NAME
 from demo.roll import roll_plan
-from demo.school import term_dates
+from demo.scenarios.calendar import term_dates
 from provision.models import Membership, Role, School, Term, Trust
 from pupils import reference, scales
 from pupils.identification import RESULT_COLUMNS, SLOW_PROGRESS, identify
