@@ -445,6 +445,11 @@ def _create_scales(school: School, keys: tuple[str, ...]) -> dict[str, Scale]:
     return made
 
 
+# Every assessment of a school as (sitting, the test week whose ability it reflects, its date, the group an absence
+# is drawn in).
+Plan = list[tuple[Sitting, int, dt.date, int]]
+
+
 def _school_assessments_create(
     *, key: str, school: School, pupils: list[Pupil], frame: DemoFrame, summary: AssessmentSummary
 ) -> None:
@@ -454,50 +459,71 @@ def _school_assessments_create(
     subjects = {name: Subject(school=school, name=SUBJECT_NAMES[name]) for name in SCHOOL_SUBJECTS[key]}
     Subject.objects.bulk_create(subjects.values())
     made_scales = _create_scales(school, SCHOOL_SCALES[key])
+    summary.subjects += len(subjects)
+    summary.scales += len(made_scales)
+    plan = _plan(key, weeks, frame)
+    assessments = [
+        _assessment(school, sitting, day, terms, subjects, made_scales, frame.today) for sitting, _, day, _ in plan
+    ]
+    Assessment.objects.bulk_create(assessments)
+    summary.assessments += len(assessments)
     specs = {
         scale_key: scale.spec(bands=list(scale.bands.all()) if scale.kind == ScaleKind.BANDS else [])
         for scale_key, scale in made_scales.items()
     }
-    summary.subjects += len(subjects)
-    summary.scales += len(made_scales)
+    _results_create(key, pupils, frame, weeks, list(zip(plan, assessments, strict=True)), specs, summary)
 
-    # Every assessment as (sitting, the test week whose ability it reflects, its date, the group an absence is
-    # drawn in). A KS2 result reflects the ability at the last test week before it and is its own group.
-    plan: list[tuple[Sitting, int, dt.date, int]] = []
+
+def _plan(key: str, weeks: list[AssessmentWeek], frame: DemoFrame) -> Plan:
+    """The termly sittings in every test week, and the KS2 tests once they are over; a KS2 result reflects the
+    ability at the last test week before it and is its own group."""
+    plan: Plan = []
     for index, week in enumerate(weeks):
         plan += [(sitting, index, week.day(sitting.weekday), index) for sitting in TERMLY[key]]
     ks2_week = ks2_monday(frame.start_year + (1 if key == PRIMARY else 0))
     if ks2_week + dt.timedelta(days=2) <= frame.today:
         before = max((i for i, week in enumerate(weeks) if week.monday < ks2_week), default=0)
         plan += [(sitting, before, ks2_week + dt.timedelta(days=sitting.weekday), -1) for sitting in KS2_SITTINGS[key]]
+    return plan
 
-    def term_of(day: dt.date) -> Term | None:
-        return next((term for term in terms if term.contains(day)), None)
 
-    assessments = []
-    for sitting, _index, day, _group in plan:
-        term = term_of(day)
-        if sitting.scale == KS2 or term is None:
-            name = f"{sitting.what[:1].upper()}{sitting.what[1:]} {day.year}"
-        else:
-            name = f"{TermName(term.name).label} {day.year} {sitting.what}"
-        assessments.append(
-            Assessment(
-                school=school,
-                name=name,
-                subject=subjects[sitting.subject],
-                scale=made_scales[sitting.scale],
-                taken_on=day,
-                term=term,
-                # Year groups as they were on the day: today's Year 7 sat last May's KS2 tests in Year 6.
-                year_groups=[reference.year_group_on(year, day, today=frame.today) for year in sitting.years],
-            )
-        )
-    Assessment.objects.bulk_create(assessments)
-    summary.assessments += len(assessments)
+def _assessment(
+    school: School,
+    sitting: Sitting,
+    day: dt.date,
+    terms: list[Term],
+    subjects: dict[str, Subject],
+    made_scales: dict[str, Scale],
+    today: dt.date,
+) -> Assessment:
+    term = next((term for term in terms if term.contains(day)), None)
+    if sitting.scale == KS2 or term is None:
+        name = f"{sitting.what[:1].upper()}{sitting.what[1:]} {day.year}"
+    else:
+        name = f"{TermName(term.name).label} {day.year} {sitting.what}"
+    return Assessment(
+        school=school,
+        name=name,
+        subject=subjects[sitting.subject],
+        scale=made_scales[sitting.scale],
+        taken_on=day,
+        term=term,
+        # Year groups as they were on the day: today's Year 7 sat last May's KS2 tests in Year 6.
+        year_groups=[reference.year_group_on(year, day, today=today) for year in sitting.years],
+    )
 
-    rng = demo_rng(frame.seed, f"assessments:{key}")
-    drawer = _Drawer(rng=rng, subjects=SCHOOL_SUBJECTS[key], weeks=weeks)
+
+def _results_create(
+    key: str,
+    pupils: list[Pupil],
+    frame: DemoFrame,
+    weeks: list[AssessmentWeek],
+    planned: list[tuple[tuple[Sitting, int, dt.date, int], Assessment]],
+    specs: dict[str, scales.ScaleSpec],
+    summary: AssessmentSummary,
+) -> None:
+    """Every pupil on roll's results, from the school's own random stream, inserted in batches."""
+    drawer = _Drawer(rng=demo_rng(frame.seed, f"assessments:{key}"), subjects=SCHOOL_SUBJECTS[key], weeks=weeks)
     age_sittings = [
         (sitting, [week.day(sitting.weekday) for week in weeks])
         for sitting in TERMLY[key]
@@ -505,43 +531,56 @@ def _school_assessments_create(
     ]
     # The plan grouped by test week, so that an absence never takes away a pupil's whole week.
     by_group: dict[int, list[tuple[Sitting, int, Assessment]]] = {}
-    for (sitting, index, _day, group), assessment in zip(plan, assessments, strict=True):
+    for (sitting, index, _day, group), assessment in planned:
         by_group.setdefault(group, []).append((sitting, index, assessment))
-
     learners = [drawer.draw(pupil) for pupil in pupils if pupil.left_on is None]
     drawer.settle(learners)
     batch: list[Result] = []
     for learner in learners:
-        pupil = learner.pupil
         summary.trajectories[learner.trajectory] += 1
         for sitting, dates in age_sittings:
-            if pupil.year_group in sitting.years:
+            if learner.pupil.year_group in sitting.years:
                 learner.ages[sitting.subject] = drawer.age_path(learner, sitting.subject, dates)
-        for group, sittings in by_group.items():
-            rows = []
-            for sitting, index, assessment in sittings:
-                if pupil.year_group not in sitting.years:
-                    continue
-                value = _value(drawer, learner, sitting, specs[sitting.scale], index)
-                rows.append(
-                    Result(
-                        pupil_id=pupil.pk,
-                        assessment_id=assessment.pk,
-                        value=value,
-                        typed=scales.display(specs[sitting.scale], value),
-                    )
-                )
-            kept = [row for row in rows if rng.random() >= ABSENCE_RATE]
-            if rows and not kept and group >= 0:
-                kept = rows[:1]
-            summary.absences += len(rows) - len(kept)
-            batch += kept
+        batch += _learner_results(drawer, learner, by_group, specs, summary)
         if len(batch) >= RESULT_BATCH_SIZE:
             Result.objects.bulk_create(batch, batch_size=RESULT_BATCH_SIZE)
             summary.results += len(batch)
             batch = []
     Result.objects.bulk_create(batch, batch_size=RESULT_BATCH_SIZE)
     summary.results += len(batch)
+
+
+def _learner_results(
+    drawer: _Drawer,
+    learner: Learner,
+    by_group: dict[int, list[tuple[Sitting, int, Assessment]]],
+    specs: dict[str, scales.ScaleSpec],
+    summary: AssessmentSummary,
+) -> list[Result]:
+    """One pupil's results in the sittings of their year group, less about 3% absences (never a whole test
+    week's)."""
+    pupil = learner.pupil
+    kept_all: list[Result] = []
+    for group, sittings in by_group.items():
+        rows = []
+        for sitting, index, assessment in sittings:
+            if pupil.year_group not in sitting.years:
+                continue
+            value = _value(drawer, learner, sitting, specs[sitting.scale], index)
+            rows.append(
+                Result(
+                    pupil_id=pupil.pk,
+                    assessment_id=assessment.pk,
+                    value=value,
+                    typed=scales.display(specs[sitting.scale], value),
+                )
+            )
+        kept = [row for row in rows if drawer.rng.random() >= ABSENCE_RATE]
+        if rows and not kept and group >= 0:
+            kept = rows[:1]
+        summary.absences += len(rows) - len(kept)
+        kept_all += kept
+    return kept_all
 
 
 @transaction.atomic
