@@ -126,15 +126,7 @@ def seed_demo(
     # earlier demo go with it).
     with transaction.atomic(), disable_auditlog():
         if reset:
-            schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
-            LogEntry.objects.filter(additional_data__school__in=[school.pk for school in schools]).delete()
-            # Interventions protect the schools' own programmes, and placements point at results: both go first.
-            interventions_delete(schools=schools)
-            _results_delete(schools)
-            # Assessments protect their subjects and scales, so they go before the schools (demo.school cannot
-            # see them).
-            assessments_delete(schools=schools)
-            demo_delete()
+            _reset()
         frame = frame_create(
             seed=seed, today=today, password_hash=password_hash, class_teachers=plan.class_teachers_needed
         )
@@ -153,6 +145,18 @@ def seed_demo(
     if stdout is not None:
         summary.write(stdout)
     return summary
+
+
+def _reset() -> None:
+    """Delete an earlier demo: its audit entries, provision, results and assessments, then its trust."""
+    schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
+    LogEntry.objects.filter(additional_data__school__in=[school.pk for school in schools]).delete()
+    # Interventions protect the schools' own programmes, and placements point at results: both go first.
+    interventions_delete(schools=schools)
+    _results_delete(schools)
+    # Assessments protect their subjects and scales, so they go before the schools (demo.school cannot see them).
+    assessments_delete(schools=schools)
+    demo_delete()
 
 
 def _results_delete(schools: list[School]) -> None:
