@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from demo.assessments import GCSE, TEACHER
 from demo.build.calendar import Slot
 from demo.build.designs import Recipe
 from demo.build.results import entry
 from demo.build.state import Entry, Provision
+from demo.data.sittings import GCSE, TEACHER
 from interventions.models import Wave
 from pupils.models import Pupil, SenStatus
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from demo.assessments import GCSE, KS2, READING_AGE, SPELLING_AGE, STANDARDISED, TEACHER
+from demo.data.sittings import GCSE, KS2, READING_AGE, SPELLING_AGE, STANDARDISED, TEACHER
 from interventions.models import Delivery, FundingSource, StaffRole
 
 EFFECTIVE = "effective"
@@ -40,7 +40,7 @@ STEP_CHANCE = {TEACHER: 0.55, GCSE: 1.7}
 class Recipe:
     """A kind of group a school runs. ``title`` names the school's own programme when the shared catalogue has
     nothing for the area (or always, with ``own``); ``hints`` prefer catalogue programmes whose name contains
-    one of them. ``subject`` and ``scale`` are keys of ``demo.assessments``; empty for groups with no
+    one of them. ``subject`` and ``scale`` are keys of ``demo.data.sittings``; empty for groups with no
     assessed outcome. ``years`` are the year groups it is for, as they were at the time."""
 
     key: str

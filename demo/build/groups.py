@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from demo.assessments import SUBJECT_NAMES
 from demo.build.calendar import Slot, on_or_after, on_or_before, years_label
 from demo.build.choose import candidates, free
 from demo.build.designs import EFFECT_SIZES, HARMFUL, INEFFECTIVE, OPEN, OVERDUE, STOP, Recipe, Run
 from demo.build.place import place
 from demo.build.staff import lead
 from demo.build.state import Entry, Group, Provision
+from demo.data.sittings import SUBJECT_NAMES
 from demo.data.trust import PRIMARY
 from demo.data.words import DAY_PATTERNS, END_OF_GROUP_NOTES, START_TIMES
 from interventions import costing

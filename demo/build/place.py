@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from demo.assessments import GCSE, READING_AGE, SPELLING_AGE, SUBJECT_NAMES, TEACHER, WRITING
 from demo.build.designs import EFFECTIVE, FADES, HARMFUL, INEFFECTIVE, OPEN, OVERDUE, PUPIL_SPREAD, Recipe
 from demo.build.results import exit_result, raise_results
 from demo.build.state import Entry, Group, Provision
+from demo.data.sittings import GCSE, READING_AGE, SPELLING_AGE, SUBJECT_NAMES, TEACHER, WRITING
 from demo.data.words import PUPIL_TARGETS, UNMEASURED_TARGETS
 from interventions.models import ExitReason, Outcome, Placement, Status, Wave
 from pupils import scales

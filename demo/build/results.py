@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from demo.assessments import KS2, READING_AGE, SPELLING_AGE, STANDARDISED, TEACHER
 from demo.build.calendar import monday
 from demo.build.designs import EFFECT_UNITS, STEP_CHANCE
 from demo.build.state import Entry, Provision
+from demo.data.sittings import KS2, READING_AGE, SPELLING_AGE, STANDARDISED, TEACHER
 from pupils import reference, scales
 from pupils.models import Pupil, Result
 

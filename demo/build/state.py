@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from demo.assessments import KS2, SCALES, SUBJECT_NAMES
 from demo.build.calendar import Slot, slots
 from demo.build.designs import Recipe
 from demo.build.summary import InterventionSummary
+from demo.data.sittings import KS2, SCALES, SUBJECT_NAMES
 from demo.school import DemoFrame
 from interventions.models import Intervention, InterventionStaff, Placement, Programme
 from provision.calendar import school_calendar

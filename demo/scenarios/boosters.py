@@ -8,8 +8,8 @@ stopped because it clashed with PE. Kingsmead's English revision group lifts the
 
 from __future__ import annotations
 
-from demo.assessments import GCSE, SPELLING, SPELLING_AGE, TEACHER, WRITING
 from demo.build.designs import FADES, INEFFECTIVE, Recipe
+from demo.data.sittings import GCSE, SPELLING, SPELLING_AGE, TEACHER, WRITING
 from interventions.models import Area, StaffRole, Wave
 
 SPELLING_BOOSTER = Recipe(

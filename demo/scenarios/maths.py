@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
-from demo.assessments import GCSE, MATHS, STANDARDISED
 from demo.build.designs import EFFECTIVE, FADES, HARMFUL, INEFFECTIVE, Recipe
+from demo.data.sittings import GCSE, MATHS, STANDARDISED
 from interventions.models import Area, FundingSource, StaffRole, Wave
 
 MATHS_CATCH_UP = Recipe(

@@ -11,8 +11,8 @@ a pair a term, is too small to judge (``TOO_SMALL``).
 
 from __future__ import annotations
 
-from demo.assessments import READING, READING_AGE, STANDARDISED
 from demo.build.designs import EFFECTIVE, TOO_SMALL, Recipe
+from demo.data.sittings import READING, READING_AGE, STANDARDISED
 from interventions.models import Area, Delivery, FundingSource, StaffRole, Wave
 
 READING_CATCH_UP = Recipe(
