@@ -13,29 +13,31 @@ from demo.data.sittings import GCSE, SPELLING, SPELLING_AGE, TEACHER, WRITING
 from interventions.models import Area, StaffRole, Wave
 
 SPELLING_BOOSTER = Recipe(
-    "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE, (3, 4, 5, 6), (4, 6), 2,
-    20, (6, 8), subject=SPELLING, scale=SPELLING_AGE, own=True, resources=(0, 20),
+    "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE,
+    years=(3, 4, 5, 6), size=(4, 6), days_per_week=2, minutes=20, weeks=(6, 8),
+    subject=SPELLING, scale=SPELLING_AGE, own=True, resources=(0, 20),
     criteria="Spelling age a year or more below chronological age.",
     summary="Weekly spelling lists practised with look, say, cover, write, check.",
 )  # fmt: skip
 
 WRITING_BOOSTER = Recipe(
-    "writing_booster", "Writing booster", Area.WRITING, Wave.CATCH_UP, INEFFECTIVE, (3, 4, 5), (4, 6), 2, 30,
-    (6, 8), subject=WRITING, scale=TEACHER, own=True,
-    criteria="Working towards the expected standard in writing.",
+    "writing_booster", "Writing booster", Area.WRITING, Wave.CATCH_UP, INEFFECTIVE,
+    years=(3, 4, 5), size=(4, 6), days_per_week=2, minutes=30, weeks=(6, 8),
+    subject=WRITING, scale=TEACHER, own=True, criteria="Working towards the expected standard in writing.",
     summary="Extra guided writing with sentence frames and word banks.",
 )  # fmt: skip
 
 KS3_SPELLING_BOOSTER = Recipe(
-    "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE, (7, 8, 9), (4, 6), 2, 25,
-    (6, 8), subject=SPELLING, scale=SPELLING_AGE, own=True,
+    "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE,
+    years=(7, 8, 9), size=(4, 6), days_per_week=2, minutes=25, weeks=(6, 8),
+    subject=SPELLING, scale=SPELLING_AGE, own=True,
     criteria="Spelling age more than a year below chronological age.",
     summary="Weekly subject spelling lists with tests.",
 )  # fmt: skip
 
 GCSE_ENGLISH_REVISION = Recipe(
-    "gcse_english", "English revision group", Area.WRITING, Wave.CATCH_UP, FADES, (10, 11), (4, 6), 2, 45,
-    (6, 8), role=StaffRole.TEACHER, subject=WRITING, scale=GCSE, own=True,
-    criteria="Predicted grade 3 or 4 in English.",
+    "gcse_english", "English revision group", Area.WRITING, Wave.CATCH_UP, FADES,
+    years=(10, 11), size=(4, 6), days_per_week=2, minutes=45, weeks=(6, 8),
+    role=StaffRole.TEACHER, subject=WRITING, scale=GCSE, own=True, criteria="Predicted grade 3 or 4 in English.",
     summary="Exam technique for the language papers: timed answers, model responses.",
 )  # fmt: skip
