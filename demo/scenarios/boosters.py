@@ -8,6 +8,8 @@ stopped because it clashed with PE. Kingsmead's English revision group lifts the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from demo.build.designs import FADES, INEFFECTIVE, Recipe
 from demo.data.sittings import GCSE, SPELLING, SPELLING_AGE, TEACHER, WRITING
 from interventions.models import Area, StaffRole, Wave
@@ -27,13 +29,15 @@ WRITING_BOOSTER = Recipe(
     summary="Extra guided writing with sentence frames and word banks.",
 )  # fmt: skip
 
-KS3_SPELLING_BOOSTER = Recipe(
-    "spelling_booster", "Spelling booster", Area.SPELLING, Wave.CATCH_UP, INEFFECTIVE,
-    years=(7, 8, 9), size=(4, 6), days_per_week=2, minutes=25, weeks=(6, 8),
-    subject=SPELLING, scale=SPELLING_AGE, own=True,
+# Kingsmead's: the same booster with subject spelling lists.
+KS3_SPELLING_BOOSTER = replace(
+    SPELLING_BOOSTER,
+    years=(7, 8, 9),
+    minutes=25,
+    resources=(0, 0),
     criteria="Spelling age more than a year below chronological age.",
     summary="Weekly subject spelling lists with tests.",
-)  # fmt: skip
+)
 
 GCSE_ENGLISH_REVISION = Recipe(
     "gcse_english", "English revision group", Area.WRITING, Wave.CATCH_UP, FADES,

@@ -6,6 +6,8 @@ The speech and language programmes bring in the NHS therapist, costed once by th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from demo.build.designs import UNMEASURED, Recipe
 from interventions.models import Area, Delivery, FundingSource, Wave
 
@@ -75,14 +77,12 @@ KS3_SOCIAL_SKILLS = Recipe(
     summary="A small group practising conversation, teamwork and problem-solving.",
 )  # fmt: skip
 
-KS3_SPEECH_AND_LANGUAGE = Recipe(
-    "salt", "Speech and language programme", Area.LANGUAGE, Wave.PERSONALISED, UNMEASURED,
-    years=(7, 8, 9), size=(1, 2), days_per_week=2, minutes=25, weeks=(10, 12),
-    hints=("speech", "language programme", "salt"), delivery=Delivery.ONE_TO_ONE, needs=("SLCN", "ASD", "HI"),
-    need_area="CI", external="Speech and language therapist (NHS)", external_per_session=12,
-    funding=FundingSource.SEN_NOTIONAL, criteria="Speech and language therapy programme in place.",
+KS3_SPEECH_AND_LANGUAGE = replace(
+    SPEECH_AND_LANGUAGE,
+    years=(7, 8, 9),
+    minutes=25,
     summary="The therapist's programme delivered by a learning support assistant.",
-)  # fmt: skip
+)
 
 TOUCH_TYPING = Recipe(
     "touch_typing", "Touch-typing", Area.MOTOR, Wave.PERSONALISED, UNMEASURED,

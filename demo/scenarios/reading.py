@@ -11,6 +11,8 @@ a pair a term, is too small to judge (``TOO_SMALL``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from demo.build.designs import EFFECTIVE, TOO_SMALL, Recipe
 from demo.data.sittings import READING, READING_AGE, STANDARDISED
 from interventions.models import Area, Delivery, FundingSource, StaffRole, Wave
@@ -49,13 +51,14 @@ TOE_BY_TOE = Recipe(
     summary="A structured, daily phonics reading manual worked through with an adult.",
 )  # fmt: skip
 
-KS3_READING_CATCH_UP = Recipe(
-    "reading_catch_up", "Reading catch-up", Area.READING, Wave.CATCH_UP, EFFECTIVE,
-    years=(7, 8, 9), size=(4, 6), days_per_week=3, minutes=30, weeks=(7, 10),
-    subject=READING, scale=READING_AGE, hints=("reciprocal", "inference"), need_area="CL", resources=(60, 150),
+# Kingsmead's, for Key Stage 3: the same programme with older readers' texts.
+KS3_READING_CATCH_UP = replace(
+    READING_CATCH_UP,
+    years=(7, 8, 9),
+    resources=(60, 150),
     criteria="Reading age more than a year below chronological age, or slow progress.",
     summary="Guided reading of age-appropriate texts with explicit comprehension strategies.",
-)  # fmt: skip
+)
 
 KS3_PHONICS = Recipe(
     "phonics_ks3", "Phonics for older readers", Area.PHONICS, Wave.CATCH_UP, EFFECTIVE,
@@ -65,20 +68,11 @@ KS3_PHONICS = Recipe(
     summary="Systematic phonics with age-appropriate texts for pupils who cannot yet decode fluently.",
 )  # fmt: skip
 
-KS3_PRECISION_TEACHING = Recipe(
-    "precision_teaching", "Precision teaching", Area.READING, Wave.PERSONALISED, EFFECTIVE,
-    years=(7, 8, 9), size=(1, 1), days_per_week=5, minutes=10, weeks=(8, 11),
-    role=StaffRole.HLTA, subject=READING, scale=READING_AGE, hints=("precision",), delivery=Delivery.ONE_TO_ONE,
-    needs=("SPLD", "MLD", "SLCN", "NSA", "OTH"), need_area="CL", funding=FundingSource.SEN_NOTIONAL,
+KS3_PRECISION_TEACHING = replace(
+    PRECISION_TEACHING,
+    years=(7, 8, 9),
+    role=StaffRole.HLTA,
     criteria="SEN support for literacy; word reading well below age.",
-    summary="Daily one-minute timed probes on a small set of words, charted to show progress.",
-)  # fmt: skip
+)
 
-KS3_TOE_BY_TOE = Recipe(
-    "toe_by_toe", "Toe by Toe", Area.READING, Wave.PERSONALISED, TOO_SMALL,
-    years=(7, 8, 9), size=(1, 2), days_per_week=5, minutes=20, weeks=(8, 11),
-    subject=READING, scale=READING_AGE, hints=("toe by toe",), delivery=Delivery.ONE_TO_ONE, needs=("SPLD", "MLD"),
-    need_area="CL", funding=FundingSource.SEN_NOTIONAL, resources=(25, 50),
-    criteria="Dyslexic profile; decoding is the barrier.",
-    summary="A structured, daily phonics reading manual worked through with an adult.",
-)  # fmt: skip
+KS3_TOE_BY_TOE = replace(TOE_BY_TOE, years=(7, 8, 9))
