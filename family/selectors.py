@@ -43,11 +43,13 @@ def get_child_for_parent(user: AbstractBaseUser, pk: int) -> Pupil:
     return child
 
 
-def placements_for_child(child: Pupil) -> list[Placement]:
-    """Every placement of the child with its intervention, programme, subject, scale (and bands), the roles of
-    the staff who deliver it, and the sessions attended and held. Three queries however many placements."""
+def placements_for_child(user: AbstractBaseUser, child: Pupil) -> list[Placement]:
+    """Every placement of the child (one of ``user``'s own, from ``get_child_for_parent``) with its intervention,
+    programme, subject, scale (and bands), the roles of the staff who deliver it, and the sessions attended and
+    held. Read through ``visible_to`` at every school, where a parent or carer sees their own children's places
+    (even one who is also on a school's staff). Three queries however many placements."""
     return list(
-        placements_with_dosage(Placement.objects.filter(pupil=child))
+        placements_with_dosage(Placement.objects.visible_to(user).filter(pupil=child))
         .select_related("intervention__programme", "intervention__subject", "intervention__scale")
         .prefetch_related(
             Prefetch("intervention__staff", queryset=InterventionStaff.objects.only("id", "intervention_id", "role")),

@@ -6,7 +6,9 @@ from the schools where the signed-in user holds one of those roles, so anything 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -182,11 +184,31 @@ def school_ids(school) -> set[int] | None:
     return {s if isinstance(s, int) else s.pk for s in school}
 
 
+# Management commands are run by the school's operators on the server, with no signed-in user: inside
+# ``operator_reads()`` every ``visible_to`` returns all the rows of the schools asked for (pretix's
+# ``scopes_disabled()``). Only a command enters it, never a view (a request always has a user to scope by).
+_OPERATOR_READS: ContextVar[bool] = ContextVar("operator_reads", default=False)
+
+
+@contextmanager
+def operator_reads() -> Iterator[None]:
+    """For operators' management commands only: ``visible_to`` reads every row of the schools it is given."""
+    token = _OPERATOR_READS.set(True)
+    try:
+        yield
+    finally:
+        _OPERATOR_READS.reset(token)
+
+
 def scope_q(user, school, policy: dict[str, str], *, school_field: str, narrowed: dict[str, Q]) -> Q | None:
     """The filter of the rows ``policy`` lets ``user`` see at ``school`` (a school, an id, several, or None for
     every school of theirs): ``school_field`` is the path to the row's school, ``narrowed`` the filter of each
     narrowing level the model knows (``OWN_GROUPS``, ``OWN_CLASSES``). None when the user sees nothing there."""
     wanted = school_ids(school)
+    if _OPERATOR_READS.get():
+        if wanted is None:
+            raise ValueError("An operator's read names the school it reads.")
+        return Q(**{f"{school_field}__in": sorted(wanted)})
     by_level: dict[str, list[int]] = {}
     for school_id, role in roles_of(user).items():
         level = policy.get(role)
@@ -216,6 +238,12 @@ _COST_VIEWERS = (Role.SENCO, Role.LEADER, Role.ADMIN)
 # names (staff, who already see the pupils themselves).
 MAP_VIEWERS: tuple[str, ...] = ALL_STAFF
 _MAP_NAME_VIEWERS = ALL_STAFF
+# The provision map and a pupil's individual provision map are whole-school pictures: every member of staff who
+# opens them sees every group on them (a TA too, beyond the groups they run; GROUP_SCOPE is for the group pages).
+MAP_SCOPE: dict[str, str] = dict.fromkeys(MAP_VIEWERS, ALL_ROWS)
+# A subject access request: everything the school holds about a pupil (results and plans too), for the roles who
+# answer one.
+SUBJECT_ACCESS_SCOPE: dict[str, str] = dict.fromkeys(PUPIL_DATA_EXPORTERS, ALL_ROWS)
 
 
 def can_see_costs(user, school: School | int | None) -> bool:

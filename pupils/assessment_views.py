@@ -13,8 +13,17 @@ from provision.access import ASSESSMENT_EDITORS, RESULT_ENTRY, role_required
 
 from . import scales
 from .assessment_forms import AssessmentForm, ScaleForm, SubjectForm
-from .assessments import GridOutcome, assessments_for_year, groups_for_results, results_save, scale_save
-from .models import Absence, Assessment, Pupil, Result, Scale, Subject, YearGroup
+from .assessments import (
+    GridOutcome,
+    assessments_for_year,
+    grid_pupils,
+    grid_rows,
+    grid_summary,
+    groups_for_results,
+    scale_save,
+)
+from .models import Assessment, Scale, Subject, YearGroup
+from .services import results_save
 
 CELL = re.compile(r"^v_(\d+)_(\d+)$")
 # What a cell held when the grid was opened: only changed cells are saved, and never over someone else's change.
@@ -28,132 +37,81 @@ def _selected_assessments(request: HttpRequest, available: list) -> list:
     return sorted(chosen[:MAX_COLUMNS], key=lambda a: (a.taken_on, a.subject.name, a.name))
 
 
+def _posted_cells(post) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """The typed cells of a posted grid and what each held when the grid was opened."""
+    entries, originals = {}, {}
+    for key, value in post.items():
+        if match := CELL.match(key):
+            entries[(int(match.group(1)), int(match.group(2)))] = value
+        elif match := ORIGINAL.match(key):
+            originals[(int(match.group(1)), int(match.group(2)))] = value
+    return entries, originals
+
+
 @role_required(*RESULT_ENTRY)
 def results_grid(request: HttpRequest) -> HttpResponse:
     groups = list(groups_for_results(school=request.school, user=request.user, role=request.role))
-    group = None
+    group = groups[0] if groups else None
     if request.GET.get("group", "").isdigit():
         group = get_object_or_404(
             groups_for_results(school=request.school, user=request.user, role=request.role),
             pk=int(request.GET["group"]),
         )
-    elif groups:
-        group = groups[0]
     if group is None:
         return render(request, "pupils/results_grid.html", {"groups": groups, "group": None})
-
-    pupils = list(
-        Pupil.objects.visible_to(request.user, request.school)
-        .filter(registration_group=group)
-        .on_roll()
-        .order_by("legal_last_name", "legal_first_name")
-    )
+    pupils = grid_pupils(user=request.user, school=request.school, group=group)
     available = assessments_for_year(school=request.school, year_group=group.year_group)
     assessments = _selected_assessments(request, available)
-    outcome = GridOutcome()
-    posted_originals: dict[tuple[int, int], str] = {}
+    outcome, originals = GridOutcome(), {}
     if request.method == "POST":
-        entries = {}
-        for key, value in request.POST.items():
-            if match := CELL.match(key):
-                entries[(int(match.group(1)), int(match.group(2)))] = value
-            elif match := ORIGINAL.match(key):
-                posted_originals[(int(match.group(1)), int(match.group(2)))] = value
+        entries, originals = _posted_cells(request.POST)
         outcome = results_save(
-            pupils=pupils, assessments=assessments, entries=entries, by=request.user, originals=posted_originals
+            pupils=pupils, assessments=assessments, entries=entries, by=request.user, originals=originals
         )
         if not outcome.errors and not outcome.conflicts:
-            messages.success(request, _summary(outcome))
+            messages.success(request, grid_summary(outcome))
             return redirect(request.get_full_path())
-        if outcome.conflicts:
-            count = len(outcome.conflicts)
-            messages.warning(
-                request,
-                f"{_summary(outcome)} {count} cell{'s were' if count != 1 else ' was'} changed by someone else "
-                "since you opened this page, so your value was not saved: each is marked below with both values. "
-                "Save again to keep yours, or type theirs back.",
-            )
-        in_grid = {(p.pk, a.pk) for p in pupils for a in assessments}
-        stray = [key for key in outcome.errors if key not in in_grid]
-        shown = len(outcome.errors) - len(stray)
-        if shown and not outcome.conflicts:
-            messages.warning(
-                request,
-                f"{_summary(outcome)} {shown} cell{'s' if shown != 1 else ''} could not be saved: "
-                "they are marked below with the reason.",
-            )
-        if stray:
-            messages.error(
-                request,
-                f"{len(stray)} value{'s' if len(stray) != 1 else ''} for pupils or assessments not part of this "
-                "grid were not saved. Reload the page and enter them in the right class.",
-            )
-
-    results = (
-        Result.objects.visible_to(request.user, request.school)
-        .filter(pupil__in=pupils, assessment__in=assessments)
-        .only("pupil_id", "assessment_id", "typed")
+        _warn_unsaved(request, outcome, in_grid={(p.pk, a.pk) for p in pupils for a in assessments})
+    rows = grid_rows(
+        user=request.user,
+        school=request.school,
+        pupils=pupils,
+        assessments=assessments,
+        outcome=outcome,
+        originals=originals,
     )
-    # A cell shows its result, or the absence marked (one query each): the two never hold the same cell.
-    absent = {
-        (a.pupil_id, a.assessment_id): a.typed
-        for a in Absence.objects.visible_to(request.user, request.school)
-        .filter(pupil__in=pupils, assessment__in=assessments)
-        .only("pupil_id", "assessment_id", "typed")
-    }
-    scores = {(r.pupil_id, r.assessment_id): r.typed for r in results}
-    absent = {key: typed for key, typed in absent.items() if key not in scores}  # a result always wins
-    saved = absent | scores
-    rows = []
-    for pupil in pupils:
-        cells = []
-        for assessment in assessments:
-            key = (pupil.pk, assessment.pk)
-            conflict = outcome.conflicts.get(key)
-            if conflict is not None:
-                # Theirs becomes the original: saving again now is a decision made knowing both.
-                value, original = conflict.yours, saved.get(key, "")
-            elif key in outcome.errors:
-                value = outcome.typed.get(key, saved.get(key, ""))
-                original = posted_originals.get(key, saved.get(key, ""))
-            else:
-                value = original = saved.get(key, "")
-            cells.append(
-                {
-                    "name": f"v_{pupil.pk}_{assessment.pk}",
-                    "original_name": f"o_{pupil.pk}_{assessment.pk}",
-                    "value": value,
-                    "original": original,
-                    "error": outcome.errors.get(key),
-                    "absent": key in absent and value == saved.get(key),
-                    "conflict": conflict,
-                    "assessment": assessment,
-                }
-            )
-        rows.append((pupil, cells))
+    context = {"groups": groups, "group": group, "available": available, "assessments": assessments, "rows": rows}
+    counts = {"error_count": len(outcome.errors), "conflict_count": len(outcome.conflicts)}
     return render(
-        request,
-        "pupils/results_grid.html",
-        {
-            "groups": groups,
-            "group": group,
-            "available": available,
-            "assessments": assessments,
-            "rows": rows,
-            "error_count": len(outcome.errors),
-            "conflict_count": len(outcome.conflicts),
-            "absence_examples": scales.ABSENCE_EXAMPLES[:3],
-        },
+        request, "pupils/results_grid.html", context | counts | {"absence_examples": scales.ABSENCE_EXAMPLES[:3]}
     )
 
 
-def _summary(outcome: GridOutcome) -> str:
-    parts = [f"{outcome.saved} result{'s' if outcome.saved != 1 else ''} saved"]
-    if outcome.absent:
-        parts.append(f"{outcome.absent} marked absent")
-    if outcome.deleted:
-        parts.append(f"{outcome.deleted} cleared")
-    return ", ".join(parts) + "."
+def _warn_unsaved(request: HttpRequest, outcome: GridOutcome, *, in_grid: set[tuple[int, int]]) -> None:
+    """Say which cells of a save were not saved and why: changed by someone else, refused, or not in the grid."""
+    summary = grid_summary(outcome)
+    if outcome.conflicts:
+        count = len(outcome.conflicts)
+        messages.warning(
+            request,
+            f"{summary} {count} cell{'s were' if count != 1 else ' was'} changed by someone else "
+            "since you opened this page, so your value was not saved: each is marked below with both values. "
+            "Save again to keep yours, or type theirs back.",
+        )
+    stray = [key for key in outcome.errors if key not in in_grid]
+    shown = len(outcome.errors) - len(stray)
+    if shown and not outcome.conflicts:
+        messages.warning(
+            request,
+            f"{summary} {shown} cell{'s' if shown != 1 else ''} could not be saved: "
+            "they are marked below with the reason.",
+        )
+    if stray:
+        messages.error(
+            request,
+            f"{len(stray)} value{'s' if len(stray) != 1 else ''} for pupils or assessments not part of this "
+            "grid were not saved. Reload the page and enter them in the right class.",
+        )
 
 
 @role_required(*ASSESSMENT_EDITORS)

@@ -6,10 +6,14 @@ from django.db.models import Q
 from provision.concurrency import StaleFormMixin
 from provision.models import School
 
-from .models import Pupil, SenStatus, TeachingGroup, YearGroup, need_choices_grouped
-from .reference import normalise_upn
+from .models import NeedArea, Pupil, SenStatus, TeachingGroup, YearGroup, need_choices_grouped
+from .reference import NEED_TYPES, normalise_upn
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+SEN_STATUSES_ON_REGISTER = [
+    (SenStatus.SUPPORT, SenStatus.SUPPORT.label),
+    (SenStatus.EHC_PLAN, SenStatus.EHC_PLAN.label),
+]
 
 SORTS = {
     "name": ("legal_last_name", "legal_first_name", "pk"),
@@ -85,6 +89,24 @@ class PupilFilterForm(forms.Form):
         if not data.get("left"):
             queryset = queryset.on_roll()
         return queryset.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"]))
+
+
+class SenRegisterFilterForm(forms.Form):
+    """The SEN register's filters, read from the query string: a status (K or E) and a broad area of need. A value
+    that is not one of the choices is ignored."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "K and E"), *SEN_STATUSES_ON_REGISTER])
+    area = forms.ChoiceField(required=False, choices=[("", "All areas"), *NeedArea.choices])
+
+    def filter(self, queryset):
+        self.is_valid()  # each field that is valid filters, whatever the other holds
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(sen_status=data["status"])
+        if data.get("area"):
+            codes = [code for code, (_, code_area) in NEED_TYPES.items() if code_area == data["area"]]
+            queryset = queryset.filter(primary_need__in=codes)
+        return queryset
 
 
 class DateInput(forms.DateInput):

@@ -131,13 +131,15 @@ class PupilRowsQuerySet(models.QuerySet):
     # Whether a parent or carer sees these rows of their own children (their record, results, support).
     parents_see = False
 
-    def visible_to(self, user, school=None):
+    def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
         """The rows ``user`` may see at ``school`` (a school, an id, several, or None for all of theirs): staff by
         their role's policy (a teacher whose policy says so, only their own classes' pupils); a parent or carer,
-        their own children's."""
+        their own children's. ``policy``: another of ``provision.access``'s named policies than the model's own,
+        for a page with a rule of its own (the provision map's ``MAP_SCOPE``, ``SUBJECT_ACCESS_SCOPE``)."""
         prefix = f"{self.pupil_path}__" if self.pupil_path else ""
         narrowed = {access.OWN_CLASSES: Q(**{f"{prefix}registration_group__teachers": user})}
-        query = access.scope_q(user, school, self.policy, school_field=f"{prefix}school", narrowed=narrowed)
+        policy = policy or self.policy
+        query = access.scope_q(user, school, policy, school_field=f"{prefix}school", narrowed=narrowed)
         own = own_children_q(user, school, self.pupil_path or "pk") if self.parents_see else None
         if own is not None:
             query = own if query is None else query | own
@@ -423,8 +425,8 @@ class GuardianQuerySet(PupilRowsQuerySet):
     """A guardian is seen by the staff who see the pupils of their school (the contacts themselves are a separate
     rule: ``provision.access.can_see_guardian_contacts``)."""
 
-    def visible_to(self, user, school=None):
-        query = access.scope_q(user, school, self.policy, school_field="school", narrowed={})
+    def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
+        query = access.scope_q(user, school, policy or self.policy, school_field="school", narrowed={})
         return self.none() if query is None else self.filter(query)
 
 
@@ -495,8 +497,8 @@ class PupilGuardian(models.Model):
 
 
 class InvitationQuerySet(PupilRowsQuerySet):
-    def visible_to(self, user, school=None):
-        query = access.scope_q(user, school, self.policy, school_field="guardian__school", narrowed={})
+    def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
+        query = access.scope_q(user, school, policy or self.policy, school_field="guardian__school", narrowed={})
         return self.none() if query is None else self.filter(query)
 
     def pending(self, now: dt.datetime) -> InvitationQuerySet:

@@ -31,9 +31,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 FIELDS = tuple(name for name, _ in SECTIONS) + ("written_with",)
 
 
-def passport_of(pupil: Pupil) -> PupilPassport | None:
-    """The pupil's one-page profile, with who last changed it, or None (one query)."""
-    return PupilPassport.objects.select_related("updated_by").filter(pupil=pupil).first()
+def passport_of(pupil: Pupil, user) -> PupilPassport | None:
+    """The pupil's one-page profile, if ``user`` may read it, with who last changed it, or None (one query)."""
+    return (
+        PupilPassport.objects.visible_to(user, pupil.school_id).select_related("updated_by").filter(pupil=pupil).first()
+    )
 
 
 def sections(passport: PupilPassport | None) -> list[tuple[str, str]]:

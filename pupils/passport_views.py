@@ -20,7 +20,7 @@ from .selectors import get_pupil_for_user
 def passport_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The one-page profile on a page of its own, laid out to print on one sheet."""
     pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS, school=request.school)
-    passport = passports.passport_of(pupil)
+    passport = passports.passport_of(pupil, request.user)
     return render(
         request,
         "pupils/passport.html",
@@ -42,7 +42,7 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             # Locked and read afresh: the form checks it was opened on the profile as saved now.
             PupilPassport.objects.select_for_update().filter(pupil=pupil).exists()
-        passport = passports.passport_of(pupil)
+        passport = passports.passport_of(pupil, request.user)
         form = PassportForm(request.POST or None, pupil=pupil, passport=passport)
         if request.method == "POST" and form.is_valid():
             passports.passport_save(pupil=pupil, values=form.cleaned_data, by=request.user)

@@ -7,7 +7,6 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,9 +29,9 @@ from provision.access import (
 
 from . import passport as passports
 from . import profile, reference
-from .forms import PupilDeleteForm, PupilFilterForm, PupilForm
-from .models import GuardianInvitation, NeedArea, NeedType, Pupil, SenStatus, TeachingGroup, YearGroup
-from .selectors import get_pupil_for_user, latest_results
+from .forms import PupilDeleteForm, PupilFilterForm, PupilForm, SenRegisterFilterForm
+from .models import NeedArea, Pupil, TeachingGroup
+from .selectors import get_pupil_for_user, guardian_links_of, latest_results, sen_register_figures
 from .services import past_classes_record, pupil_delete
 
 PAGE_SIZE = 50
@@ -76,27 +75,12 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 @role_required(*PUPIL_VIEWERS)
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_pupil_for_user(request, pk, PUPIL_VIEWERS)
-    guardian_links = list(pupil.guardian_links.select_related("guardian").order_by("contact_priority"))
-    can_invite = request.role in GUARDIAN_INVITERS and pupil.school_id == request.school.pk
-    if can_invite:
-        # The latest invitation of each guardian without an account, with its status (one query).
-        now = timezone.now()
-        latest: dict[int, GuardianInvitation] = {}
-        invitations = (
-            GuardianInvitation.objects.visible_to(request.user, request.school)
-            .filter(guardian__in=[link.guardian_id for link in guardian_links if link.guardian.user_id is None])
-            .select_related("created_by")
-        )
-        for invitation in invitations:  # newest first
-            latest.setdefault(invitation.guardian_id, invitation)
-        for link in guardian_links:
-            link.invitation = latest.get(link.guardian_id)
-            link.invitation_status = link.invitation.status(now) if link.invitation else ""
+    at_school = pupil.school_id == request.school.pk
+    can_invite = request.role in GUARDIAN_INVITERS and at_school
     if pupil.has_sen:
         audit.log_view(request, pupil=pupil, what="Pupil profile (SEN details)")
-    at_school = pupil.school_id == request.school.pk
     today = timezone.localdate()
-    passport = passports.passport_of(pupil)
+    passport = passports.passport_of(pupil, request.user)
     see_results = can_see_results(request, pupil)
     return render(
         request,
@@ -108,7 +92,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit_passport": passports.can_edit(request, pupil),
             "panels": profile.panels(request, pupil, today=today),
             "latest_results": latest_results(pupil, request.user) if see_results else [],
-            "guardian_links": guardian_links,
+            "guardian_links": guardian_links_of(pupil, request.user, request.school, with_invitations=can_invite),
             "can_edit": request.role in PUPIL_EDITORS and at_school,
             "can_invite": can_invite,
             "can_see_contacts": can_see_guardian_contacts(request, pupil),
@@ -154,58 +138,18 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register_queryset(request: HttpRequest):
-    pupils = Pupil.objects.visible_to(request.user, request.school).for_sen_register(request.school)
-    status = request.GET.get("status")
-    if status in (SenStatus.SUPPORT, SenStatus.EHC_PLAN):
-        pupils = pupils.filter(sen_status=status)
-    area = request.GET.get("area")
-    if area in NeedArea.values:
-        codes = [code for code, (_, code_area) in reference.NEED_TYPES.items() if code_area == area]
-        pupils = pupils.filter(primary_need__in=codes)
-    return pupils
+    register = Pupil.objects.visible_to(request.user, request.school).for_sen_register(request.school)
+    return SenRegisterFilterForm(request.GET).filter(register)
 
 
 @role_required(*SEN_REGISTER_VIEWERS)
 def sen_register(request: HttpRequest) -> HttpResponse:
-    pupils = _register_queryset(request)
-    register = Pupil.objects.visible_to(request.user, request.school).on_roll()
-    totals = register.aggregate(
-        on_roll=Count("id"),
-        support=Count("id", filter=Q(sen_status=SenStatus.SUPPORT)),
-        ehcp=Count("id", filter=Q(sen_status=SenStatus.EHC_PLAN)),
-        overdue=Count("id", filter=Q(sen_review_due__lt=timezone.localdate()) & ~Q(sen_status=SenStatus.NONE)),
-    )
-    counts = register.with_sen().sen_counts()
-    by_need = {row["primary_need"]: row["n"] for row in counts["by_need"]}
-    need_groups = []
-    for area in NeedArea:
-        rows = [
-            (need, by_need.get(need.value, 0)) for need in NeedType if reference.need_area(need.value) == area.value
-        ]
-        need_groups.append((area, rows, sum(n for _, n in rows)))
-    unrecorded = by_need.get("", 0)
-    by_year_status = (
-        register.with_sen().values("year_group", "sen_status").annotate(n=Count("id")).order_by("year_group")
-    )
-    years: dict[int, dict[str, int]] = {}
-    for row in by_year_status:
-        years.setdefault(row["year_group"], {"K": 0, "E": 0})[row["sen_status"]] = row["n"]
-    year_rows = [
-        (YearGroup(year).label, values["K"], values["E"], values["K"] + values["E"])
-        for year, values in sorted(years.items())
-    ]
-    sen_total = totals["support"] + totals["ehcp"]
     return render(
         request,
         "pupils/sen_register.html",
         {
-            "pupils": pupils,
-            "totals": totals,
-            "sen_total": sen_total,
-            "sen_percent": (100 * sen_total / totals["on_roll"]) if totals["on_roll"] else 0,
-            "need_groups": need_groups,
-            "unrecorded": unrecorded,
-            "year_rows": year_rows,
+            "pupils": _register_queryset(request),
+            **sen_register_figures(request.user, request.school),
             "status": request.GET.get("status", ""),
             "area": request.GET.get("area", ""),
             "areas": NeedArea,

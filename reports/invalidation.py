@@ -8,7 +8,7 @@ transaction commits. Two kinds of hook:
   admin, services that call ``save()``.
 - Direct calls of ``provision.figures.figures_changed`` where rows are written in bulk (no signals fire), listed
   here so that a new bulk write knows where it belongs:
-    ``pupils.assessments.results_save`` (the results grid), ``pupils.imports.results_apply.results_import`` (results
+    ``pupils.services.results_save`` (the results grid), ``pupils.imports.results_apply.results_import`` (results
     imports), ``pupils.imports.pupil_apply.pupils_import`` (MIS imports) and ``interventions.sessions.services.session_delete``.
     Bulk writes next to a ``save()`` of their parent (a session's attendance, a scale's bands, staff lines copied
     forward with their group) are covered by the parent's signal; the demo seed only makes new schools, whose

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 
 from provision.models import Role, School
 from tests import factories as f
+from tests.clock import frozen_at
 
 
 @dataclass
@@ -23,6 +25,12 @@ class World:
 def fast_password_hashing(settings):
     """Real hashing costs a third of a second per user; tests create dozens."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen_today():
+    """Monday 2 November 2026, 10:00: the first day back after the autumn half-term (plans, profiles)."""
+    yield from frozen_at(dt.datetime(2026, 11, 2, 10, 0))
 
 
 @pytest.fixture

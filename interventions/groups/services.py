@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,7 +33,7 @@ from interventions.models import (
     Status,
     Wave,
 )
-from provision.models import Membership, School
+from provision.models import Membership, School, Term
 from pupils import scales
 from pupils.models import Pupil, Result
 
@@ -613,3 +613,55 @@ def staff_rates_save(
         row.save()
         saved.append(row)
     return saved
+
+
+# --- Copying a term's provision forward ------------------------------------------------------------------
+
+# What a copy keeps of its original; its dates, status, staff lines and pupils are set apart (no pupils).
+_COPIED_FIELDS = (
+    "programme", "name", "wave", "area", "subject", "need_area", "lead", "start_time", "minutes_per_session",
+    "capacity", "entry_criteria", "scale", "resources_cost", "external_cost", "funding_source",
+)  # fmt: skip
+
+
+@transaction.atomic
+def interventions_copy_forward(
+    *, school: School, running: Iterable[Intervention], next_term: Term, by: AbstractBaseUser | None
+) -> tuple[list[Intervention], list[Intervention]]:
+    """Copy ``running`` (the groups running in a term, fetched by the caller through ``visible_to``, with their
+    staff prefetched) into ``next_term`` as planned: same programme, staff lines, schedule and costs, no pupils;
+    dates moved to start on the first day of ``next_term`` and last as long as before (within that term).
+    Interventions that already run into ``next_term`` (or have no end date) need no copy and are skipped, as are
+    those already copied (a copy's ``copied_from`` names its original), so a second run changes nothing.
+    Returns (created, skipped)."""
+    running = list(running)
+    # Several SENCOs may press the button at once: the existing copies are read under a lock on the school's row.
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    copied = set(
+        Intervention.objects.filter(
+            school=school, start_date__gte=next_term.start_date, start_date__lte=next_term.end_date
+        ).values_list("copied_from_id", flat=True)
+    )
+    created, skipped = [], []
+    for original in running:
+        if original.pk in copied or original.end_date is None or original.end_date >= next_term.start_date:
+            skipped.append(original)
+            continue
+        copy = Intervention(
+            school=school,
+            **{name: getattr(original, name) for name in _COPIED_FIELDS},
+            year_groups=list(original.year_groups or []),
+            days=list(original.days or []),
+            start_date=next_term.start_date,
+            end_date=min(next_term.start_date + (original.end_date - original.start_date), next_term.end_date),
+            status=Status.PLANNED,
+            copied_from=original,
+        )
+        copy.full_clean()
+        copy.save()
+        InterventionStaff.objects.bulk_create(
+            InterventionStaff(intervention=copy, user_id=m.user_id, external_name=m.external_name, role=m.role)
+            for m in original.staff.all()
+        )
+        created.append(copy)
+    return created, skipped

@@ -38,6 +38,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict, Unpack
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -399,20 +400,37 @@ def _check_open(plan: SupportPlan) -> None:
         raise ValidationError("This plan is closed: it is kept as a record and cannot be changed.")
 
 
+class PlanContent(TypedDict):
+    """What a support plan says, as given to ``plan_create`` and ``plan_update`` (``PlanForm.service_kwargs``)."""
+
+    start_date: dt.date
+    review_date: dt.date
+    needs: Mapping[str, str]
+    outcomes: NotRequired[str]
+    strategies: NotRequired[str]
+    interventions: NotRequired[Iterable[Intervention]]
+    pupil_views: NotRequired[str]
+    parent_views: NotRequired[str]
+
+
+def _write_content(plan: SupportPlan, pupil: Pupil, content: PlanContent) -> list[Intervention]:
+    """Check ``content`` and write it on ``plan`` (not saved); the interventions to link once it is saved."""
+    unknown = set(content) - set(PlanContent.__annotations__)
+    if unknown:
+        raise TypeError(f"A support plan has no {', '.join(sorted(unknown))}")
+    _check_dates(content["start_date"], content["review_date"])
+    chosen = _check_interventions(pupil, content.get("interventions", ()))
+    plan.start_date = content["start_date"]
+    plan.review_date = content["review_date"]
+    plan.needs = _clean_needs(content["needs"])
+    for name in ("outcomes", "strategies", "pupil_views", "parent_views"):
+        setattr(plan, name, content.get(name, "").strip())
+    plan.full_clean()
+    return chosen
+
+
 @transaction.atomic
-def plan_create(
-    *,
-    pupil: Pupil,
-    start_date: dt.date,
-    review_date: dt.date,
-    needs: Mapping[str, str],
-    outcomes: str = "",
-    strategies: str = "",
-    interventions: Iterable[Intervention] = (),
-    pupil_views: str = "",
-    parent_views: str = "",
-    by: AbstractBaseUser | None,
-) -> SupportPlan:
+def plan_create(*, pupil: Pupil, by: AbstractBaseUser | None, **content: Unpack[PlanContent]) -> SupportPlan:
     """Start a support plan for ``pupil``, closing their active plan if they have one."""
     # Lock the pupil row so that two SENCOs saving a plan for the same pupil at once queue up, and the
     # second one closes the first one's plan rather than leaving two active.
@@ -424,20 +442,8 @@ def plan_create(
         )
     if pupil.left_on is not None:
         raise ValidationError(f"{pupil.full_name} left the school on {pupil.left_on:%d/%m/%Y}.")
-    _check_dates(start_date, review_date)
-    chosen = _check_interventions(pupil, interventions)
-    plan = SupportPlan(
-        pupil=pupil,
-        start_date=start_date,
-        review_date=review_date,
-        needs=_clean_needs(needs),
-        outcomes=outcomes.strip(),
-        strategies=strategies.strip(),
-        pupil_views=pupil_views.strip(),
-        parent_views=parent_views.strip(),
-        created_by=by,
-    )
-    plan.full_clean()
+    plan = SupportPlan(pupil=pupil, created_by=by)
+    chosen = _write_content(plan, pupil, content)
     replacing = list(SupportPlan.objects.filter(pupil=pupil, is_active=True).values_list("pk", flat=True))
     replaced = SupportPlan.objects.filter(pk__in=replacing).update(is_active=False, updated_at=timezone.now())
     _audit_closed(replacing, school_id=pupil.school_id, pupil_ids=dict.fromkeys(replacing, pupil.pk), by=by)
@@ -448,33 +454,12 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(
-    *,
-    plan: SupportPlan,
-    start_date: dt.date,
-    review_date: dt.date,
-    needs: Mapping[str, str],
-    outcomes: str = "",
-    strategies: str = "",
-    interventions: Iterable[Intervention] = (),
-    pupil_views: str = "",
-    parent_views: str = "",
-    by: AbstractBaseUser | None,
-) -> SupportPlan:
+def plan_update(*, plan: SupportPlan, by: AbstractBaseUser | None, **content: Unpack[PlanContent]) -> SupportPlan:
     """Change an active plan. Every field is replaced by what is given."""
     # Lock the plan: two members of staff saving the same plan (or one adding a review) wait for each other.
     plan = SupportPlan.objects.select_for_update().select_related("pupil").get(pk=plan.pk)
     _check_open(plan)
-    _check_dates(start_date, review_date)
-    chosen = _check_interventions(plan.pupil, interventions)
-    plan.start_date = start_date
-    plan.review_date = review_date
-    plan.needs = _clean_needs(needs)
-    plan.outcomes = outcomes.strip()
-    plan.strategies = strategies.strip()
-    plan.pupil_views = pupil_views.strip()
-    plan.parent_views = parent_views.strip()
-    plan.full_clean()
+    chosen = _write_content(plan, plan.pupil, content)
     plan.save()
     plan.interventions.set(chosen)
     logger.info("Support plan %s changed by %s", plan.pk, by)

@@ -27,8 +27,9 @@ class CheckQuerySet(models.QuerySet):
             model = model._meta.get_field(name).related_model
         return model.objects
 
-    def visible_to(self, user, school=None):
-        return self.filter(**{f"{self.intervention_path}__in": self._interventions().visible_to(user, school)})
+    def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
+        groups = self._interventions().visible_to(user, school, policy=policy)
+        return self.filter(**{f"{self.intervention_path}__in": groups})
 
     def loggable_by(self, user, school=None):
         return self.filter(**{f"{self.intervention_path}__in": self._interventions().loggable_by(user, school)})

@@ -38,4 +38,4 @@ def report_pdf(selection: Selection, *, base_url: str, method_address: str) -> b
             "method_url": method_address,
         },
     )
-    return exports.map_to_pdf(html, base_url=base_url)
+    return exports.map_to_pdf(html, stylesheet="css/pdf-impact-report.css", base_url=base_url)

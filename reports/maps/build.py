@@ -2,8 +2,11 @@
 
 CONTRACT (shared by the map page, its exports and the parents' published offer; the body is being written):
 
-    build_map(*, school, period: Period, view: str = "year", filters: MapFilters | None = None,
+    build_map(*, user, school, period: Period, view: str = "year", filters: MapFilters | None = None,
               today: date | None = None) -> ProvisionMap
+
+``user`` is who reads it: the rows come through ``visible_to(user, school)`` by ``provision.access.MAP_SCOPE``
+(the map is a whole-school picture, for every member of staff).
 
 ``view`` is one of VIEWS: "year" (rows are year groups), "class" (registration classes), "need" (the four broad
 areas of need, plus "Other"), "subject" (the intervention's subject or area). Columns are waves 1, 2, 3.
@@ -46,7 +49,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from interventions import costing
@@ -60,6 +63,7 @@ from interventions.models import (
     StaffRole,
     Status,
 )
+from provision.access import MAP_SCOPE
 from provision.calendar import school_calendar
 from pupils.models import PastClass, TeachingGroup
 from pupils.reference import AREA_LABELS, YEAR_GROUP_LABELS, class_on, need_area, year_group_on
@@ -449,127 +453,169 @@ def assemble_map(
 
 
 def build_map(
-    *, school, period: Period, view: str = "year", filters: MapFilters | None = None, today: dt.date | None = None
+    *,
+    user,
+    school,
+    period: Period,
+    view: str = "year",
+    filters: MapFilters | None = None,
+    today: dt.date | None = None,
 ) -> ProvisionMap:
-    """The provision map of ``school`` for ``period``. Six queries whatever the school's size (interventions
-    overlapping the period, their staff, placements overlapping the period with their pupils, those pupils'
-    recorded past classes, staff rates, terms), plus one for the classes in the class view. ``today`` places
-    pupils who have left (their year group is the one they left in) and decides whether the period is past."""
+    """The provision map of ``school`` for ``period``, as ``user`` reads it (``MAP_SCOPE``). Six queries whatever
+    the school's size (interventions overlapping the period, their staff, placements overlapping the period with
+    their pupils, those pupils' recorded past classes, staff rates, terms), plus one for the classes in the class
+    view. ``today`` places pupils who have left (their year group is the one they left in) and decides whether the
+    period is past."""
     if view not in VIEWS:
         raise ValueError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}")
-    filters = filters or MapFilters()
     today = today or timezone.localdate()
+    interventions, placed = _overlapping(user, school, period)
+    placements = list(
+        placed.values("intervention_id", "entry_date", "exit_date", *PUPIL_FIELDS).order_by("entry_date", "pk")
+    )
+    history = _past_classes(user, school, placed)
+    rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
+    terms = school_calendar(school)  # school days: the terms less their closures (half-terms, INSET days)
+    registration = TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION)
+    records, costs, runs = [], {}, {}
+    for intervention in interventions:
+        record, costs[intervention.pk], runs[intervention.pk] = _costed(intervention, rates, terms, period)
+        records.append(record)
+    by_id = {intervention.pk: intervention for intervention in interventions}
+    return assemble_map(
+        school_name=school.name,
+        period=period,
+        view=view,
+        filters=filters or MapFilters(),
+        interventions=records,
+        pupils_by_intervention=_pupils_in_period(placements, by_id, runs, history, period=period, today=today),
+        classes=list(registration.values("id", "name", "year_group")) if view == "class" else [],
+        costs=costs,
+        year_groups=list(school.year_groups),
+        past=period.end < today,
+    )
+
+
+def _overlapping(user, school, period: Period) -> tuple[list[Intervention], QuerySet[Placement]]:
+    """The interventions overlapping the period, with their staff (two queries), and the placements overlapping
+    it in groups overlapping it (a queryset), as ``user`` reads the map."""
     overlapping = Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.start))
     interventions = list(
-        Intervention.objects.filter(overlapping, school=school)
+        Intervention.objects.visible_to(user, school, policy=MAP_SCOPE)
+        .filter(overlapping)
         .select_related("programme", "lead", "subject")
         .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
         .order_by("name", "pk")
     )
     placed = (
-        Placement.objects.filter(intervention__school=school, entry_date__lte=period.end)
+        Placement.objects.visible_to(user, school, policy=MAP_SCOPE)
+        .filter(entry_date__lte=period.end)
         .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=period.start))
         .filter(intervention__start_date__lte=period.end)
         .filter(Q(intervention__end_date__isnull=True) | Q(intervention__end_date__gte=period.start))
     )
-    placements = list(
-        placed.values(
-            "intervention_id",
-            "pupil_id",
-            "entry_date",
-            "exit_date",
-            "pupil__year_group",
-            "pupil__left_on",
-            "pupil__registration_group_id",
-            "pupil__registration_group__name",
-            "pupil__registration_group__year_group",
-            "pupil__primary_need",
-            "pupil__pupil_premium",
-            "pupil__sen_status",
-            "pupil__legal_first_name",
-            "pupil__legal_last_name",
-            "pupil__preferred_first_name",
-            "pupil__preferred_last_name",
-        ).order_by("entry_date", "pk")
+    return interventions, placed
+
+
+def _past_classes(user, school, placed: QuerySet[Placement]) -> dict[int, list[tuple]]:
+    """The recorded past classes of the placed pupils, by pupil: (since, until, (class id, name, year group)).
+    One query."""
+    past_classes = PastClass.objects.visible_to(user, school, policy=MAP_SCOPE).filter(
+        pupil_id__in=placed.values("pupil_id")
     )
     history: dict[int, list[tuple]] = {}
-    for pupil_id, since, until, group_id, name, year in PastClass.objects.filter(
-        pupil_id__in=placed.values("pupil_id")
-    ).values_list("pupil_id", "since", "until", "group_id", "name", "year_group"):
+    for pupil_id, since, until, group_id, name, year in past_classes.values_list(
+        "pupil_id", "since", "until", "group_id", "name", "year_group"
+    ):
         history.setdefault(pupil_id, []).append((since, until, (group_id, name, year)))
-    rates = {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
-    terms = school_calendar(school)  # school days: the terms less their closures (half-terms, INSET days)
-    classes = (
-        list(
-            TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.REGISTRATION).values(
-                "id", "name", "year_group"
-            )
-        )
-        if view == "class"
-        else []
-    )
+    return history
 
-    role_labels = dict(StaffRole.choices)
-    area_labels, status_labels, funding_labels = dict(Area.choices), dict(Status.choices), dict(FundingSource.choices)
-    records, costs, runs, by_id = [], {}, {}, {}
-    for intervention in interventions:
-        by_id[intervention.pk] = intervention
-        staff = list(intervention.staff.all())
-        names = [
-            (member.user.get_full_name() or member.user.get_username()) if member.user_id else member.external_name
-            for member in staff
-        ]
-        roles = [member.role for member in staff]
-        records.append(
-            {
-                "id": intervention.pk,
-                "name": intervention.name,
-                "programme": intervention.programme.name if intervention.programme_id else "",
-                "delivery": intervention.programme.delivery if intervention.programme_id else "",
-                "wave": intervention.wave,
-                "status": intervention.status,
-                "status_label": status_labels.get(intervention.status, intervention.status),
-                "staff_roles": sorted({role_labels.get(role, role) for role in roles}),
-                "staff_names": names,
-                "days": list(intervention.days or []),
-                "minutes": intervention.minutes_per_session,
-                "capacity": intervention.capacity,
-                "subject_id": intervention.subject_id,
-                "subject_name": intervention.subject.name if intervention.subject_id else "",
-                "area": intervention.area,
-                "area_label": area_labels.get(intervention.area, intervention.area),
-                "need_area": intervention.need_area,
-                "year_groups": list(intervention.year_groups or []),
-                "funding_source": intervention.funding_source,
-                "funding_label": funding_labels.get(intervention.funding_source, intervention.funding_source),
-                "start_date": intervention.start_date,
-                "end_date": intervention.end_date,
-            }
-        )
-        # The sessions planned inside the period: what the period's staff time costs, and what pupils' stays
-        # are counted against.
-        runs[intervention.pk] = sessions_in_period(
-            days=list(intervention.days or []),
-            start=intervention.start_date,
-            end=intervention.end_date,
-            terms=terms,
-            period=period,
-        )
-        costs[intervention.pk] = period_cost(
-            days=list(intervention.days or []),
-            start=intervention.start_date,
-            end=intervention.end_date,
-            minutes=intervention.minutes_per_session,
-            staff=list(zip(names, roles, strict=True)),
-            rates=rates,
-            resources=intervention.resources_cost,
-            external=intervention.external_cost,
-            terms=terms,
-            period=period,
-            external_by_fee=intervention.external_by_fee,
-        ).total
 
-    pupils_by_intervention: dict[int, dict[int, dict]] = {}
+# What the map reads of each placed pupil (one ``values()`` row with the placement's own dates).
+PUPIL_FIELDS = (
+    "pupil_id",
+    "pupil__year_group",
+    "pupil__left_on",
+    "pupil__registration_group_id",
+    "pupil__registration_group__name",
+    "pupil__registration_group__year_group",
+    "pupil__primary_need",
+    "pupil__pupil_premium",
+    "pupil__sen_status",
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_first_name",
+    "pupil__preferred_last_name",
+)
+
+
+def _costed(intervention: Intervention, rates: dict, terms, period: Period) -> tuple[dict, Decimal, list]:
+    """An intervention as the plain dict ``assemble_map`` reads, its cost for the period (``period_cost``) and the
+    sessions planned inside the period: what the period's staff time costs, and what pupils' stays count against.
+    No queries (its staff are prefetched)."""
+    staff = list(intervention.staff.all())
+    names = [
+        (member.user.get_full_name() or member.user.get_username()) if member.user_id else member.external_name
+        for member in staff
+    ]
+    roles = [member.role for member in staff]
+    days = list(intervention.days or [])
+    start, end = intervention.start_date, intervention.end_date
+    runs = sessions_in_period(days=days, start=start, end=end, terms=terms, period=period)
+    cost = period_cost(
+        days=days,
+        start=start,
+        end=end,
+        minutes=intervention.minutes_per_session,
+        staff=list(zip(names, roles, strict=True)),
+        rates=rates,
+        resources=intervention.resources_cost,
+        external=intervention.external_cost,
+        terms=terms,
+        period=period,
+        external_by_fee=intervention.external_by_fee,
+    ).total
+    return _record(intervention, names=names, roles=roles), cost, runs
+
+
+_STATUS_LABELS, _ROLE_LABELS = dict(Status.choices), dict(StaffRole.choices)
+_AREA_LABELS, _FUNDING_LABELS = dict(Area.choices), dict(FundingSource.choices)
+
+
+def _record(intervention: Intervention, *, names: list[str], roles: list[str]) -> dict:
+    programme = intervention.programme if intervention.programme_id else None
+    return {
+        "id": intervention.pk,
+        "name": intervention.name,
+        "programme": programme.name if programme else "",
+        "delivery": programme.delivery if programme else "",
+        "wave": intervention.wave,
+        "status": intervention.status,
+        "status_label": _STATUS_LABELS.get(intervention.status, intervention.status),
+        "staff_roles": sorted({_ROLE_LABELS.get(role, role) for role in roles}),
+        "staff_names": names,
+        "days": list(intervention.days or []),
+        "minutes": intervention.minutes_per_session,
+        "capacity": intervention.capacity,
+        "subject_id": intervention.subject_id,
+        "subject_name": intervention.subject.name if intervention.subject_id else "",
+        "area": intervention.area,
+        "area_label": _AREA_LABELS.get(intervention.area, intervention.area),
+        "need_area": intervention.need_area,
+        "year_groups": list(intervention.year_groups or []),
+        "funding_source": intervention.funding_source,
+        "funding_label": _FUNDING_LABELS.get(intervention.funding_source, intervention.funding_source),
+        "start_date": intervention.start_date,
+        "end_date": intervention.end_date,
+    }
+
+
+def _pupils_in_period(
+    placements: list[dict], by_id: dict, runs: dict, history: dict, *, period: Period, today: dt.date
+) -> dict[int, list[dict]]:
+    """Every pupil of each intervention in the period, placed as they were at the start of their stay in it, with
+    the sessions planned for their stay (a pupil who left and rejoined within the period: both stays')."""
+    found: dict[int, dict[int, dict]] = {}
     for p in placements:
         intervention = by_id.get(p["intervention_id"])
         if intervention is None:
@@ -577,47 +623,40 @@ def build_map(
         sessions = costing.sessions_in_stay(
             runs[intervention.pk], entry=p["entry_date"], exit=p["exit_date"], until=period.end
         )
-        group = pupils_by_intervention.setdefault(p["intervention_id"], {})
-        if p["pupil_id"] in group:  # left and rejoined within the period: one pupil, both stays' sessions
+        group = found.setdefault(p["intervention_id"], {})
+        if p["pupil_id"] in group:
             group[p["pupil_id"]]["sessions"] += sessions
             continue
-        # Placed as they were at the start of their stay in the period.
         on = max(p["entry_date"], intervention.start_date, period.start)
-        left_on = p["pupil__left_on"]
-        now = min(left_on, today) if left_on else today
-        current = (
-            p["pupil__registration_group_id"],
-            p["pupil__registration_group__name"] or "",
-            p["pupil__registration_group__year_group"],
-        )
-        then = class_on(on, current=current, history=history.get(p["pupil_id"], []), now=now, unknown=UNKNOWN)
-        first = p["pupil__preferred_first_name"] or p["pupil__legal_first_name"]
-        last = p["pupil__preferred_last_name"] or p["pupil__legal_last_name"]
-        group[p["pupil_id"]] = {
-            "id": p["pupil_id"],
-            "name": f"{last}, {first}",
-            "year_group": year_group_on(p["pupil__year_group"], on, today=today, left_on=left_on),
-            "class_unknown": then is UNKNOWN,
-            "class_id": None if then is UNKNOWN else then[0],
-            "class_name": "" if then is UNKNOWN else then[1],
-            "class_year": None if then is UNKNOWN else then[2],
-            "primary_need": p["pupil__primary_need"],
-            "pupil_premium": p["pupil__pupil_premium"],
-            "sen_status": p["pupil__sen_status"],
-            "sessions": sessions,
-        }
-    return assemble_map(
-        school_name=school.name,
-        period=period,
-        view=view,
-        filters=filters,
-        interventions=records,
-        pupils_by_intervention={pk: list(pupils.values()) for pk, pupils in pupils_by_intervention.items()},
-        classes=classes,
-        costs=costs,
-        year_groups=list(school.year_groups),
-        past=period.end < today,
+        group[p["pupil_id"]] = _pupil_then(p, on=on, history=history.get(p["pupil_id"], []), today=today)
+        group[p["pupil_id"]]["sessions"] = sessions
+    return {pk: list(pupils.values()) for pk, pupils in found.items()}
+
+
+def _pupil_then(p: dict, *, on: dt.date, history: list[tuple], today: dt.date) -> dict:
+    """A placed pupil (a ``values()`` row of ``PUPIL_FIELDS``) with the year group and class they were in ``on``."""
+    left_on = p["pupil__left_on"]
+    now = min(left_on, today) if left_on else today
+    current = (
+        p["pupil__registration_group_id"],
+        p["pupil__registration_group__name"] or "",
+        p["pupil__registration_group__year_group"],
     )
+    then = class_on(on, current=current, history=history, now=now, unknown=UNKNOWN)
+    first = p["pupil__preferred_first_name"] or p["pupil__legal_first_name"]
+    last = p["pupil__preferred_last_name"] or p["pupil__legal_last_name"]
+    return {
+        "id": p["pupil_id"],
+        "name": f"{last}, {first}",
+        "year_group": year_group_on(p["pupil__year_group"], on, today=today, left_on=left_on),
+        "class_unknown": then is UNKNOWN,
+        "class_id": None if then is UNKNOWN else then[0],
+        "class_name": "" if then is UNKNOWN else then[1],
+        "class_year": None if then is UNKNOWN else then[2],
+        "primary_need": p["pupil__primary_need"],
+        "pupil_premium": p["pupil__pupil_premium"],
+        "sen_status": p["pupil__sen_status"],
+    }
 
 
 UNKNOWN = object()  # a past class nobody recorded

@@ -14,7 +14,7 @@ from provision.calendar import terms_in_order
 from pupils.models import Subject
 from reports.maps import exports
 from reports.maps.build import VIEWS, MapFilters, Period, build_map
-from reports.maps.views import _filters, map_period
+from reports.maps.views import map_filters, map_period, map_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,8 +25,7 @@ def _map_inputs(request: HttpRequest) -> tuple[Period, str, MapFilters]:
     period, _term, _year = map_period(request, list(terms_in_order(school)), timezone.localdate())
     if period is None:
         raise Http404("The school has no terms yet.")
-    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "year"
-    return period, view, _filters(request, list(Subject.objects.filter(school=school)))
+    return period, map_view(request), map_filters(request, list(Subject.objects.filter(school=school)))
 
 
 def _filename(request: HttpRequest, period: Period, extension: str) -> str:
@@ -44,7 +43,10 @@ def _attachment(request: HttpRequest, response: HttpResponse, filename: str) -> 
 def map_xlsx(request: HttpRequest) -> HttpResponse:
     """Every view of the map, one sheet each, for the period and filters asked for."""
     period, _view, filters = _map_inputs(request)
-    maps = {view: build_map(school=request.school, period=period, view=view, filters=filters) for view in VIEWS}
+    maps = {
+        view: build_map(user=request.user, school=request.school, period=period, view=view, filters=filters)
+        for view in VIEWS
+    }
     body = exports.map_to_xlsx(
         maps,
         show_costs=can_see_costs(request.user, request.school),
@@ -56,7 +58,7 @@ def map_xlsx(request: HttpRequest) -> HttpResponse:
 @role_required(*MAP_VIEWERS)
 def map_csv(request: HttpRequest) -> HttpResponse:
     period, view, filters = _map_inputs(request)
-    provision_map = build_map(school=request.school, period=period, view=view, filters=filters)
+    provision_map = build_map(user=request.user, school=request.school, period=period, view=view, filters=filters)
     text = exports.map_to_csv(
         provision_map,
         show_costs=can_see_costs(request.user, request.school),
@@ -71,7 +73,7 @@ def map_csv(request: HttpRequest) -> HttpResponse:
 def map_pdf(request: HttpRequest) -> HttpResponse:
     """Landscape A4 of the map as on screen (the print template includes the page's table partial)."""
     period, view, filters = _map_inputs(request)
-    provision_map = build_map(school=request.school, period=period, view=view, filters=filters)
+    provision_map = build_map(user=request.user, school=request.school, period=period, view=view, filters=filters)
     html = render_to_string(
         "reports/map_pdf.html",
         {
@@ -83,5 +85,5 @@ def map_pdf(request: HttpRequest) -> HttpResponse:
         },
         request=request,
     )
-    body = exports.map_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    body = exports.map_to_pdf(html, stylesheet="css/pdf-map.css", base_url=request.build_absolute_uri("/"))
     return _attachment(request, HttpResponse(body, content_type="application/pdf"), _filename(request, period, "pdf"))

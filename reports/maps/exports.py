@@ -11,6 +11,8 @@ import csv
 import io
 from decimal import Decimal
 
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -282,8 +284,18 @@ def map_to_csv(map_: ProvisionMap, *, show_costs: bool = False, show_names: bool
 # --- PDF -----------------------------------------------------------------------------------------------
 
 
-def map_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """The print template rendered by WeasyPrint (page size, margins and page numbers are in its @page CSS)."""
-    from weasyprint import HTML  # imported here: loading pango costs a fraction of a second at start-up
+def map_to_pdf(html: str, *, stylesheet: str | None = None, base_url: str | None = None) -> bytes:
+    """The print template rendered by WeasyPrint with ``stylesheet``, a static file such as ``css/pdf-map.css``
+    (page size, margins and page numbers are in its @page CSS). The stylesheet is read from disk through the
+    static files finders, never fetched over HTTP: a PDF made in a request or a background task looks the same."""
+    from weasyprint import CSS, HTML  # imported here: loading pango costs a fraction of a second at start-up
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    stylesheets = [CSS(filename=_static_file(stylesheet))] if stylesheet else []
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=stylesheets)
+
+
+def _static_file(name: str) -> str:
+    path = finders.find(name)
+    if path is None:
+        raise ImproperlyConfigured(f"The PDF stylesheet {name} is not among the static files.")
+    return path

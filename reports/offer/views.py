@@ -59,10 +59,11 @@ def _staff_names(school: School) -> list[str]:
     return [name for name in names if name]
 
 
-def offer_for(school: School, term: Term) -> dict:
-    """The offer as it would be published for ``term``: the year-group and area-of-need maps, in plain words."""
+def offer_for(user, school: School, term: Term) -> dict:
+    """The offer as it would be published for ``term``: the year-group and area-of-need maps (as ``user``, the
+    SENCO publishing it, reads them), in plain words."""
     period = period_for_term(term)
-    maps = [build_map(school=school, period=period, view=view) for view in OFFER_VIEWS]
+    maps = [build_map(user=user, school=school, period=period, view=view) for view in OFFER_VIEWS]
     return offer_content(maps, min_count=PUBLIC_MIN_COUNT, extra_names=_staff_names(school))
 
 
@@ -83,7 +84,7 @@ def offer_publish(request: HttpRequest) -> HttpResponse:
                 period_label=str(term),
                 published_by=request.user,
                 introduction=form.cleaned_data["introduction"].strip(),
-                content=offer_for(school, term),
+                content=offer_for(request.user, school, term),
             )
             offer.full_clean()
             offer.save()
@@ -98,7 +99,7 @@ def offer_publish(request: HttpRequest) -> HttpResponse:
         "form": form,
         "terms": terms,
         "term": term,
-        "content": offer_for(school, term),
+        "content": offer_for(request.user, school, term),
         "history": history,
         "public_url": reverse("reports:offer_public", args=[school.urn]),
         "min_count": PUBLIC_MIN_COUNT,

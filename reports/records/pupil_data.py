@@ -13,6 +13,8 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -27,11 +29,12 @@ from interventions.models import (
 )
 from interventions.plans import services as plan_rules
 from provision import audit
+from provision.access import SUBJECT_ACCESS_SCOPE, operator_reads
 from provision.models import School
 from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, PupilPassport, Result
 from pupils.reference import AREA_LABELS
 from reports.maps.exports import map_to_pdf
-from reports.maps.views import pupil_map_context
+from reports.maps.selectors import pupil_map_context
 
 
 def _safe(value: object) -> str:
@@ -62,35 +65,43 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
-    """Each CSV file of the export by its name."""
-    p = pupil
-    files = {
+# The columns of each CSV file.
+_PUPIL_COLUMNS = (
+    "UPN", "Legal forename", "Legal surname", "Preferred forename", "Preferred surname", "Date of birth", "Gender",
+    "Year group", "Class", "Pupil premium", "Free school meals", "EAL", "Looked after", "SEN status", "Primary need",
+    "Secondary need", "SEN identified on", "SEN review due", "Admitted on", "Left on", "Record created",
+    "Record last changed",
+)  # fmt: skip
+_PARENTS_AND_CARERS_COLUMNS = (
+    "Title", "Forename", "Surname", "Relationship", "Parental responsibility", "Contact priority", "Email", "Phone",
+    "Has an account",
+)  # fmt: skip
+_ASSESSMENT_RESULTS_COLUMNS = (
+    "Subject", "Assessment", "Date", "Scale", "Result as typed", "Value on the scale", "Entered by", "Last changed",
+)  # fmt: skip
+_INTERVENTIONS_COLUMNS = (
+    "Intervention", "Programme", "Wave", "Subject or need", "Joined", "Entry result", "Target", "Own target",
+    "Own rating at the start", "Left", "Exit result", "Own rating at the end", "Outcome", "Why they left", "Notes",
+)  # fmt: skip
+_SUPPORT_PLANS_COLUMNS = (
+    "Start", "Review by", "Active", "Needs", "Outcomes sought", "Strategies in class", "Linked provision",
+    "The pupil's views", "Parents' views", "Written by",
+)  # fmt: skip
+_PLAN_REVIEWS_COLUMNS = (
+    "Plan from", "Date", "Stage", "Notes", "Progress towards outcomes", "Next steps", "The pupil's views",
+    "Parents' views", "Recorded by",
+)  # fmt: skip
+_ONE_PAGE_PROFILE_COLUMNS = (
+    "What I want you to know about me", "What I'm good at", "What helps me", "What doesn't help me", "Written with",
+    "Last updated", "Updated by",
+)  # fmt: skip
+
+
+def _pupil_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The pupil's own record."""
+    return {
         "pupil.csv": _csv(
-            [
-                "UPN",
-                "Legal forename",
-                "Legal surname",
-                "Preferred forename",
-                "Preferred surname",
-                "Date of birth",
-                "Gender",
-                "Year group",
-                "Class",
-                "Pupil premium",
-                "Free school meals",
-                "EAL",
-                "Looked after",
-                "SEN status",
-                "Primary need",
-                "Secondary need",
-                "SEN identified on",
-                "SEN review due",
-                "Admitted on",
-                "Left on",
-                "Record created",
-                "Record last changed",
-            ],  # fmt: skip
+            _PUPIL_COLUMNS,
             [
                 [
                     p.upn,
@@ -119,19 +130,19 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             ],  # fmt: skip
         )
     }
-    links = list(PupilGuardian.objects.filter(pupil=p).select_related("guardian").order_by("contact_priority"))
+
+
+def _carer_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Parents and carers, and the invitations sent to them."""
+    files = {}
+    links = list(
+        PupilGuardian.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("guardian")
+        .order_by("contact_priority")
+    )
     files["parents_and_carers.csv"] = _csv(
-        [
-            "Title",
-            "Forename",
-            "Surname",
-            "Relationship",
-            "Parental responsibility",
-            "Contact priority",
-            "Email",
-            "Phone",
-            "Has an account",
-        ],  # fmt: skip
+        _PARENTS_AND_CARERS_COLUMNS,
         [
             [
                 l.guardian.title,
@@ -147,8 +158,10 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for l in links  # noqa: E741
         ],
     )
-    invitations = GuardianInvitation.objects.filter(guardian__in=[l.guardian_id for l in links]).select_related(  # noqa: E741
-        "guardian", "created_by"
+    invitations = (
+        GuardianInvitation.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(guardian__in=[link.guardian_id for link in links])
+        .select_related("guardian", "created_by")
     )
     now = timezone.now()
     files["parent_invitations.csv"] = _csv(
@@ -158,91 +171,96 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for i in invitations
         ],
     )
-    results = Result.objects.filter(pupil=p).select_related("assessment__subject", "assessment__scale", "entered_by")
-    files["assessment_results.csv"] = _csv(
-        [
-            "Subject",
-            "Assessment",
-            "Date",
-            "Scale",
-            "Result as typed",
-            "Value on the scale",
-            "Entered by",
-            "Last changed",
-        ],
-        [
-            [
-                r.assessment.subject.name,
-                r.assessment.name,
-                r.assessment.taken_on,
-                r.assessment.scale.name,
-                r.typed,
-                r.value,
-                _name(r.entered_by),
-                r.updated_at,
-            ]  # fmt: skip
-            for r in results.order_by("assessment__taken_on", "assessment__subject__name")
-        ]
-        # Marked absent in the results grid: what was typed, and no value (it is not a score).
-        + [
-            [
-                a.assessment.subject.name,
-                a.assessment.name,
-                a.assessment.taken_on,
-                a.assessment.scale.name,
-                a.typed,
-                "absent",
-                _name(a.entered_by),
-                a.updated_at,
-            ]  # fmt: skip
-            for a in Absence.objects.filter(pupil=p)
-            .select_related("assessment__subject", "assessment__scale", "entered_by")
-            .order_by("assessment__taken_on", "assessment__subject__name")
-        ],
+    return files
+
+
+def _result_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Every result, and every absence marked in the results grid."""
+    results = (
+        Result.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("assessment__subject", "assessment__scale", "entered_by")
     )
+    return {
+        "assessment_results.csv": _csv(
+            _ASSESSMENT_RESULTS_COLUMNS,
+            [
+                [
+                    r.assessment.subject.name,
+                    r.assessment.name,
+                    r.assessment.taken_on,
+                    r.assessment.scale.name,
+                    r.typed,
+                    r.value,
+                    _name(r.entered_by),
+                    r.updated_at,
+                ]  # fmt: skip
+                for r in results.order_by("assessment__taken_on", "assessment__subject__name")
+            ]
+            # Marked absent in the results grid: what was typed, and no value (it is not a score).
+            + [
+                [
+                    a.assessment.subject.name,
+                    a.assessment.name,
+                    a.assessment.taken_on,
+                    a.assessment.scale.name,
+                    a.typed,
+                    "absent",
+                    _name(a.entered_by),
+                    a.updated_at,
+                ]  # fmt: skip
+                for a in Absence.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+                .filter(pupil=p)
+                .select_related("assessment__subject", "assessment__scale", "entered_by")
+                .order_by("assessment__taken_on", "assessment__subject__name")
+            ],
+        )
+    }
+
+
+def _intervention_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Every place in a group, with targets and outcome."""
     placements = list(
-        Placement.objects.filter(pupil=p).select_related("intervention__programme").order_by("entry_date", "pk")
+        Placement.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("intervention__programme")
+        .order_by("entry_date", "pk")
     )
-    files["interventions.csv"] = _csv(
-        [
-            "Intervention",
-            "Programme",
-            "Wave",
-            "Subject or need",
-            "Joined",
-            "Entry result",
-            "Target",
-            "Own target",
-            "Own rating at the start",
-            "Left",
-            "Exit result",
-            "Own rating at the end",
-            "Outcome",
-            "Why they left",
-            "Notes",
-        ],  # fmt: skip
-        [
+    return {
+        "interventions.csv": _csv(
+            _INTERVENTIONS_COLUMNS,
             [
-                x.intervention.name,
-                x.intervention.programme.name if x.intervention.programme else "",
-                x.intervention.wave,
-                x.intervention.get_area_display(),
-                x.entry_date,
-                x.entry_typed or x.entry_value,
-                x.target,
-                x.pupil_target,
-                x.entry_rating,
-                x.exit_date,
-                x.exit_typed or x.exit_value,
-                x.exit_rating,
-                x.get_outcome_display(),
-                x.get_exit_reason_display(),
-                x.notes,
-            ]  # fmt: skip
-            for x in placements
-        ],
+                [
+                    x.intervention.name,
+                    x.intervention.programme.name if x.intervention.programme else "",
+                    x.intervention.wave,
+                    x.intervention.get_area_display(),
+                    x.entry_date,
+                    x.entry_typed or x.entry_value,
+                    x.target,
+                    x.pupil_target,
+                    x.entry_rating,
+                    x.exit_date,
+                    x.exit_typed or x.exit_value,
+                    x.exit_rating,
+                    x.get_outcome_display(),
+                    x.get_exit_reason_display(),
+                    x.notes,
+                ]  # fmt: skip
+                for x in placements
+            ],
+        )
+    }
+
+
+def _attendance_and_check_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Attendance at the sessions of those groups, and the scores on their progress checks."""
+    files = {}
+    marks = (
+        Attendance.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("session__intervention")
     )
-    marks = Attendance.objects.filter(placement__pupil=p).select_related("session__intervention")
     files["attendance.csv"] = _csv(
         ["Intervention", "Date", "Minutes", "Present", "Reason for absence"],
         [
@@ -250,7 +268,11 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for a in marks.order_by("session__date", "session__intervention__name")
         ],
     )
-    scores = CheckScore.objects.filter(placement__pupil=p).select_related("placement__intervention__progress_check")
+    scores = (
+        CheckScore.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention__progress_check")
+    )
     files["progress_checks.csv"] = _csv(
         ["Intervention", "Check", "Unit", "Date", "Score", "Recorded from"],
         [
@@ -265,8 +287,22 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for x in scores.order_by("placement__intervention__name", "date")
         ],
     )
-    goals = CheckGoal.objects.filter(placement__pupil=p).select_related("placement__intervention")
-    reviews = CheckReview.objects.filter(placement__pupil=p).select_related("placement__intervention")
+    return files
+
+
+def _decision_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The targets on the progress checks, and the decisions acted on."""
+    files = {}
+    goals = (
+        CheckGoal.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention")
+    )
+    reviews = (
+        CheckReview.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(placement__pupil=p)
+        .select_related("placement__intervention")
+    )
     files["progress_decisions.csv"] = _csv(
         ["Intervention", "What", "Date", "Decision", "What was changed", "In words", "Old target", "New target"],
         [
@@ -289,22 +325,34 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             ),
         ],
     )
+    return files
+
+
+def _plan_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Support plans, their reviews and each outcome's rating at each review."""
     plans = list(
-        SupportPlan.objects.filter(pupil=p).prefetch_related("reviews", "interventions").order_by("start_date")
+        SupportPlan.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .prefetch_related("reviews", "interventions")
+        .order_by("start_date")
     )
-    files["support_plans.csv"] = _csv(
+    files = {"support_plans.csv": _plans_csv(plans), "plan_reviews.csv": _plan_reviews_csv(plans)}
+    files["plan_outcome_ratings.csv"] = _csv(
+        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
         [
-            "Start",
-            "Review by",
-            "Active",
-            "Needs",
-            "Outcomes sought",
-            "Strategies in class",
-            "Linked provision",
-            "The pupil's views",
-            "Parents' views",
-            "Written by",
-        ],  # fmt: skip
+            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
+            for r in ReviewOutcomeRating.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+            .filter(review__plan__pupil=p)
+            .select_related("review__plan")
+            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
+        ],
+    )
+    return files
+
+
+def _plans_csv(plans: list[SupportPlan]) -> bytes:
+    return _csv(
+        _SUPPORT_PLANS_COLUMNS,
         [
             [
                 plan.start_date,
@@ -321,18 +369,11 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for plan in plans
         ],
     )
-    files["plan_reviews.csv"] = _csv(
-        [
-            "Plan from",
-            "Date",
-            "Stage",
-            "Notes",
-            "Progress towards outcomes",
-            "Next steps",
-            "The pupil's views",
-            "Parents' views",
-            "Recorded by",
-        ],  # fmt: skip
+
+
+def _plan_reviews_csv(plans: list[SupportPlan]) -> bytes:
+    return _csv(
+        _PLAN_REVIEWS_COLUMNS,
         [
             [
                 plan.start_date,
@@ -349,26 +390,19 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
             for r in plan.reviews.all()
         ],
     )
-    files["plan_outcome_ratings.csv"] = _csv(
-        ["Plan from", "Review date", "Stage", "Outcome", "Rating"],
-        [
-            [r.review.plan.start_date, r.review.date, r.review.get_stage_display(), r.outcome, r.get_rating_display()]
-            for r in ReviewOutcomeRating.objects.filter(review__plan__pupil=p)
-            .select_related("review__plan")
-            .order_by("review__plan__start_date", "review__date", "review__pk", "position")
-        ],
+
+
+def _profile_and_history_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """The one-page profile, and the history of changes to the pupil's records."""
+    files = {}
+    passport = (
+        PupilPassport.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=p)
+        .select_related("updated_by")
+        .first()
     )
-    passport = PupilPassport.objects.filter(pupil=p).select_related("updated_by").first()
     files["one_page_profile.csv"] = _csv(
-        [
-            "What I want you to know about me",
-            "What I'm good at",
-            "What helps me",
-            "What doesn't help me",
-            "Written with",
-            "Last updated",
-            "Updated by",
-        ],
+        _ONE_PAGE_PROFILE_COLUMNS,
         [
             [
                 passport.about_me,
@@ -402,11 +436,40 @@ def pupil_tables(pupil: Pupil, school: School) -> dict[str, bytes]:
     return files
 
 
-def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
-    """Each support plan, and the individual provision map, as PDF."""
+# Each CSV file of the export, in the order the README lists them.
+_TABLES = (
+    _pupil_table,
+    _carer_tables,
+    _result_table,
+    _intervention_table,
+    _attendance_and_check_tables,
+    _decision_table,
+    _plan_tables,
+    _profile_and_history_tables,
+)
+
+
+def pupil_tables(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Each CSV file of the export by its name: every row ``user`` may read of the pupil at ``school`` under
+    ``SUBJECT_ACCESS_SCOPE`` (everything, for the roles who answer a subject access request)."""
+    files: dict[str, bytes] = {}
+    for tables in _TABLES:
+        files |= tables(pupil, school, user)
+    return files
+
+
+PDF_STYLE = "css/pdf-pupil-data.css"
+
+
+def pupil_pdfs(pupil: Pupil, school: School, *, user: AbstractBaseUser | None) -> dict[str, bytes]:
+    """Each support plan, and the individual provision map, as PDF (read as ``pupil_tables`` reads)."""
     today = timezone.localdate()
     files = {}
-    for plan in SupportPlan.objects.filter(pupil=pupil).order_by("start_date", "pk"):
+    for plan in (
+        SupportPlan.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
+        .filter(pupil=pupil)
+        .order_by("start_date", "pk")
+    ):
         html = render_to_string(
             "reports/pupil_data_plan_pdf.html",
             {
@@ -420,10 +483,13 @@ def pupil_pdfs(pupil: Pupil, school: School) -> dict[str, bytes]:
                 "printed_on": today,
             },
         )
-        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html)
-    context = pupil_map_context(pupil, school=school, show_costs=True, show_plan=True, today=today)
+        files[f"support_plan_{plan.start_date:%Y-%m-%d}_{plan.pk}.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
+    context = pupil_map_context(
+        user, school, pupil, show_costs=True, show_plan=True, today=today, policy=SUBJECT_ACCESS_SCOPE
+    )
     context.update(school=school, printed_on=today)
-    files["individual_provision_map.pdf"] = map_to_pdf(render_to_string("reports/pupil_data_map_pdf.html", context))
+    html = render_to_string("reports/pupil_data_map_pdf.html", context)
+    files["individual_provision_map.pdf"] = map_to_pdf(html, stylesheet=PDF_STYLE)
     return files
 
 
@@ -446,11 +512,23 @@ individual_provision_map.pdf the pupil's provision over time, with dosage and co
 """
 
 
-def pupil_export_zip(pupil: Pupil, *, school: School, by) -> bytes:
-    """The zip, and an audit entry saying who exported it (``by``: a request or a user, or None for a command)."""
+def pupil_export_zip(pupil: Pupil, *, school: School, by: HttpRequest) -> bytes:
+    """The zip for the signed-in exporter of ``by`` (the request), and an audit entry saying who exported it."""
+    return _export_zip(pupil, school=school, user=by.user, by=by)
+
+
+def pupil_export_zip_for_operators(pupil: Pupil, *, school: School) -> bytes:
+    """For operators' management commands only (``export_pupil``, run on the server with no signed-in user): the
+    same zip, every row held about the pupil at ``school`` read under ``provision.access.operator_reads``. Never
+    call it from a view: a request has a user to read as (``pupil_export_zip``)."""
+    with operator_reads():
+        return _export_zip(pupil, school=school, user=None, by=None)
+
+
+def _export_zip(pupil: Pupil, *, school: School, user: AbstractBaseUser | None, by) -> bytes:
+    """The zip, and an audit entry saying who exported it (``by``: the request, or None for a command)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        user = getattr(by, "user", by)
         archive.writestr(
             "README.txt",
             README.format(
@@ -461,7 +539,8 @@ def pupil_export_zip(pupil: Pupil, *, school: School, by) -> bytes:
                 by=_name(user) or "the command line",
             ),
         )
-        for name, content in {**pupil_tables(pupil, school), **pupil_pdfs(pupil, school)}.items():
+        files = {**pupil_tables(pupil, school, user=user), **pupil_pdfs(pupil, school, user=user)}
+        for name, content in files.items():
             archive.writestr(name, content)
     audit.log_export(by, school=school, what="Everything held about the pupil (zip)", pupil=pupil)
     return buffer.getvalue()

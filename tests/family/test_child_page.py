@@ -275,3 +275,13 @@ def test_home_query_count_does_not_grow_with_children(client, world, django_asse
         PupilGuardian.objects.create(pupil=f.PupilFactory(school=world.school), guardian=guardian)
     with django_assert_max_num_queries(small):
         client.get(reverse("family:home"))
+
+
+@pytest.mark.usefixtures("child_world")
+def test_a_parent_who_is_also_a_ta_at_the_school_sees_all_their_childs_support(client, world, time_machine):
+    """A parent's reads go through visible_to for guardians: being on the school's staff (a TA sees only the groups
+    they run on staff pages) takes nothing away from their own child's page."""
+    time_machine.move_to(dt.datetime(2026, 11, 24, 10, 0))
+    f.MembershipFactory(school=world.school, user=world.users["parent"], role="ta")
+    html = child_html(client, world)
+    assert "Counting Stars" in html and "Reading age went up 9 months in 4 months." in html

@@ -28,15 +28,10 @@ from interventions.models import (
 )
 from provision.models import Role
 from tests import factories as f
+from tests.forms import blank, formset_data
 
 # Wednesday 25 November 2026, in the autumn term.
 TODAY = dt.date(2026, 11, 25)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
 
 
 def _list(client, user, query: str = ""):
@@ -51,41 +46,24 @@ def _names(response) -> list[str]:
 
 
 def _form_data(**changes) -> dict:
-    """A valid intervention form POST: Mon/Wed/Fri 30 min for the autumn, no staff lines."""
-    data = {
+    """A valid intervention form POST: Mon/Wed/Fri 30 min for the autumn, two empty staff lines."""
+    given = {
         "name": "Maths catch-up",
-        "programme": "",
         "wave": "2",
         "area": "maths",
-        "subject": "",
-        "need_area": "",
-        "lead": "",
         "lead_role": "ta",
         "days": ["0", "2", "4"],
-        "start_time": "",
         "minutes_per_session": "30",
         "start_date": "2026-09-14",
         "end_date": "2026-12-11",
         "capacity": "6",
-        "entry_criteria": "",
-        "scale": "",
         "resources_cost": "0",
         "external_cost": "0",
         "funding_source": "other",
-        "notes": "",
-        "staff-TOTAL_FORMS": "2",
-        "staff-INITIAL_FORMS": "0",
-        "staff-MIN_NUM_FORMS": "0",
-        "staff-MAX_NUM_FORMS": "12",
-        "staff-0-user": "",
-        "staff-0-external_name": "",
-        "staff-0-role": "ta",
-        "staff-1-user": "",
-        "staff-1-external_name": "",
-        "staff-1-role": "ta",
     }
-    data.update(changes)
-    return data
+    empty = blank(["programme", "subject", "need_area", "lead", "start_time", "entry_criteria", "scale", "notes"])
+    staff = formset_data("staff", [{"user": "", "external_name": "", "role": "ta"}] * 2, max_num=12)
+    return empty | given | staff | changes
 
 
 # --- The list -------------------------------------------------------------------------------------------

@@ -20,14 +20,9 @@ from interventions.models import Intervention, Placement, Training
 from provision.models import Role
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
 from tests import factories as f
+from tests.forms import formset_data
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday in the autumn term
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
 
 
 @pytest.fixture
@@ -695,8 +690,7 @@ def _group_form_data(form, **changes) -> dict:
         "start_date": form.initial["start_date"].isoformat(), "end_date": form.initial["end_date"].isoformat(),
         "days": ["1", "3"], "minutes_per_session": "30", "lead_role": "ta", "wave": "2", "capacity": "6",
         "resources_cost": "0", "external_cost": "0", "funding_source": "other",
-        "staff-TOTAL_FORMS": "1", "staff-INITIAL_FORMS": "0", "staff-MIN_NUM_FORMS": "0",
-        "staff-MAX_NUM_FORMS": "12", "staff-0-role": "ta",
+        **formset_data("staff", [{"role": "ta"}], max_num=12),
     })  # fmt: skip
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

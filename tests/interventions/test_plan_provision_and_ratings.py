@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -20,15 +18,12 @@ from interventions.models import Attendance, ReviewOutcomeRating, SupportPlan
 from interventions.plans import services as plans
 from tests import factories as f
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
 TODAY = dt.date(2026, 11, 2)
 OUTCOMES = "- Read a Year 2 book aloud with few errors.\n2. Spell 20 common exception words.\n\n"
 READ, SPELL = "Read a Year 2 book aloud with few errors.", "Spell 20 common exception words."
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 @pytest.fixture

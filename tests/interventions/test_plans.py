@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -22,13 +20,10 @@ from interventions.plans import services as plans
 from pupils.models import Pupil
 from tests import factories as f
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
 TODAY = dt.date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 @pytest.fixture

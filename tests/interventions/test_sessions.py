@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -20,12 +18,6 @@ from tests import factories as f
 WEDNESDAY = dt.date(2026, 11, 25)
 TUESDAY = dt.date(2026, 11, 24)
 MONDAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield WEDNESDAY
 
 
 @pytest.fixture

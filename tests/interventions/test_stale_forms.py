@@ -5,10 +5,8 @@ second press."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django import forms
 from django.test import Client
 from django.urls import reverse
@@ -19,11 +17,8 @@ from provision.concurrency import OPENED_AS
 from pupils.models import Pupil
 from tests import factories as f
 
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def _signed_in(user) -> Client:

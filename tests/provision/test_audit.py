@@ -15,8 +15,8 @@ from django.utils import timezone
 from interventions.models import PlanReview, SupportPlan
 from interventions.sessions.services import session_log
 from provision import audit
-from pupils.assessments import results_save
 from pupils.models import Guardian, Pupil, PupilGuardian, Result
+from pupils.services import results_save
 from tests import factories as f
 
 

@@ -14,9 +14,9 @@ from interventions.models import Session
 from interventions.sessions.services import session_delete
 from provision import figures
 from provision.models import FiguresVersion
-from pupils.assessments import results_save
 from pupils.imports.results_apply import results_import_file
 from pupils.models import Result
+from pupils.services import results_save
 from tests import factories as f
 
 

@@ -205,3 +205,26 @@ def test_the_migration_moves_copy_markers_and_stop_days_into_fields(world):
     migration.fields_to_markers(apps, None)
     copy.refresh_from_db()
     assert f"#{original.pk}." in copy.notes and "Copied forward from" in copy.notes
+
+
+def test_a_named_policy_reads_by_its_own_rule_and_operators_read_the_school_they_name(world, groups):
+    """The provision map's MAP_SCOPE shows a TA every group of their school; a subject access request's
+    SUBJECT_ACCESS_SCOPE shows the admin results and plans; a management command (no user) reads one school whole."""
+    ta, admin, school = world.users["ta"], world.users["admin"], world.school
+    assert _names(Intervention.objects.visible_to(ta, school, policy=access.MAP_SCOPE)) == {
+        "Run by the TA",
+        "Led by the teacher",
+    }
+    assert CheckScore.objects.visible_to(ta, school, policy=access.MAP_SCOPE).count() == 2
+    pupil = world.pupils[0]
+    Result.objects.create(pupil=pupil, assessment=f.AssessmentFactory(school=school), value=98, typed="98")
+    SupportPlan.objects.create(pupil=pupil, start_date=dt.date(2026, 9, 14), review_date=dt.date(2026, 12, 11))
+    for model in (Result, SupportPlan):
+        assert not model.objects.visible_to(admin, school).exists()
+        assert model.objects.visible_to(admin, school, policy=access.SUBJECT_ACCESS_SCOPE).count() == 1
+    assert Placement.objects.visible_to(None, school).count() == 0
+    with access.operator_reads():
+        assert Placement.objects.visible_to(None, school).count() == 2
+        with pytest.raises(ValueError):
+            Placement.objects.visible_to(None).count()
+    assert Placement.objects.visible_to(None, school).count() == 0

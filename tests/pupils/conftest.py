@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.clock import frozen_at
 from tests.pupils import results_world
+
+
+@pytest.fixture
+def autumn_2026():
+    """1 November 2026, noon: the imports' files are dated for the school year 2026/27, with October's tests."""
+    yield from frozen_at(dt.datetime(2026, 11, 1, 12, 0))
 
 
 @pytest.fixture

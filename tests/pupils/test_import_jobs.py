@@ -8,10 +8,8 @@ import io
 import time
 import zipfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +21,11 @@ from pupils.imports import results_apply as results_import
 from pupils.imports.reader import FileProblem, Limits, check_workbook, read_tables
 from pupils.models import DataImport, ImportKind, ImportStage, ImportStatus, Result
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("autumn_2026")
+
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:results_import_upload")
-
-
-@pytest.fixture(autouse=True)
-def autumn_2026():
-    with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 from functools import partial
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,14 +16,11 @@ from pupils.models import DataImport, ImportKind, ImportStatus, Pupil, TeachingG
 from tests.pupils import import_helpers
 from tests.pupils.import_helpers import preview_url
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("autumn_2026")
+
 FILES = Path(__file__).parent / "files"
 UPLOAD = reverse("pupils:import_upload")
-
-
-@pytest.fixture(autouse=True)
-def autumn_2026():
-    with time_machine.travel(dt.datetime(2026, 10, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 upload = partial(import_helpers.upload, url=UPLOAD)

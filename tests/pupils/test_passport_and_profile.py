@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import connection
@@ -19,6 +17,9 @@ from pupils import passport as passports
 from pupils.models import PupilPassport, Result
 from tests import factories as f
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
 WORDS = {
     "about_me": "I like to know what is happening next.",
     "strengths": "Drawing dragons.",
@@ -26,12 +27,6 @@ WORDS = {
     "what_doesnt_help": "Loud rooms.",
     "written_with": "Mrs Patel (TA) and Mum",
 }
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 def _queries(client, url: str) -> int:

@@ -123,17 +123,21 @@ def test_a_2025_26_map_puts_a_year_3_group_of_that_year_in_the_year_3_row(world,
     time_machine.move_to(dt.datetime(2026, 12, 5, 10, 0), tick=False)
     year = world.school.academic_years.get(start_year=2025)
     for period in (period_for_year(year), period_for_term(last_year["spring"])):
-        pmap = build_map(school=world.school, period=period)
+        pmap = build_map(user=world.users["senco"], school=world.school, period=period)
         rows = {row.key: row for row in pmap.rows}
         assert [p.name for p in rows["3"].cells[2].provisions] == ["Inference training: Year 3 (Spring 2026)"]
         assert rows["3"].pupil_count == 3 and not rows["4"].cells[2].provisions
         assert pmap.past and pmap.as_they_were == (
             f"Pupils are placed by the year group and class they were in during {period.label}."
         )
-    classes = build_map(school=world.school, period=period_for_year(year), view="class")
+    classes = build_map(user=world.users["senco"], school=world.school, period=period_for_year(year), view="class")
     assert {row.label: row.pupil_count for row in classes.rows} == {"3B": 2, "Class not recorded for then": 1}
     # This year's map places the same pupils as they are now.
-    this_year = build_map(school=world.school, period=period_for_year(world.school.academic_years.get(start_year=2026)))
+    this_year = build_map(
+        user=world.users["senco"],
+        school=world.school,
+        period=period_for_year(world.school.academic_years.get(start_year=2026)),
+    )
     assert not this_year.past and "in this period" in this_year.as_they_were
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,15 +18,11 @@ from pupils.models import DataImport, ImportStatus, Pupil, TeachingGroup
 from pupils.reference import make_upn
 from tests import factories as f
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("autumn_2026")
+
 FILES = Path(__file__).parent / "files"
 HEADER = "UPN,Surname,Forename,DOB,Year"
-
-
-@pytest.fixture(autouse=True)
-def autumn_2026():
-    """The tests' files are dated for the school year 2026/27."""
-    with time_machine.travel(dt.datetime(2026, 10, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 def upn(serial: int) -> str:

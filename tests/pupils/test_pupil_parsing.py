@@ -604,27 +604,20 @@ def test_bad_gender(written):
         importing.parse_gender(written)
 
 
+def spellings(table: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(spelling, what it means) for each spelling in ``table`` (what it means -> the ways an MIS writes it)."""
+    return [(written, meaning) for meaning, ways in table.items() for written in ways]
+
+
 @pytest.mark.parametrize(
     ("written", "status"),
-    [
-        ("N", "N"),
-        ("K", "K"),
-        ("E", "E"),
-        ("k", "K"),
-        ("", "N"),
-        ("No SEN", "N"),
-        ("No Special Educational Need", "N"),
-        ("None", "N"),
-        ("SEN Support", "K"),
-        ("K - SEN Support", "K"),
-        ("SEN Support (K)", "K"),
-        ("EHC Plan", "E"),
-        ("EHCP", "E"),
-        ("Education, Health and Care Plan", "E"),
-        ("E - EHC Plan", "E"),
-        ("Statement", "E"),
-        ("S", "E"),
-    ],
+    spellings(
+        {
+            "N": ["N", "", "No SEN", "No Special Educational Need", "None"],
+            "K": ["K", "k", "SEN Support", "K - SEN Support", "SEN Support (K)"],
+            "E": ["E", "EHC Plan", "EHCP", "Education, Health and Care Plan", "E - EHC Plan", "Statement", "S"],
+        }
+    ),
 )
 def test_sen_status(written, status):
     assert importing.parse_sen_status(written) == status
@@ -644,32 +637,31 @@ def test_bad_sen_status(written):
 
 @pytest.mark.parametrize(
     ("written", "code"),
-    [
-        ("SPLD", "SPLD"),
-        ("SpLD", "SPLD"),
-        ("spld", "SPLD"),
-        ("Specific Learning Difficulty", "SPLD"),
-        ("Specific learning difficulties", "SPLD"),
-        ("Autistic Spectrum Disorder", "ASD"),
-        ("Autism", "ASD"),
-        ("Social, Emotional and Mental Health", "SEMH"),
-        ("Speech, Language and Communication Needs", "SLCN"),
-        ("Moderate Learning Difficulty", "MLD"),
-        ("Severe Learning Difficulty", "SLD"),
-        ("Profound & Multiple Learning Difficulty", "PMLD"),
-        ("Hearing Impairment", "HI"),
-        ("Visual Impairment", "VI"),
-        ("Multi-Sensory Impairment", "MSI"),
-        ("Physical Disability", "PD"),
-        ("Other Difficulty/Disability", "OTH"),
-        ("SEN support but no specialist assessment of type of need", "NSA"),
-        ("SPLD - Specific learning difficulty", "SPLD"),
-        ("ASD - Autistic spectrum disorder", "ASD"),
-        ("Moderate Learning Difficulty (MLD)", "MLD"),
-        ("", ""),
-        ("None", ""),
-        ("N/A", ""),
-    ],
+    spellings(
+        {
+            "SPLD": [
+                "SPLD",
+                "SpLD",
+                "spld",
+                "Specific Learning Difficulty",
+                "Specific learning difficulties",
+                "SPLD - Specific learning difficulty",
+            ],
+            "ASD": ["Autistic Spectrum Disorder", "Autism", "ASD - Autistic spectrum disorder"],
+            "SEMH": ["Social, Emotional and Mental Health"],
+            "SLCN": ["Speech, Language and Communication Needs"],
+            "MLD": ["Moderate Learning Difficulty", "Moderate Learning Difficulty (MLD)"],
+            "SLD": ["Severe Learning Difficulty"],
+            "PMLD": ["Profound & Multiple Learning Difficulty"],
+            "HI": ["Hearing Impairment"],
+            "VI": ["Visual Impairment"],
+            "MSI": ["Multi-Sensory Impairment"],
+            "PD": ["Physical Disability"],
+            "OTH": ["Other Difficulty/Disability"],
+            "NSA": ["SEN support but no specialist assessment of type of need"],
+            "": ["", "None", "N/A"],
+        }
+    ),
 )
 def test_need_types(written, code):
     assert importing.parse_need(written) == code

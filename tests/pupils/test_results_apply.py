@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,13 +18,10 @@ from pupils.reference import make_upn
 from tests import factories as f
 from tests.pupils import results_world
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("autumn_2026")
+
 FILES = Path(__file__).parent / "files"
-
-
-@pytest.fixture(autouse=True)
-def autumn_2026():
-    with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 def run(school, name: str, *, dry_run: bool = False, by=None, content: bytes | None = None):

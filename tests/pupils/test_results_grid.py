@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provision.models import Role
-from pupils.assessments import results_save
 from pupils.models import Pupil, Result, ScaleBand, ScaleKind
+from pupils.services import results_save
 from tests import factories as f
 from tests.pupils.grid_helpers import grid_cell
 

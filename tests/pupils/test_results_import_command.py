@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from io import StringIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from pupils.management.commands.import_results import Command
 from pupils.models import Result
 from tests.pupils.import_helpers import run_command
 
+# The clock stands still (a shared fixture in conftest.py): the dates in these tests are fixed.
+pytestmark = pytest.mark.usefixtures("autumn_2026")
+
 FILES = Path(__file__).parent / "files"
 LONG = str(FILES / "results_long.csv")
-
-
-@pytest.fixture(autouse=True)
-def autumn_2026():
-    with time_machine.travel(dt.datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
 
 
 def import_results(*args: str) -> tuple[str, str, CommandError | None]:

@@ -130,7 +130,21 @@ def test_export_command_writes_the_same_zip(tmp_path, world):
     call_command("export_pupil", pupil.upn, "--school", world.school.urn, "--out", str(out), stdout=io.StringIO())
     archive = zipfile.ZipFile(out)
     assert "support_plans.csv" in archive.namelist()
+    # No signed-in user, yet every row (provision.access.operator_reads): the same tables as the page's zip.
+    assert "Decoding well below age" in _csv_rows(archive, "support_plans.csv")[1][3]
+    assert _csv_rows(archive, "assessment_results.csv")[1][4] == "'=98"
+    assert _csv_rows(archive, "interventions.csv")[1][0] == "Reading Boost"
     assert LogEntry.objects.filter(additional_data__event="export", additional_data__pupil=pupil.pk).exists()
+
+
+def test_the_admins_export_holds_the_results_and_plans_their_role_does_not_read_elsewhere(client, world):
+    """A subject access request is answered whole (SUBJECT_ACCESS_SCOPE), whoever of its roles exports it."""
+    pupil = _rich_pupil(world)
+    client.force_login(world.users["admin"])
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("reports:pupil_data_export", args=[pupil.pk])).content))
+    assert _csv_rows(archive, "assessment_results.csv")[1][1] == "Autumn reading"
+    assert "Decoding well below age" in _csv_rows(archive, "support_plans.csv")[1][3]
+    assert _csv_rows(archive, "plan_outcome_ratings.csv")[1][3] == "Read 40 words a minute"
 
 
 @pytest.mark.parametrize(

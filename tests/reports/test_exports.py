@@ -289,7 +289,7 @@ def _render_map_pdf(map_: ProvisionMap, *, show_names: bool, show_costs: bool) -
         {"map": map_, "show_costs": show_costs, "show_names": show_names, "view_label": VIEWS[map_.view],
          "printed_on": dt.date(2026, 11, 25)},
     )  # fmt: skip
-    return _pdf_text(map_to_pdf(html))
+    return _pdf_text(map_to_pdf(html, stylesheet="css/pdf-map.css"))
 
 
 def test_pdf_of_a_large_map_has_every_provision_and_names_only_when_allowed():

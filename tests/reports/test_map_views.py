@@ -58,6 +58,16 @@ def test_teacher_sees_no_costs(client, world, mapped):
     assert "Reading boost" in html and "£" not in html
 
 
+def test_a_ta_sees_the_whole_school_on_the_maps_not_only_the_groups_they_run(client, world, mapped):
+    """The maps are whole-school pictures (provision.access.MAP_SCOPE), unlike the group pages (GROUP_SCOPE)."""
+    other = f.InterventionFactory(school=world.school, name="Maths club")
+    f.PlacementFactory(intervention=other, pupil=world.pupils[0])
+    html = _get(client, world.users["ta"], term=mapped["autumn"].pk).content.decode()
+    assert "Maths club" in html and "Visual timetables" in html and "Reading boost" in html
+    page = client.get(reverse("reports:pupil_map", args=[world.pupils[0].pk])).content.decode()
+    assert "Maths club" in page and "Reading boost" in page
+
+
 @pytest.mark.parametrize("view", ["year", "class", "need", "subject"])
 def test_each_view(client, world, mapped, view):
     response = _get(client, world.users["senco"], term=mapped["autumn"].pk, view=view)

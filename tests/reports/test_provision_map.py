@@ -28,6 +28,7 @@ from decimal import Decimal
 import pytest
 
 from interventions.models import InterventionStaff, StaffRate
+from provision.access import roles_of
 from provision.models import Term
 from reports.maps.build import (
     MapFilters,
@@ -88,7 +89,8 @@ def fixture_school(db):
     )  # fmt: skip
     autumn = Term.objects.get(academic_year=year, name="autumn")
     spring = Term.objects.get(academic_year=year, name="spring")
-    return {"school": school, "year": year, "autumn": autumn, "spring": spring, "reading": reading}
+    # The TA reads the map: it is a whole-school picture, groups they do not run included (MAP_SCOPE).
+    return {"school": school, "year": year, "autumn": autumn, "spring": spring, "reading": reading, "ta": ta}
 
 
 def _cells(pmap, row_key):
@@ -101,7 +103,9 @@ def _row(pmap, key):
 
 
 def test_year_view_totals_match_the_hand_computed_numbers(fixture_school):
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]))
+    pmap = build_map(
+        user=fixture_school["ta"], school=fixture_school["school"], period=period_for_term(fixture_school["autumn"])
+    )
     assert pmap.period.label == "Autumn 2026/27"
     assert [r.key for r in pmap.rows] == ["0", "1", "2", "3", "4", "5", "6"]  # every year group, even empty
     assert _cells(pmap, "3") == {
@@ -135,28 +139,38 @@ def test_year_view_totals_match_the_hand_computed_numbers(fixture_school):
 
 def test_period_clipping_spring_and_whole_year(fixture_school):
     school = fixture_school["school"]
-    spring = build_map(school=school, period=period_for_term(fixture_school["spring"]))
+    spring = build_map(user=fixture_school["ta"], school=school, period=period_for_term(fixture_school["spring"]))
     # Speech 1:1 in spring: 4 h x £30 + £100 x 4/7 = £177.14; Spring phonics has no staff, no pupils, no costs.
     assert _cells(spring, "4")[3] == [("Speech 1:1", 1, D("177.14"))]
     assert spring.total_cost == D("177.14")
     assert "Reading boost" not in {p.name for r in spring.rows for c in r.cells.values() for p in c.provisions}
     # The timetables run on with no end date, but their resources were counted in autumn.
     assert _cells(spring, "3")[1] == [("Visual timetables", 0, D("0.00"))]
-    year = build_map(school=school, period=period_for_year(fixture_school["year"]))
+    year = build_map(user=fixture_school["ta"], school=school, period=period_for_year(fixture_school["year"]))
     # 352.50 + (132.86 + 177.14 = 310.00) + 40 = 702.50: the terms add up to the year.
     assert year.total_cost == D("702.50")
     assert year.period.label == "2026/27"
 
 
 def test_class_view_puts_wave_1_in_the_classes_of_its_year_groups(fixture_school):
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), view="class")
+    pmap = build_map(
+        user=fixture_school["ta"],
+        school=fixture_school["school"],
+        period=period_for_term(fixture_school["autumn"]),
+        view="class",
+    )
     assert [r.label for r in pmap.rows] == ["3B", "4A"]
     assert [r.cost for r in pmap.rows] == [D("255.00"), D("270.36")]
     assert pmap.total_cost == D("525.36")
 
 
 def test_need_view_rows_by_broad_area(fixture_school):
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), view="need")
+    pmap = build_map(
+        user=fixture_school["ta"],
+        school=fixture_school["school"],
+        period=period_for_term(fixture_school["autumn"]),
+        view="need",
+    )
     assert [r.key for r in pmap.rows] == ["CI", "NONE"]
     # CI: the timetables (need area CI, £40 whole) and Dee's speech (SLCN) £132.86.
     assert _row(pmap, "CI").cost == D("172.86")
@@ -165,7 +179,12 @@ def test_need_view_rows_by_broad_area(fixture_school):
 
 
 def test_subject_view_rows_by_subject_or_area(fixture_school):
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), view="subject")
+    pmap = build_map(
+        user=fixture_school["ta"],
+        school=fixture_school["school"],
+        period=period_for_term(fixture_school["autumn"]),
+        view="subject",
+    )
     assert {r.label: r.cost for r in pmap.rows} == {
         "Reading": D("352.50"),
         "Social communication": D("40.00"),
@@ -187,26 +206,45 @@ def test_subject_view_rows_by_subject_or_area(fixture_school):
     ],
 )
 def test_filters(fixture_school, filters, expected_total, names):
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), filters=filters)
+    pmap = build_map(
+        user=fixture_school["ta"],
+        school=fixture_school["school"],
+        period=period_for_term(fixture_school["autumn"]),
+        filters=filters,
+    )
     assert pmap.total_cost == expected_total
     assert {p.name for r in pmap.rows for c in r.cells.values() for p in c.provisions} == names
 
 
 def test_subject_filter(fixture_school):
     filters = MapFilters(subject_id=fixture_school["reading"].pk)
-    pmap = build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), filters=filters)
+    pmap = build_map(
+        user=fixture_school["ta"],
+        school=fixture_school["school"],
+        period=period_for_term(fixture_school["autumn"]),
+        filters=filters,
+    )
     assert pmap.total_cost == D("352.50")
     assert pmap.pupils_in_provision == 3
 
 
 def test_unknown_view_is_refused(fixture_school):
     with pytest.raises(ValueError):
-        build_map(school=fixture_school["school"], period=period_for_term(fixture_school["autumn"]), view="colour")
+        build_map(
+            user=fixture_school["ta"],
+            school=fixture_school["school"],
+            period=period_for_term(fixture_school["autumn"]),
+            view="colour",
+        )
 
 
 def test_empty_school(db):
     school = f.SchoolFactory()
-    pmap = build_map(school=school, period=Period("2026/27", dt.date(2026, 9, 1), dt.date(2027, 7, 22)))
+    pmap = build_map(
+        user=f.staff(school, "senco"),
+        school=school,
+        period=Period("2026/27", dt.date(2026, 9, 1), dt.date(2027, 7, 22)),
+    )
     assert pmap.total_cost == 0 and pmap.cost_per_pupil is None and pmap.pupils_in_provision == 0
 
 
@@ -223,11 +261,14 @@ def test_build_map_queries_are_constant(django_assert_num_queries, db):
 
     period = Period("Autumn", dt.date(2026, 9, 2), dt.date(2026, 12, 18))
     small, large = school_of(20, 3), school_of(200, 30)
+    readers = {school: f.staff(school, "senco") for school in (small, large)}
+    for user in readers.values():
+        roles_of(user)  # known for a signed-in user before the view runs (the middleware)
     for view, queries in (("year", 6), ("class", 7)):
         with django_assert_num_queries(queries):
-            build_map(school=small, period=period, view=view)
+            build_map(user=readers[small], school=small, period=period, view=view)
         with django_assert_num_queries(queries):
-            pmap = build_map(school=large, period=period, view=view)
+            pmap = build_map(user=readers[large], school=large, period=period, view=view)
     assert pmap.pupils_in_provision == 180  # 30 groups x (200 // 30 = 6) pupils
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from provision.models import School
 from pupils.models import Pupil
 from pupils.reference import normalise_upn
-from reports.records.pupil_data import pupil_export_zip
+from reports.records.pupil_data import pupil_export_zip_for_operators
 
 
 class Command(BaseCommand):
@@ -37,5 +37,5 @@ class Command(BaseCommand):
             raise CommandError(f"--out must name a .zip file, not {out.name!r}.")
         if not out.parent.exists():
             raise CommandError(f"The folder {out.parent} does not exist.")
-        out.write_bytes(pupil_export_zip(pupil, school=school, by=None))
+        out.write_bytes(pupil_export_zip_for_operators(pupil, school=school))
         self.stdout.write(f"Wrote everything held about {pupil.full_name} ({pupil.upn}) to {out}.")
