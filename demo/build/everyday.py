@@ -39,9 +39,15 @@ def everyday_teaching(prov: Provision, *, this_year: dict[int, list[Strategy]], 
 
 
 def _strategy(
-    prov: Provision, sizes: Counter, name: str, area: str, need_area: str, years: tuple[int, ...],
-    start: dt.date, end: dt.date | None,
-) -> Group:  # fmt: skip
+    prov: Provision,
+    sizes: Counter,
+    name: str,
+    area: str,
+    need_area: str,
+    years: tuple[int, ...],
+    start: dt.date,
+    end: dt.date | None,
+) -> Group:
     rng = prov.rng
     status = Status.PLANNED if start > prov.today else Status.RUNNING if end is None else Status.COMPLETED
     lead = prov.year_teacher.get(years[0]) or (

@@ -102,11 +102,10 @@ def group(prov: Provision, recipe: Recipe, slot: Slot, run: Run, years: tuple[in
     intervention = _intervention(prov, recipe, run, name, group_years, leader, days, start, end, status)
     intervention.notes = notes
     intervention.external_cost = Decimal(recipe.external_per_session * len(planned))
-    has_ehc = any(pupil.sen_status == SenStatus.EHC_PLAN for pupil, _ in chosen)
-    if has_ehc and recipe.wave == Wave.PERSONALISED:
-        intervention.funding_source = FundingSource.HIGH_NEEDS
-    made = Group(recipe=recipe, intervention=intervention, staff=_staff(prov, recipe, intervention, leader, role),
-                 placements=[], last_day=_last_day(prov, run, status, end))  # fmt: skip
+    if recipe.wave == Wave.PERSONALISED and any(pupil.sen_status == SenStatus.EHC_PLAN for pupil, _ in chosen):
+        intervention.funding_source = FundingSource.HIGH_NEEDS  # high-needs top-up for a pupil with an EHC plan
+    staff = _staff(prov, recipe, intervention, leader, role)
+    made = Group(recipe, intervention, staff, placements=[], last_day=_last_day(prov, run, status, end))
     if recipe.effect in EFFECT_SIZES:
         made.effect = rng.uniform(*EFFECT_SIZES[recipe.effect])
     schedule = [day for day in planned if day <= end] if run.special != OPEN else planned
@@ -187,9 +186,18 @@ def _notes(prov: Provision, recipe: Recipe, status: str, end: dt.date) -> str:
 
 
 def _intervention(
-    prov: Provision, recipe: Recipe, run: Run, name: str, years: list[int], leader: AbstractBaseUser | None,
-    days: tuple[int, ...], start: dt.date, end: dt.date, status: str,
-) -> Intervention:  # fmt: skip
+    prov: Provision,
+    recipe: Recipe,
+    run: Run,
+    name: str,
+    years: list[int],
+    leader: AbstractBaseUser | None,
+    days: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+    status: str,
+) -> Intervention:
+    """The intervention row (unsaved); its notes, external cost and funding are the caller's."""
     open_ended = run.special == OPEN
     return Intervention(
         school=prov.school,
