@@ -185,6 +185,31 @@ class Learner:
     ages: dict[str, list[float]] = field(default_factory=dict)
 
 
+def _start_abilities(rng: random.Random, pupil: Pupil, subjects: tuple[str, ...]) -> dict[str, float]:
+    """General ability (shifted for SEN, need, pupil premium and care), a literacy factor loading on it, and each
+    subject loading on one or both."""
+    shift = SEN_SHIFT[pupil.sen_status] + NEED_SHIFT.get(pupil.primary_need, 0.0)
+    if pupil.pupil_premium:
+        shift += PUPIL_PREMIUM_SHIFT
+    if pupil.looked_after:
+        shift += LOOKED_AFTER_SHIFT
+    general = rng.gauss(shift, 1.0)
+    literacy = LITERACY_LOADING * general + math.sqrt(1 - LITERACY_LOADING**2) * rng.gauss(0, 1)
+    if "SPLD" in (pupil.primary_need, pupil.secondary_need):
+        literacy += DYSLEXIA_LITERACY_SHIFT
+    start: dict[str, float] = {}
+    for subject in subjects:
+        if subject == SCIENCE:
+            on_general, on_literacy = SCIENCE_LOADINGS
+            rest = 1 - on_general**2 - on_literacy**2 - 2 * on_general * on_literacy * LITERACY_LOADING
+            start[subject] = on_general * general + on_literacy * literacy + math.sqrt(rest) * rng.gauss(0, 1)
+        else:
+            loading = SUBJECT_LOADINGS[subject]
+            base = general if subject == MATHS else literacy
+            start[subject] = loading * base + math.sqrt(1 - loading**2) * rng.gauss(0, 1)
+    return start
+
+
 class _Drawer:
     """Draws a school's learners and their results from one random stream."""
 
@@ -197,25 +222,7 @@ class _Drawer:
     def draw(self, pupil: Pupil) -> Learner:
         """Abilities at the start (before ``settle`` puts them on the school's scale) and a first trajectory."""
         rng = self.rng
-        shift = SEN_SHIFT[pupil.sen_status] + NEED_SHIFT.get(pupil.primary_need, 0.0)
-        if pupil.pupil_premium:
-            shift += PUPIL_PREMIUM_SHIFT
-        if pupil.looked_after:
-            shift += LOOKED_AFTER_SHIFT
-        general = rng.gauss(shift, 1.0)
-        literacy = LITERACY_LOADING * general + math.sqrt(1 - LITERACY_LOADING**2) * rng.gauss(0, 1)
-        if "SPLD" in (pupil.primary_need, pupil.secondary_need):
-            literacy += DYSLEXIA_LITERACY_SHIFT
-        start: dict[str, float] = {}
-        for subject in self.subjects:
-            if subject == SCIENCE:
-                on_general, on_literacy = SCIENCE_LOADINGS
-                rest = 1 - on_general**2 - on_literacy**2 - 2 * on_general * on_literacy * LITERACY_LOADING
-                start[subject] = on_general * general + on_literacy * literacy + math.sqrt(rest) * rng.gauss(0, 1)
-            else:
-                loading = SUBJECT_LOADINGS[subject]
-                base = general if subject == MATHS else literacy
-                start[subject] = loading * base + math.sqrt(1 - loading**2) * rng.gauss(0, 1)
+        start = _start_abilities(rng, pupil, self.subjects)
         learner = Learner(pupil=pupil, start=start, eal_gap=rng.uniform(*EAL_GAP) if pupil.eal else 0.0)
         improving = IMPROVING_RATE_EAL if pupil.eal else IMPROVING_RATE
         stalling = STALLING_RATE_SEN if pupil.sen_status != SenStatus.NONE else STALLING_RATE
