@@ -6,7 +6,10 @@
   their pupils' results move by a true effect of zero, so they gain no more than similar pupils without them, and
   pooled over its groups the form-time catch-up shows "no clear impact".
 * Kingsmead's maths withdrawal group harmed (``HARMFUL``): pupils taken out of maths lessons for worksheets with a
-  TA fell further behind than similar pupils, and the end-of-group review says not to rerun it.
+  TA fell further behind than similar pupils ("negative"), and the end-of-group review says not to rerun it.
+
+With today's shared catalogue the primary's maths catch-up is the Numicon Intervention Programme; the others are
+the schools' own.
 """
 
 from __future__ import annotations

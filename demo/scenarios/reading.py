@@ -7,6 +7,10 @@ group's true effect is drawn between 0.25 and 0.55 standard deviations (4 to 8 m
 standardised points), each pupil's around it, and the gain lasts: every later reading result is raised. A single
 group is often "promising" or "inconclusive"; pooled over its groups the programme is firmer. Toe by Toe, a pupil or
 a pair a term, is too small to judge (``TOO_SMALL``).
+
+With today's shared catalogue the reading catch-up is Inference training, the secondary's phonics Read Write Inc.
+Fresh Start and precision teaching Precision Teaching; the primary's phonics catch-up is its own. Without a
+catalogue every school runs its own programmes of the recipes' names.
 """
 
 from __future__ import annotations
