@@ -106,7 +106,7 @@ def tutor_home(school: School, user, today: dt.date) -> TutorHome:
         week=week_slots,
         groups=groups,
         quiet=quiet,
-        off_track=off_track_at(school, interventions=mine) if groups else [],
+        off_track=off_track_at(user, school, interventions=mine) if groups else [],
     )
 
 

@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     elif role == Role.SENCO:
         context["todo"] = homes.senco_todo(school, today)
         # The early warning: pupils whose progress checks say "change something now" (interventions.progress).
-        context["off_track"] = off_track_at(school)
+        context["off_track"] = off_track_at(request.user, school)
         context["totals"] = _totals(request)
     elif role == Role.LEADER:
         context["headline"] = homes.leader_headline(school, today=today)

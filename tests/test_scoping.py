@@ -31,15 +31,22 @@ SAFE_METHODS = {"select_for_update", "create", "bulk_create"}
 
 # (module, function) -> why the unscoped read is safe. Keep this short: prefer visible_to.
 ALLOWED = {
-    ("interventions/sessions/views.py", "_group_placements"): (
-        "the pupils of a group the caller fetched through loggable_by/visible_to (session log, history)"
+    ("interventions/groups/selectors.py", "scale_in_use"): (
+        "whether the scale of a group the SENCO fetched through visible_to may change: every placement of the group "
+        "counts, whoever edits it, and only a yes or no is read"
     ),
-    (
-        "interventions/sessions/views.py",
-        "_is_new",
-    ): "whether a group fetched through loggable_by has a session that day",
-    ("interventions/progress/views.py", "_placements"): "the pupils of a group fetched through visible_to/loggable_by",
-    ("interventions/progress/views.py", "_grid_days"): "the days scored in a group fetched through loggable_by",
+    ("interventions/profile.py", "current_places"): (
+        "the current groups of a pupil the caller fetched through visible_to, on the pupil's profile: whoever may see "
+        "the pupil sees which groups they are in, and can_open says which of them the user may open (a TA: theirs)"
+    ),
+    ("interventions/selectors.py", "stays_of"): (
+        "the entry and exit dates of every pupil in groups the caller fetched through visible_to, to cost them (a "
+        "group's cost counts all its pupils): called only for cost viewers, and no pupil is shown"
+    ),
+    ("interventions/progress/selectors.py", "progress_for"): (
+        "the checks, goals, scores and reviews of placements the caller fetched through visible_to (a group's page, "
+        "a pupil's map, the review page, a parent's child page): only rows of those placements are read"
+    ),
     ("reports/offer/views.py", "_staff_names"): (
         "reads staff names only to strike them out of the public offer; nothing read is shown"
     ),
@@ -71,15 +78,6 @@ WRITE_SIDE = {
 # Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when
 # its function reads through visible_to (or moves to ALLOWED with the reason it is safe).
 PENDING = {
-    # interventions
-    ("interventions/groups/forms.py", "eligible_results"),
-    ("interventions/groups/forms.py", "clean_scale"),
-    ("interventions/groups/planning.py", "plan_for_pupils"),
-    ("interventions/profile.py", "current_places"),
-    ("interventions/progress/selectors.py", "off_track_at"),
-    ("interventions/progress/selectors.py", "progress_for"),
-    ("interventions/progress/session.py", "stored_on"),
-    ("interventions/selectors.py", "stays_of"),
     # reports: dashboard, home, impact, tracking
     ("reports/dashboard/selectors.py", "dashboard_frames"),
     ("reports/dashboard/selectors.py", "gap_frames"),

@@ -9,9 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from interventions.models import Intervention, InterventionStaff, Placement, Status, Training
+from interventions.models import (
+    Intervention,
+    InterventionStaff,
+    Placement,
+    Status,
+    Training,
+    Wave,
+    planned_or_running_q,
+)
 
 ACTIVE = (Status.PLANNED, Status.RUNNING)
 FINISHED = (Status.COMPLETED, Status.STOPPED)
@@ -105,4 +113,34 @@ def flag_counts(interventions: QuerySet[Intervention], today: dt.date) -> dict[s
     """How many of ``interventions`` carry each flag (one query)."""
     return with_flag_fields(interventions, today).aggregate(
         **{key: Count("pk", filter=flag_q(key, today)) for key in FLAGS}
+    )
+
+
+# --- The intervention list's "needs attention" -------------------------------------------------------------------
+
+
+def attention_of(intervention: Intervention, today: dt.date) -> list[str]:
+    """What needs the SENCO's attention about a planned or running group (reads the list's ``active_count`` and
+    ``untrained_exists``, ``interventions.groups.selectors.interventions_for_list``)."""
+    if not intervention.is_planned_or_running:
+        return []
+    flags = []
+    if intervention.has_no_end_date:
+        flags.append("No end date")
+    if intervention.is_overdue(today):
+        flags.append("Past its end date")
+    if intervention.programme_id and intervention.untrained_exists:
+        flags.append("Untrained staff")
+    if intervention.active_count > intervention.capacity:
+        flags.append("Over capacity")
+    return flags
+
+
+def needs_attention_q(today: dt.date) -> Q:
+    """The database form of :func:`attention_of`, for the list's filter."""
+    return planned_or_running_q() & (
+        (Q(end_date__isnull=True) & ~Q(wave=Wave.QUALITY_FIRST))
+        | Q(end_date__lt=today)
+        | (Q(programme__isnull=False) & Q(untrained_exists=True))
+        | Q(active_count__gt=F("capacity"))
     )

@@ -11,39 +11,37 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from interventions.groups import attention as attention_flags
-from interventions.groups.services import INTERVENTION_FIELDS, PupilEntry, StaffMember
+from interventions.groups.formatting import result_label, staff_name
+from interventions.groups.selectors import current_training, scale_in_use, staff_users
+from interventions.groups.services import INTERVENTION_FIELDS, PlacementErrors, PupilEntry, StaffMember
 from interventions.models import (
     Area,
     ExitReason,
     ExternalCosting,
     FundingSource,
     Intervention,
+    InterventionStaff,
     Outcome,
     Placement,
     Programme,
     StaffRole,
     Status,
-    Training,
     Wave,
     Weekday,
 )
 from provision.concurrency import StaleFormMixin
-from provision.models import Membership, School
-from provision.school_days import SchoolDays
+from provision.models import School
+from provision.params import int_param
 from pupils import scales
 from pupils.forms import DateInput
 from pupils.models import Pupil, Result, Scale, Subject, YearGroup
 
-WEEKDAY_SHORT = {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri"}
-# Sessions a week -> the weekdays they fall on, spread through the week.
-DAYS_FOR_SESSIONS = {1: [2], 2: [1, 3], 3: [0, 2, 4], 4: [0, 1, 3, 4], 5: [0, 1, 2, 3, 4]}
 RATING_CHOICES = [("", "Not asked"), (1, "1 (low)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (high)")]
 # Shown as placeholders on the staff rates page. Round illustrative figures, not pay scales: every school
 # should use its own cost of an hour of each role, with on-costs.
@@ -53,72 +51,6 @@ EXAMPLE_RATES = {
     StaffRole.TA: Decimal("18.00"),
     StaffRole.EXTERNAL: Decimal("40.00"),
 }
-
-
-def schedule_text(days: Sequence[int], minutes: int, start_time: dt.time | None = None) -> str:
-    """``[0, 2, 4], 30`` -> ``"Mon, Wed, Fri 30 min"`` (with `` at 09:15`` when a time is set)."""
-    named = ", ".join(WEEKDAY_SHORT.get(day, "?") for day in sorted(days))
-    text = f"{named} {minutes} min" if named else f"No days set, {minutes} min"
-    return f"{text} at {start_time:%H:%M}" if start_time else text
-
-
-def school_weeks_end(start: dt.date, weeks: int, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]) -> dt.date:
-    """The last school day of the ``weeks``-th teaching week from ``start``: holiday weeks (no school day from Monday
-    to Friday: a holiday between terms, or a half-term week recorded as a closure) are not counted. Without any
-    terms, plain calendar weeks. ``terms`` is the school's ``SchoolDays`` (or bare term dates). Pure.
-
-    Example: starting Monday 14/12/2026 with the autumn term ending Friday 18/12 and spring starting Tuesday
-    05/01/2027, two weeks end on Friday 08/01/2027 (the Christmas weeks are skipped)."""
-    if weeks < 1:
-        return start
-    calendar = SchoolDays.of(terms)
-    if not calendar.spans:
-        return start + dt.timedelta(weeks=weeks, days=-1)
-    monday = start - dt.timedelta(days=start.weekday())
-    counted, last_day = 0, start
-    # A safety stop: a programme longer than five years is not a time-limited intervention.
-    for _ in range(weeks + 260):
-        school_days = [
-            day
-            for offset in range(5)
-            if (day := monday + dt.timedelta(days=offset)) >= start and calendar.is_school_day(day)
-        ]
-        if school_days:
-            counted += 1
-            last_day = school_days[-1]
-            if counted == weeks:
-                return last_day
-        monday += dt.timedelta(weeks=1)
-    return last_day
-
-
-def initial_from_programme(
-    programme: Programme, *, start: dt.date, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]
-) -> dict[str, object]:
-    """What a new intervention of ``programme`` starts with: its wave, area, session length, days for its
-    sessions a week, group size, and an end date ``weeks`` teaching weeks after ``start``."""
-    initial: dict[str, object] = {
-        "programme": programme.pk,
-        "name": programme.name,
-        "wave": programme.wave,
-        "area": programme.area,
-        "minutes_per_session": programme.minutes_per_session,
-        "days": DAYS_FOR_SESSIONS.get(min(programme.sessions_per_week, 5), []),
-        "capacity": programme.group_size_max,
-        "lead_role": programme.delivered_by,
-        "start_date": start,
-    }
-    if programme.weeks:
-        initial["end_date"] = school_weeks_end(start, programme.weeks, terms)
-    return initial
-
-
-def staff_users(school: School) -> QuerySet:
-    """The school's staff accounts, for choosing who delivers."""
-    # A subquery rather than a join with DISTINCT: the planning form orders them by training, an expression
-    # that PostgreSQL will not ORDER BY alongside SELECT DISTINCT.
-    members = Membership.objects.filter(school=school).values("user_id")
-    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name")
 
 
 class StaffTraining:
@@ -143,17 +75,6 @@ class StaffTraining:
 
 
 NO_TRAINING = StaffTraining(None, set())
-
-
-def current_training(school: School, today: dt.date) -> dict[int, set[int]]:
-    """Programme id -> the users with current training in it at ``school`` (one query)."""
-    trained: dict[int, set[int]] = {}
-    rows = Training.objects.filter(school=school, trained_on__lte=today).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
-    for programme_id, user_id in rows.values_list("programme_id", "user_id"):
-        trained.setdefault(programme_id, set()).add(user_id)
-    return trained
 
 
 class StaffSelect(forms.Select):
@@ -294,11 +215,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
 
         if self.instance.pk:
             # The staff lines are edited beside the form (a formset): watched as one value.
-            lines = sorted(
-                f"{(s.user.get_full_name() or s.user.get_username()) if s.user else s.external_name} "
-                f"({s.get_role_display()})"
-                for s in self.instance.staff.all()
-            )
+            lines = sorted(f"{staff_name(s)} ({s.get_role_display()})" for s in self.instance.staff.all())
             self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
 
     def _staff_training(self) -> StaffTraining:
@@ -338,15 +255,11 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
     def clean_scale(self) -> Scale | None:
         scale = self.cleaned_data.get("scale")
         before = self.instance.scale_id if self.instance.pk else None
-        if before and (scale.pk if scale else None) != before:
-            measured = Placement.objects.filter(intervention=self.instance).filter(
-                Q(entry_value__isnull=False) | Q(exit_value__isnull=False) | Q(target_value__isnull=False)
+        if before and (scale.pk if scale else None) != before and scale_in_use(self.instance):
+            raise ValidationError(
+                "Pupils' baselines, targets or exit results are recorded on the current scale, so it cannot "
+                "change: their numbers would be read on the wrong scale."
             )
-            if measured.exists():
-                raise ValidationError(
-                    "Pupils' baselines, targets or exit results are recorded on the current scale, so it cannot "
-                    "change: their numbers would be read on the wrong scale."
-                )
         return scale
 
     def fields_for_service(self) -> dict[str, object]:
@@ -439,6 +352,38 @@ class InterventionFilterForm(forms.Form):
     def data_or_empty(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}
 
+    def filter(self, interventions: QuerySet[Intervention], *, today: dt.date) -> QuerySet[Intervention]:
+        """Apply the valid filters to ``interventions`` (``groups.selectors.interventions_for_list``); invalid ones
+        are ignored (and shown as errors). One query more for a year group, none otherwise."""
+        data = self.data_or_empty
+        if data.get("status") == "active":
+            interventions = interventions.planned_or_running()
+        elif data.get("status"):
+            interventions = interventions.filter(status=data["status"])
+        for name, field in (
+            ("wave", "wave"),
+            ("area", "area"),
+            ("subject", "subject_id"),
+            ("funding", "funding_source"),
+        ):
+            if data.get(name) not in (None, ""):
+                interventions = interventions.filter(**{field: data[name]})
+        if data.get("staff") is not None:
+            on_staff = InterventionStaff.objects.filter(intervention=OuterRef("pk"), user_id=data["staff"])
+            interventions = interventions.filter(Q(lead_id=data["staff"]) | Q(Exists(on_staff)))
+        if data.get("year") is not None:
+            # Year groups are a JSON list, which SQLite cannot search inside: pick the ids here (one query).
+            matching = [
+                pk for pk, years in interventions.values_list("pk", "year_groups") if data["year"] in (years or [])
+            ]
+            interventions = interventions.filter(pk__in=matching)
+        if data.get("attention"):
+            interventions = interventions.filter(attention_flags.needs_attention_q(today))
+        if data.get("flag"):
+            # The same queryset the SENCO's home counts (interventions.groups.attention).
+            interventions = attention_flags.flagged(interventions, data["flag"], today)
+        return interventions
+
 
 # --- Placements --------------------------------------------------------------------------------------
 
@@ -456,26 +401,6 @@ EXIT_FIELDS: dict[str, str | None] = {
     "exit_typed": "exit_typed",
     "pupil": None,
 }
-
-
-def result_label(result: Result) -> str:
-    return f"{result.assessment.name} ({result.assessment.taken_on:%d/%m/%Y}): {result.typed}"
-
-
-def eligible_results(intervention: Intervention, pupils: Sequence[Pupil]) -> dict[int, list[Result]]:
-    """Each pupil's results that can be a baseline or exit result: in the intervention's subject and, when it
-    has one, on its scale; newest first. One query. Without a subject or scale there is nothing to pick from."""
-    if not intervention.subject_id and not intervention.scale_id:
-        return {}
-    results = Result.objects.filter(pupil__in=pupils).select_related("assessment")
-    if intervention.subject_id:
-        results = results.filter(assessment__subject_id=intervention.subject_id)
-    if intervention.scale_id:
-        results = results.filter(assessment__scale_id=intervention.scale_id)
-    by_pupil: dict[int, list[Result]] = {}
-    for result in results.order_by("-assessment__taken_on", "-pk"):
-        by_pupil.setdefault(result.pupil_id, []).append(result)
-    return by_pupil
 
 
 class _ResultChoiceMixin:
@@ -550,6 +475,51 @@ class PupilRowForm(PlacementEntryForm):
 
 class EntryDateForm(forms.Form):
     entry_date = forms.DateField(widget=DateInput(), label="Joining on")
+
+
+def add_placement_errors(rows: Sequence[PupilRowForm], exc: PlacementErrors) -> None:
+    """Put each pupil's problems from ``services.placements_add`` beside the fields of their row."""
+    by_pupil = {row.pupil.pk: row for row in rows}
+    for pupil_pk, fields in exc.problems.items():
+        row = by_pupil[pupil_pk]
+        for name, field_messages in fields.items():
+            field = ENTRY_FIELDS.get(name, name if name in row.fields else None)
+            for message in field_messages:
+                row.add_error(field, message)
+
+
+class PupilPickForm(forms.Form):
+    """Step one of adding pupils: the year group (by default the group's; ``all`` for every year) and a search
+    by name, read from the query string."""
+
+    year = forms.CharField(required=False)
+    q = forms.CharField(required=False)
+
+    def __init__(self, *args, intervention: Intervention, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.intervention = intervention
+
+    @property
+    def data_or_empty(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+    def filter(self, pupils: QuerySet[Pupil], *, limit: int = 500) -> list[Pupil]:
+        """The first ``limit`` of ``pupils`` that match, by year and name."""
+        data = self.data_or_empty
+        year_param = data.get("year") or ""
+        year = int_param(year_param)
+        if year is not None:
+            pupils = pupils.filter(year_group=year)
+        elif year_param != "all" and self.intervention.year_groups:
+            pupils = pupils.filter(year_group__in=self.intervention.year_groups)
+        for word in (data.get("q") or "").split()[:4]:
+            pupils = pupils.filter(
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_first_name__icontains=word)
+                | Q(preferred_last_name__icontains=word)
+            )
+        return list(pupils.order_by("year_group", "legal_last_name", "legal_first_name")[:limit])
 
 
 class PlacementEditForm(StaleFormMixin, PlacementEntryForm):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
-from interventions.groups.forms import initial_from_programme, school_weeks_end
 from interventions.models import Area, Programme
+from interventions.selectors import term_ranges
 from provision.models import School, Term, TermName
+from provision.school_days import SchoolDays
 from pupils.models import Pupil, Result, Subject, YearGroup
 
 # A group planned with fewer school days than this left in the term starts next term instead: two weeks of
@@ -26,6 +27,59 @@ MIN_SCHOOL_DAYS_LEFT = 10
 WEEKS_WITHOUT_TERMS = 12
 
 TermDates = tuple[dt.date, dt.date, str]  # (first day, last day, TermName value)
+# Sessions a week -> the weekdays they fall on, spread through the week.
+DAYS_FOR_SESSIONS = {1: [2], 2: [1, 3], 3: [0, 2, 4], 4: [0, 1, 3, 4], 5: [0, 1, 2, 3, 4]}
+
+
+def school_weeks_end(start: dt.date, weeks: int, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]) -> dt.date:
+    """The last school day of the ``weeks``-th teaching week from ``start``: holiday weeks (no school day from Monday
+    to Friday: a holiday between terms, or a half-term week recorded as a closure) are not counted. Without any
+    terms, plain calendar weeks. ``terms`` is the school's ``SchoolDays`` (or bare term dates). Pure.
+
+    Example: starting Monday 14/12/2026 with the autumn term ending Friday 18/12 and spring starting Tuesday
+    05/01/2027, two weeks end on Friday 08/01/2027 (the Christmas weeks are skipped)."""
+    if weeks < 1:
+        return start
+    calendar = SchoolDays.of(terms)
+    if not calendar.spans:
+        return start + dt.timedelta(weeks=weeks, days=-1)
+    monday = start - dt.timedelta(days=start.weekday())
+    counted, last_day = 0, start
+    # A safety stop: a programme longer than five years is not a time-limited intervention.
+    for _ in range(weeks + 260):
+        school_days = [
+            day
+            for offset in range(5)
+            if (day := monday + dt.timedelta(days=offset)) >= start and calendar.is_school_day(day)
+        ]
+        if school_days:
+            counted += 1
+            last_day = school_days[-1]
+            if counted == weeks:
+                return last_day
+        monday += dt.timedelta(weeks=1)
+    return last_day
+
+
+def initial_from_programme(
+    programme: Programme, *, start: dt.date, terms: SchoolDays | Sequence[tuple[dt.date, dt.date]]
+) -> dict[str, object]:
+    """What a new intervention of ``programme`` starts with: its wave, area, session length, days for its
+    sessions a week, group size, and an end date ``weeks`` teaching weeks after ``start``."""
+    initial: dict[str, object] = {
+        "programme": programme.pk,
+        "name": programme.name,
+        "wave": programme.wave,
+        "area": programme.area,
+        "minutes_per_session": programme.minutes_per_session,
+        "days": DAYS_FOR_SESSIONS.get(min(programme.sessions_per_week, 5), []),
+        "capacity": programme.group_size_max,
+        "lead_role": programme.delivered_by,
+        "start_date": start,
+    }
+    if programme.weeks:
+        initial["end_date"] = school_weeks_end(start, programme.weeks, terms)
+    return initial
 
 
 def _in_term(day: dt.date, terms: Sequence[TermDates]) -> TermDates | None:
@@ -149,6 +203,7 @@ def school_terms(school: School) -> list[TermDates]:
 
 def plan_for_pupils(
     *,
+    user,
     school: School,
     pupil_ids: Sequence[int],
     subject: Subject | None,
@@ -156,12 +211,14 @@ def plan_for_pupils(
     today: dt.date,
 ) -> Plan:
     """The pre-filled new group for ``pupil_ids`` (the school's pupils on roll among them) in ``subject``: the
-    subject and its area, the pupils' year groups, the scale most of them were assessed on in that subject
-    (the latest such assessment on a tie), a start on the next school day (next term when this one is nearly
-    over), an end one term on (the programme's length in teaching weeks when it has one) and a name with the
-    programme's or subject's name, the year groups and the term. Four queries."""
+        subject and its area, the pupils' year groups, the scale most of them were assessed on in that subject
+        (the latest such assessment on a tie), a start on the next school day (next term when this one is nearly
+        over), an end one term on (the programme's length in teaching weeks when it has one) and a name with the
+        programme's or subject's name, the year groups and the term. The pupils and results are those ``user`` may see
+    (``visible_to``). Four queries."""
     pupils = list(
-        Pupil.objects.filter(school=school, pk__in=list(pupil_ids))
+        Pupil.objects.visible_to(user, school)
+        .filter(pk__in=list(pupil_ids))
         .on_roll()
         .order_by("year_group", "legal_last_name", "legal_first_name")
     )
@@ -180,7 +237,8 @@ def plan_for_pupils(
         if programme is None and (area := area_for_subject(subject.name)):
             initial["area"] = area
         scale = (
-            Result.objects.filter(pupil__in=pupils, assessment__subject=subject)
+            Result.objects.visible_to(user, school)
+            .filter(pupil__in=pupils, assessment__subject=subject)
             .values("assessment__scale_id")
             .annotate(pupils=Count("pupil", distinct=True), latest=Max("assessment__taken_on"))
             .order_by("-pupils", "-latest", "assessment__scale_id")
@@ -192,3 +250,30 @@ def plan_for_pupils(
     initial["name"] = group_name(programme.name if programme else default_words, years, start, terms)
     suffix = initial["name"][len(programme.name if programme else default_words) :]
     return Plan(initial=initial, pupils=pupils, subject=subject, name_default=default_words, name_suffix=suffix)
+
+
+def new_group_start(
+    *,
+    user,
+    school: School,
+    pupil_ids: Sequence[int],
+    subject_id: int | None,
+    programme: Programme | None,
+    today: dt.date,
+) -> tuple[Plan | None, dict[str, object]]:
+    """What the new group's form starts with: for pupils ticked on "who needs support", their plan
+    (:func:`plan_for_pupils`) and its initial values; else ``programme``'s shape, in the school's subject named like
+    its area ("Reading", "Maths") when there is one; else a start today."""
+    if pupil_ids:
+        subject = Subject.objects.filter(school=school, pk=subject_id).first() if subject_id is not None else None
+        plan = plan_for_pupils(
+            user=user, school=school, pupil_ids=pupil_ids, subject=subject, programme=programme, today=today
+        )
+        return plan, plan.initial
+    if programme is None:
+        return None, {"start_date": today}
+    initial = initial_from_programme(programme, start=today, terms=term_ranges(school))
+    subject = Subject.objects.filter(school=school, name__iexact=Area(programme.area).label).first()
+    if subject is not None:
+        initial["subject"] = subject.pk
+    return None, initial

@@ -8,29 +8,14 @@ Costs come from staff pay rates, so they are shown to those who manage the budge
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from interventions.catalogue.training import untrained_staff
 from interventions.groups import attention as attention_flags
-from interventions.groups import planning, services
+from interventions.groups import formatting, planning, selectors, services
 from interventions.groups.forms import (
     ENTRY_FIELDS,
     EXAMPLE_RATES,
@@ -48,42 +33,16 @@ from interventions.groups.forms import (
     InterventionForm,
     PlacementEditForm,
     PlacementExitForm,
+    PupilPickForm,
     PupilRowForm,
     StaffRatesForm,
     StatusForm,
+    add_placement_errors,
     add_service_errors,
-    eligible_results,
-    initial_from_programme,
-    schedule_text,
     staff_formset,
-    staff_users,
 )
-from interventions.models import (
-    Area,
-    Intervention,
-    InterventionStaff,
-    Placement,
-    Programme,
-    Session,
-    StaffRate,
-    StaffRole,
-    Status,
-    Training,
-    Wave,
-    planned_or_running_q,
-)
+from interventions.models import Intervention, Placement, Programme, StaffRole, Status, Wave
 from interventions.progress.views import group_section
-from interventions.selectors import (
-    DOSAGE_HELD,
-    DOSAGE_PLANNED,
-    Stay,
-    dosage_for,
-    placements_with_dosage,
-    pupil_cost_shares,
-    stays_of,
-    term_ranges,
-    whole_run_cost,
-)
 from provision.access import (
     COST_EDITORS,
     INTERVENTION_EDITORS,
@@ -92,55 +51,17 @@ from provision.access import (
     can_see_costs,
     role_required,
 )
-from provision.models import Role, School
+from provision.models import Role
 from provision.params import int_param
-from pupils import scales
-from pupils.models import Pupil, Subject, YearGroup
+from pupils.models import Subject, YearGroup
 
 PAGE_SIZE = 50
-STATUS_ORDER = Case(
-    When(status=Status.RUNNING, then=Value(0)),
-    When(status=Status.PLANNED, then=Value(1)),
-    When(status=Status.COMPLETED, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 STATUS_ACTIONS = {
     Status.PLANNED: ["start", "stop"],
     Status.RUNNING: ["complete", "stop"],
     Status.COMPLETED: ["reopen"],
     Status.STOPPED: ["reopen"],
 }
-
-
-# --- Scoped look-ups -------------------------------------------------------------------------------------
-
-
-def _visible(request: HttpRequest):
-    """The current school's interventions this user may see: a TA only those they run (``visible_to``)."""
-    return Intervention.objects.visible_to(request.user, request.school)
-
-
-def _get_intervention(request: HttpRequest, pk: int) -> Intervention:
-    interventions = (
-        _visible(request)
-        .select_related("programme", "lead", "subject", "scale", "progress_check")
-        .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")), "scale__bands")
-    )
-    try:
-        return interventions.get(pk=pk)
-    except Intervention.DoesNotExist as exc:
-        raise Http404("No such intervention") from exc
-
-
-def _get_placement(request: HttpRequest, pk: int) -> Placement:
-    placements = Placement.objects.visible_to(request.user, request.school).select_related(
-        "intervention__subject", "intervention__scale", "pupil", "entry_result__assessment", "exit_result__assessment"
-    )
-    try:
-        return placements.get(pk=pk)
-    except Placement.DoesNotExist as exc:
-        raise Http404("No such placement") from exc
 
 
 def _locked(model, row):
@@ -166,67 +87,6 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
     return None
 
 
-# --- Shared reads ----------------------------------------------------------------------------------------
-
-
-def _rates(school: School) -> dict[str, Decimal]:
-    return {rate.role: rate.hourly_rate for rate in StaffRate.objects.filter(school=school)}
-
-
-def _staff_name(member: InterventionStaff) -> str:
-    if member.user_id:
-        return member.user.get_full_name() or member.user.get_username()
-    return member.external_name
-
-
-def _annotated(interventions, today: dt.date):
-    """Add ``active_count`` (pupils in it now), ``placed_count`` (pupils ever placed) and ``untrained_exists``
-    (a member of staff with no current training in its programme), as subqueries: no joins, no double counts."""
-    active = (
-        Placement.objects.filter(intervention=OuterRef("pk"), exit_date__isnull=True)
-        .values("intervention")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    placed = (
-        Placement.objects.filter(intervention=OuterRef("pk"))
-        .values("intervention")
-        .annotate(n=Count("pupil", distinct=True))
-        .values("n")
-    )
-    return interventions.annotate(
-        active_count=Coalesce(Subquery(active, output_field=IntegerField()), 0),
-        placed_count=Coalesce(Subquery(placed, output_field=IntegerField()), 0),
-        untrained_exists=attention_flags.untrained_exists(today),
-    )
-
-
-def _attention(intervention: Intervention, today: dt.date) -> list[str]:
-    """What needs the SENCO's attention about a planned or running group (uses ``_annotated`` values)."""
-    if not intervention.is_planned_or_running:
-        return []
-    flags = []
-    if intervention.has_no_end_date:
-        flags.append("No end date")
-    if intervention.is_overdue(today):
-        flags.append("Past its end date")
-    if intervention.programme_id and intervention.untrained_exists:
-        flags.append("Untrained staff")
-    if intervention.active_count > intervention.capacity:
-        flags.append("Over capacity")
-    return flags
-
-
-def _needs_attention_q(today: dt.date) -> Q:
-    """The database form of :func:`_attention`, for the list's filter."""
-    return planned_or_running_q() & (
-        (Q(end_date__isnull=True) & ~Q(wave=Wave.QUALITY_FIRST))
-        | Q(end_date__lt=today)
-        | (Q(programme__isnull=False) & Q(untrained_exists=True))
-        | Q(active_count__gt=F("capacity"))
-    )
-
-
 # --- The list ----------------------------------------------------------------------------------------
 
 
@@ -236,67 +96,11 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     attention. A constant number of queries however many there are."""
     school, today = request.school, timezone.localdate()
     subjects = list(Subject.objects.filter(school=school))
-    staff = list(staff_users(school))
-    form = InterventionFilterForm(request.GET or None, school=school, subjects=subjects, staff=staff)
-    data = form.data_or_empty
-    interventions = _annotated(_visible(request), today)
-    if data.get("status") == "active":
-        interventions = interventions.planned_or_running()
-    elif data.get("status"):
-        interventions = interventions.filter(status=data["status"])
-    if data.get("wave") is not None:
-        interventions = interventions.filter(wave=data["wave"])
-    if data.get("area"):
-        interventions = interventions.filter(area=data["area"])
-    if data.get("subject") is not None:
-        interventions = interventions.filter(subject_id=data["subject"])
-    if data.get("funding"):
-        interventions = interventions.filter(funding_source=data["funding"])
-    if data.get("staff") is not None:
-        runs = (
-            InterventionStaff.objects.visible_to(request.user, request.school)
-            .filter(user_id=data["staff"])
-            .values("intervention_id")
-        )
-        interventions = interventions.filter(Q(lead_id=data["staff"]) | Q(pk__in=runs))
-    if data.get("year") is not None:
-        # Year groups are a JSON list, which SQLite cannot search inside: pick the ids here (one query).
-        matching = [
-            pk for pk, years in _visible(request).values_list("pk", "year_groups") if data["year"] in (years or [])
-        ]
-        interventions = interventions.filter(pk__in=matching)
-    if data.get("attention"):
-        interventions = interventions.filter(_needs_attention_q(today))
-    if data.get("flag"):
-        # The same queryset the SENCO's home counts (interventions.groups.attention).
-        interventions = attention_flags.flagged(interventions, data["flag"], today)
-    interventions = (
-        interventions.select_related("programme", "lead", "subject")
-        .prefetch_related(Prefetch("staff", queryset=InterventionStaff.objects.select_related("user")))
-        .order_by(STATUS_ORDER, "-start_date", "name")
+    form = InterventionFilterForm(
+        request.GET or None, school=school, subjects=subjects, staff=list(selectors.staff_users(school))
     )
-    page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
-    show_costs = can_see_costs(request.user, request.school)
-    terms = term_ranges(school) if show_costs else []
-    rates = _rates(school) if show_costs else {}
-    stays = stays_of([i.pk for i in page.object_list]) if show_costs else {}
-    rows = []
-    for intervention in page.object_list:
-        staff_rows = list(intervention.staff.all())
-        cost = None
-        if show_costs:
-            cost = whole_run_cost(
-                intervention, staff=staff_rows, rates=rates, terms=terms, today=today, stays=stays.get(intervention.pk)
-            )
-        rows.append(
-            {
-                "intervention": intervention,
-                "staff": [_staff_name(member) for member in staff_rows],
-                "schedule": schedule_text(intervention.days, intervention.minutes_per_session, intervention.start_time),
-                "flags": _attention(intervention, today),
-                "cost": cost,
-            }
-        )
+    interventions = form.filter(selectors.interventions_for_list(request.user, school, today), today=today)
+    page = Paginator(selectors.ordered_for_list(interventions), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -305,13 +109,13 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": rows,
+            "rows": selectors.list_rows(page.object_list, user=request.user, school=school, today=today),
             "query_without_page": params.urlencode(),
             "can_edit": request.role in INTERVENTION_EDITORS,
             "can_set_rates": request.role in COST_EDITORS,
-            "show_costs": show_costs,
+            "show_costs": can_see_costs(request.user, school),
             "is_ta": request.role == Role.TA,
-            "flag": attention_flags.FLAGS.get(data.get("flag") or ""),
+            "flag": attention_flags.FLAGS.get(form.data_or_empty.get("flag") or ""),
         },
     )
 
@@ -319,105 +123,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 # --- A group's page ----------------------------------------------------------------------------------
 
 
-def _shown(spec: scales.ScaleSpec | None, value: float | None, typed: str) -> str:
-    if spec is not None and value is not None:
-        return scales.display(spec, value)
-    return typed
-
-
-def _change(spec: scales.ScaleSpec | None, entry: float | None, exit_: float | None) -> str:
-    if spec is None or entry is None or exit_ is None:
-        return ""
-    change = exit_ - entry
-    if spec.kind == scales.AGE:
-        return f"{change:+.0f} months"
-    if spec.kind == scales.BANDS:
-        return f"{change:+.0f} band{'s' if abs(change) != 1 else ''}"
-    return f"{change:+g}"
-
-
 @role_required(*INTERVENTION_VIEWERS)
 def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one group: details, schedule, staff and training, cost, warnings, its pupils with their
     dosage and outcomes, and its latest sessions. A constant number of queries however many pupils."""
     today = timezone.localdate()
-    intervention = _get_intervention(request, pk)
-    school = intervention.school
-    staff = list(intervention.staff.all())
-    trainings = (
-        list(Training.objects.filter(school=school, programme_id=intervention.programme_id))
-        if intervention.programme_id
-        else []
-    )
-    untrained = untrained_staff(intervention=intervention, today=today, trainings=trainings)
-    spec = intervention.scale.spec() if intervention.scale_id else None
-    terms = term_ranges(school)
-    placements = list(
-        placements_with_dosage(
-            Placement.objects.visible_to(request.user, request.school)
-            .filter(intervention=intervention)
-            .select_related("pupil", "pupil__registration_group", "entry_result__assessment", "exit_result__assessment")
-        ).order_by(F("exit_date").asc(nulls_first=True), "pupil__legal_last_name", "pupil__legal_first_name")
-    )
-    rows = []
-    for placement in placements:
-        placement.intervention = intervention
-        dosage = dosage_for(placement, terms=terms, today=today)
-        rows.append(
-            {
-                "placement": placement,
-                "baseline": _shown(spec, placement.entry_value, placement.entry_typed),
-                "target_value": _shown(spec, placement.target_value, ""),
-                "exit_value": _shown(spec, placement.exit_value, placement.exit_typed),
-                "change": _change(spec, placement.entry_value, placement.exit_value),
-                "dosage": dosage,
-            }
-        )
-    active_count = sum(1 for p in placements if p.is_active)
-    placed_count = len({p.pupil_id for p in placements})
-    show_costs = can_see_costs(request.user, request.school)
-    cost = None
-    if show_costs:
-        stays = [Stay(p.pk, p.pupil_id, p.entry_date, p.exit_date) for p in placements]
-        cost = whole_run_cost(intervention, staff=staff, rates=_rates(school), terms=terms, today=today, stays=stays)
-        shares = pupil_cost_shares(intervention, cost.total, stays, terms=terms, today=today)
-        for row in rows:
-            row["cost_share"] = shares.get(row["placement"].pk)
-    sessions = list(
-        Session.objects.visible_to(request.user, request.school)
-        .filter(intervention=intervention)
-        .annotate(present=Count("attendance", filter=Q(attendance__present=True)), marked=Count("attendance"))
-        .order_by("-date")[:5]
-    )
-    session_totals = (
-        Session.objects.visible_to(request.user, request.school)
-        .filter(intervention=intervention)
-        .aggregate(n=Count("pk"), minutes=Sum("minutes"))
-    )
-    warnings = []
-    if intervention.is_planned_or_running:
-        if intervention.has_no_end_date:
-            warnings.append("It has no end date. Interventions are time-limited: set when it ends and review it.")
-        if intervention.is_overdue(today):
-            warnings.append(
-                f"It is still {intervention.get_status_display().lower()} after its end date "
-                f"({intervention.end_date:%d/%m/%Y}): complete it, or extend it if that was the plan."
-            )
-        if untrained:
-            names = ", ".join(_staff_name(member) for member in untrained)
-            warnings.append(f"Not trained (or training expired) in {intervention.programme.name}: {names}.")
-        if active_count > intervention.capacity:
-            warnings.append(f"{active_count} pupils in a group for {intervention.capacity}.")
-    if intervention.scale_id is None and intervention.wave != Wave.QUALITY_FIRST:
-        warnings.append("No scale is set for entry and exit results, so its impact cannot be measured.")
-    if not intervention.is_planned_or_running and active_count:
-        warnings.append(f"{active_count} pupil{'s have' if active_count != 1 else ' has'} no exit recorded yet.")
-    if cost is not None and cost.missing_rates:
-        roles = ", ".join(StaffRole(role).label.lower() for role in cost.missing_rates)
-        warnings.append(f"No hourly rate is set for: {roles}. Their time is costed at £0.")
-    untrained_ids = {member.pk for member in untrained}
-    # Sessions are logged by whoever runs the group, or the SENCO (as the session pages decide).
-    runs_it = intervention.lead_id == request.user.pk or any(m.user_id == request.user.pk for m in staff)
+    intervention = selectors.group_for(request.user, request.school, pk)
+    page = selectors.group_page(intervention, user=request.user, school=request.school, today=today)
+    placements, runs_it = page.pop("placements"), page.pop("runs_it")
     can_log = can_log_sessions(request.user, request.school, runs=lambda: runs_it)
     # Progress checks (interventions.progress): the group's check, who is off track, each pupil's chart.
     progress = group_section(request, intervention, placements) if intervention.wave != Wave.QUALITY_FIRST else {}
@@ -426,24 +139,8 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interventions/intervention_detail.html",
         {
             **progress,
+            **page,
             "intervention": intervention,
-            "schedule": schedule_text(intervention.days, intervention.minutes_per_session, intervention.start_time),
-            "year_groups": [YearGroup(y).label for y in intervention.year_groups if y in YearGroup.values],
-            "staff": [(member, _staff_name(member), member.pk in untrained_ids) for member in staff],
-            "rows": rows,
-            "active_count": active_count,
-            "placed_count": placed_count,
-            "cost": cost,
-            "cost_lines": [
-                (line, StaffRole(line.role).label if line.role in StaffRole.values else line.role)
-                for line in (cost.staff if cost else [])
-            ],
-            "show_costs": show_costs,
-            "dosage_held": DOSAGE_HELD,
-            "dosage_planned": DOSAGE_PLANNED,
-            "warnings": warnings,
-            "sessions": sessions,
-            "session_totals": session_totals,
             "session_log_url": (_optional_url("interventions:session_log", intervention.pk) if can_log else None),
             "sessions_url": _optional_url("interventions:sessions", intervention.pk),
             "can_edit": request.role in INTERVENTION_EDITORS,
@@ -463,6 +160,11 @@ def _staff_members(form: InterventionForm, formset) -> list[services.StaffMember
     return [member for member in [lead, *others] if member is not None]
 
 
+def _valid(form: InterventionForm, formset) -> bool:
+    """The group's form and its staff lines are valid, and say how external staff are paid when there are any."""
+    return form.is_valid() and formset.is_valid() and form.require_external_costing(_staff_members(form, formset))
+
+
 @role_required(*INTERVENTION_EDITORS)
 def intervention_new(request: HttpRequest) -> HttpResponse:
     """Plan an intervention; ``?programme=<pk>`` starts from a catalogue programme's shape. Coming from "who
@@ -472,39 +174,18 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     programme = None
     if request.GET.get("programme"):
-        programme_id = int_param(request.GET["programme"])
-        if programme_id is None:
-            raise Http404("No such programme")
-        programme = get_object_or_404(Programme.objects.for_school(school), pk=programme_id)
-    ticked = _pupil_ids(source.getlist("pupil"))
-    plan = None
-    if ticked:
-        subject_id = int_param(source.get("subject"))
-        subject = Subject.objects.filter(school=school, pk=subject_id).first() if subject_id is not None else None
-        plan = planning.plan_for_pupils(
-            school=school, pupil_ids=ticked, subject=subject, programme=programme, today=today
-        )
-        initial = plan.initial
-    elif programme is not None:
-        initial = initial_from_programme(programme, start=today, terms=term_ranges(school))
-        # The assessed subject, when the school has one named like the programme's area ("Reading", "Maths").
-        subject = Subject.objects.filter(school=school, name__iexact=Area(programme.area).label).first()
-        if subject is not None:
-            initial["subject"] = subject.pk
-    else:
-        initial = {"start_date": today}
+        programme = selectors.programme_for(school, int_param(request.GET["programme"]))
+    plan, initial = planning.new_group_start(
+        user=request.user, school=school, pupil_ids=_pupil_ids(source.getlist("pupil")),
+        subject_id=int_param(source.get("subject")), programme=programme, today=today,
+    )  # fmt: skip
     form = InterventionForm(request.POST or None, school=school, initial=initial, today=today)
     formset = staff_formset(request.POST or None, school=school, intervention=None, training=form.staff_training)
     if plan is not None:
         form.fields["name"].widget.attrs.update(
             {"data-name-default": plan.name_default, "data-name-suffix": plan.name_suffix}
         )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and formset.is_valid()
-        and form.require_external_costing(_staff_members(form, formset))
-    ):
+    if request.method == "POST" and _valid(form, formset):
         try:
             intervention = services.intervention_create(
                 school=school, fields=form.fields_for_service(), staff=_staff_members(form, formset), by=request.user
@@ -512,14 +193,7 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, {"staff": None})
         else:
-            messages.success(request, f"{intervention.name} planned.")
-            _warn_time_limit(request, intervention)
-            _warn_untrained(request, intervention, today)
-            if plan is not None and plan.pupils:
-                # On to adding the ticked pupils: each row has its newest result on the scale as the baseline.
-                query = urlencode([("step", "details"), *[("pupil", p.pk) for p in plan.pupils]])
-                return redirect(f"{reverse('interventions:placements_add', args=[intervention.pk])}?{query}")
-            return redirect("interventions:detail", intervention.pk)
+            return _planned(request, intervention, plan, today)
     return render(
         request,
         "interventions/intervention_form.html",
@@ -534,12 +208,23 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _planned(request: HttpRequest, intervention: Intervention, plan: planning.Plan | None, today: dt.date):
+    """Once a new group is saved: its warnings, then on to adding the ticked pupils (each row with their newest
+    result on the scale as the baseline), or to the group's page."""
+    messages.success(request, f"{intervention.name} planned.")
+    _warn_time_limit(request, intervention)
+    _warn_untrained(request, intervention, today)
+    if plan is not None and plan.pupils:
+        query = urlencode([("step", "details"), *[("pupil", p.pk) for p in plan.pupils]])
+        return redirect(f"{reverse('interventions:placements_add', args=[intervention.pk])}?{query}")
+    return redirect("interventions:detail", intervention.pk)
+
+
 def _warn_untrained(request: HttpRequest, intervention: Intervention, today: dt.date) -> None:
     """Said again once saved: the form flagged them, but a group can be planned before training is booked."""
     untrained = untrained_staff(intervention=intervention, today=today)
     if untrained:
-        names = ", ".join(_staff_name(member) for member in untrained)
-        messages.warning(request, f"Not trained (or training expired) in {intervention.programme.name}: {names}.")
+        messages.warning(request, formatting.untrained_warning(intervention, untrained))
 
 
 @role_required(*INTERVENTION_EDITORS)
@@ -564,7 +249,7 @@ def plan_from_identification(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INTERVENTION_EDITORS)
 def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = _get_intervention(request, pk)
+    intervention = selectors.group_for(request.user, request.school, pk)
     with transaction.atomic():
         if request.method == "POST":
             # Locked and read afresh: the form checks it was opened on the group as saved now (a stale tab must
@@ -574,12 +259,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
         formset = staff_formset(
             request.POST or None, school=request.school, intervention=intervention, training=form.staff_training
         )
-        if (
-            request.method == "POST"
-            and form.is_valid()
-            and formset.is_valid()
-            and form.require_external_costing(_staff_members(form, formset))
-        ):
+        if request.method == "POST" and _valid(form, formset):
             try:
                 intervention = services.intervention_update(
                     intervention=intervention,
@@ -610,7 +290,7 @@ def _warn_time_limit(request: HttpRequest, intervention: Intervention) -> None:
 @require_POST
 def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Start, complete, stop (with a reason) or reopen a group."""
-    intervention = _get_intervention(request, pk)
+    intervention = selectors.group_for(request.user, request.school, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose start, complete, stop or reopen.")
@@ -653,30 +333,18 @@ def _pupil_ids(values: list[str]) -> list[int]:
 def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add pupils to a group in two steps: pick them (skipped when they come ticked from the identification
     list), then give each a baseline, targets and self-rating, and the date they join. All or nobody."""
-    intervention = _get_intervention(request, pk)
+    user, school = request.user, request.school
+    intervention = selectors.group_for(user, school, pk)
     source = request.POST if request.method == "POST" else request.GET
     ids = _pupil_ids(source.getlist("pupil"))
     if request.method == "GET" and (request.GET.get("step") != "details" or not ids):
         return _pick_pupils(request, intervention, ids)
-    today = timezone.localdate()
-    pupils = list(
-        Pupil.objects.visible_to(request.user, request.school)
-        .filter(pk__in=ids)
-        .select_related("registration_group")
-        .order_by("year_group", "legal_last_name", "legal_first_name")
-    )
-    if len(pupils) != len(ids):
-        raise Http404("No such pupil")
-    already = set(
-        Placement.objects.visible_to(request.user, request.school)
-        .active()
-        .filter(intervention=intervention, pupil__in=pupils)
-        .values_list("pupil_id", flat=True)
-    )
+    pupils = selectors.pupils_by_id(ids, user=user, school=school)
+    already = selectors.pupils_in_group(intervention, user=user, school=school, among=pupils)
     joining = [p for p in pupils if p.pk not in already]
-    results = eligible_results(intervention, joining)
+    results = selectors.eligible_results(intervention, joining, user=user, school=school)
     data = request.POST if request.method == "POST" else None
-    date_form = EntryDateForm(data, initial={"entry_date": max(today, intervention.start_date)})
+    date_form = EntryDateForm(data, initial={"entry_date": max(timezone.localdate(), intervention.start_date)})
     rows = [
         PupilRowForm(data, prefix=f"p{p.pk}", pupil=p, results=results.get(p.pk, []), initial={"include": True})
         for p in joining
@@ -684,39 +352,9 @@ def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = _safe_next(request, source.get("next"))
     problems: list[str] = []
     if request.method == "POST":
-        # Every form is checked (not just up to the first bad one) so that each shows its own errors.
-        rows_ok = [row.is_valid() for row in rows]
-        forms_ok = date_form.is_valid() and all(rows_ok)
-        chosen = [row for row in rows if forms_ok and row.cleaned_data.get("include")]
-        if forms_ok and not chosen:
-            date_form.add_error(None, "Tick at least one pupil to add.")
-        elif forms_ok:
-            try:
-                added = services.placements_add(
-                    intervention=intervention,
-                    pupils=[row.entry() for row in chosen],
-                    entry_date=date_form.cleaned_data["entry_date"],
-                    by=request.user,
-                )
-            except services.PlacementErrors as exc:
-                by_pupil = {row.pupil.pk: row for row in rows}
-                for pupil_pk, fields in exc.problems.items():
-                    row = by_pupil[pupil_pk]
-                    for name, field_messages in fields.items():
-                        field = ENTRY_FIELDS.get(name, name if name in row.fields else None)
-                        for message in field_messages:
-                            row.add_error(field, message)
-                problems = exc.messages
-            except ValidationError as exc:
-                add_service_errors(date_form, exc, {"pupils": None})
-            else:
-                names = ", ".join(p.pupil.full_name for p in added)
-                messages.success(request, f"Added to {intervention.name}: {names}.")
-                if _active_count(request, intervention) > intervention.capacity:
-                    messages.warning(
-                        request, f"{intervention.name} is now over its capacity of {intervention.capacity}."
-                    )
-                return redirect(next_url or reverse("interventions:detail", args=[intervention.pk]))
+        added, problems = _add_pupils(request, intervention, date_form, rows)
+        if added is not None:
+            return redirect(next_url or reverse("interventions:detail", args=[intervention.pk]))
     return render(
         request,
         "interventions/placement_add.html",
@@ -732,34 +370,42 @@ def placements_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _active_count(request: HttpRequest, intervention: Intervention) -> int:
-    return Placement.objects.visible_to(request.user, request.school).active().filter(intervention=intervention).count()
+def _add_pupils(
+    request: HttpRequest, intervention: Intervention, date_form: EntryDateForm, rows: list[PupilRowForm]
+) -> tuple[list[Placement] | None, list[str]]:
+    """Add the ticked pupils (the placements added), or put each problem beside its field (the problems that
+    concern the whole form) with None."""
+    # Every form is checked (not just up to the first bad one) so that each shows its own errors.
+    rows_ok = [row.is_valid() for row in rows]
+    if not (date_form.is_valid() and all(rows_ok)):
+        return None, []
+    chosen = [row for row in rows if row.cleaned_data.get("include")]
+    if not chosen:
+        date_form.add_error(None, "Tick at least one pupil to add.")
+        return None, []
+    try:
+        added = services.placements_add(
+            intervention=intervention,
+            pupils=[row.entry() for row in chosen],
+            entry_date=date_form.cleaned_data["entry_date"],
+            by=request.user,
+        )
+    except services.PlacementErrors as exc:
+        add_placement_errors(rows, exc)
+        return None, exc.messages
+    except ValidationError as exc:
+        add_service_errors(date_form, exc, {"pupils": None})
+        return None, []
+    messages.success(request, f"Added to {intervention.name}: {', '.join(p.pupil.full_name for p in added)}.")
+    if selectors.active_count(intervention, user=request.user, school=request.school) > intervention.capacity:
+        messages.warning(request, f"{intervention.name} is now over its capacity of {intervention.capacity}.")
+    return added, []
 
 
 def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[int]) -> HttpResponse:
     """Step one: the school's pupils on roll (by default in the group's year groups) to tick."""
-    year_param = request.GET.get("year", "")
-    year = int_param(year_param)
-    q = request.GET.get("q", "").strip()
-    pupils = Pupil.objects.visible_to(request.user, request.school).on_roll().select_related("registration_group")
-    if year is not None:
-        pupils = pupils.filter(year_group=year)
-    elif year_param != "all" and intervention.year_groups:
-        pupils = pupils.filter(year_group__in=intervention.year_groups)
-    for word in q.split()[:4]:
-        pupils = pupils.filter(
-            Q(legal_first_name__icontains=word)
-            | Q(legal_last_name__icontains=word)
-            | Q(preferred_first_name__icontains=word)
-            | Q(preferred_last_name__icontains=word)
-        )
-    pupils = list(pupils.order_by("year_group", "legal_last_name", "legal_first_name")[:500])
-    in_group = set(
-        Placement.objects.visible_to(request.user, request.school)
-        .active()
-        .filter(intervention=intervention)
-        .values_list("pupil_id", flat=True)
-    )
+    form = PupilPickForm(request.GET, intervention=intervention)
+    pupils = form.filter(selectors.pupils_on_roll(request.user, request.school))
     shown = {p.pk for p in pupils}
     return render(
         request,
@@ -767,37 +413,33 @@ def _pick_pupils(request: HttpRequest, intervention: Intervention, ticked: list[
         {
             "intervention": intervention,
             "pupils": pupils,
-            "in_group": in_group,
+            "in_group": selectors.pupils_in_group(intervention, user=request.user, school=request.school),
             "ticked": set(ticked),
             "hidden_ticked": [pk for pk in ticked if pk not in shown],
-            "year_param": year_param,
+            "year_param": form.data_or_empty.get("year") or "",
             "years": [(y, YearGroup(y).label) for y in request.school.year_groups],
-            "q": q,
+            "q": form.data_or_empty.get("q") or "",
             "next": _safe_next(request, request.GET.get("next")),
             "none_ticked": request.GET.get("step") == "details" and not ticked,
         },
     )
 
 
-def _results_for(placement: Placement) -> list:
-    """The placement's pupil's results that fit its intervention, plus those it already points at."""
-    results = eligible_results(placement.intervention, [placement.pupil]).get(placement.pupil_id, [])
-    for current in (placement.entry_result, placement.exit_result):
-        if current is not None and current.pk not in {r.pk for r in results}:
-            results.append(current)
-    return results
-
-
 @role_required(*INTERVENTION_EDITORS)
 def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct what was recorded when the pupil joined."""
-    placement = _get_placement(request, pk)
+    placement = selectors.placement_for(request.user, request.school, pk)
     intervention = placement.intervention
     spec = intervention.scale.spec() if intervention.scale_id else None
     with transaction.atomic():
         if request.method == "POST":
             placement = _locked(Placement, placement)  # see intervention_edit
-        form = PlacementEditForm(request.POST or None, placement=placement, results=_results_for(placement), spec=spec)
+        form = PlacementEditForm(
+            request.POST or None,
+            placement=placement,
+            results=selectors.results_for(placement, user=request.user, school=request.school),
+            spec=spec,
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.placement_update(placement=placement, by=request.user, **form.service_kwargs())
@@ -816,11 +458,14 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*INTERVENTION_EDITORS)
 def placement_exit(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or correct) a pupil's exit from a group."""
-    placement = _get_placement(request, pk)
+    placement = selectors.placement_for(request.user, request.school, pk)
     intervention = placement.intervention
     spec = intervention.scale.spec() if intervention.scale_id else None
     form = PlacementExitForm(
-        request.POST or None, placement=placement, results=_results_for(placement), today=timezone.localdate()
+        request.POST or None,
+        placement=placement,
+        results=selectors.results_for(placement, user=request.user, school=request.school),
+        today=timezone.localdate(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -837,8 +482,8 @@ def placement_exit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "placement": placement,
             "scale": intervention.scale,
-            "baseline": _shown(spec, placement.entry_value, placement.entry_typed),
-            "target_value": _shown(spec, placement.target_value, ""),
+            "baseline": formatting.shown(spec, placement.entry_value, placement.entry_typed),
+            "target_value": formatting.shown(spec, placement.target_value, ""),
         },
     )
 
@@ -874,7 +519,7 @@ def add_from_identification(request: HttpRequest) -> HttpResponse:
 def staff_rates(request: HttpRequest) -> HttpResponse:
     """The school's cost of an hour of each staff role, used to cost every intervention."""
     school = request.school
-    current = _rates(school)
+    current = selectors.staff_rates(school)
     form = StaffRatesForm(request.POST or None, rates=current)
     if request.method == "POST" and form.is_valid():
         try:

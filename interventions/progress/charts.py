@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -19,9 +18,7 @@ import matplotlib.dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from interventions.progress import rules  # noqa: E402
-
-if TYPE_CHECKING:
-    from interventions.progress.selectors import PlaceProgress
+from interventions.progress.selectors import PlaceProgress  # noqa: E402
 
 BLUE, ORANGE, VERMILLION, GREY = "#0072B2", "#E69F00", "#D55E00", "#8a94a3"
 INK, GRID = "#1f2a37", "#dde3ea"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from interventions.progress.models import CheckChange, ProgressCheck
 from interventions.progress.services import ScoreEntry
@@ -68,6 +69,21 @@ class CheckForm(StaleFormMixin, forms.Form):
             "max_value": _whole(check.max_value),
         }
 
+    @classmethod
+    def for_group(cls, data, *, intervention, check: ProgressCheck | None, boxes: Mapping[int, tuple[str, str]],
+                  placements) -> CheckForm:  # fmt: skip
+        """The setup form of a group, watching the check and each pupil's baseline and target (``boxes``, as the
+        page shows them) for changes someone else saves meanwhile (``provision.concurrency``)."""
+        form = cls(data, initial=cls.initial_for(check))
+        form.watch_for_changes(
+            key=f"progress-check:{intervention.pk}",
+            baseline=cls.initial_for(check) or cls.BLANK,
+            extra={
+                f"goal-{p.pk}": (f"{p.pupil.full_name}: baseline / target", " / ".join(boxes[p.pk])) for p in placements
+            },
+        )
+        return form
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
@@ -108,6 +124,21 @@ def posted_goals(data: Mapping[str, str]) -> tuple[dict[int, tuple[float | None,
         except ValueError:
             problems[placement_id] = "The baseline and the target must be numbers (or left empty)."
     return goals, problems
+
+
+def posted_boxes(data: Mapping[str, str], placements) -> dict[int, tuple[str, str]]:
+    """Each placement's (baseline, target) boxes as posted, to show again."""
+    return {p.pk: (data.get(f"entry-{p.pk}", ""), data.get(f"target-{p.pk}", "")) for p in placements}
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's errors beside the form's fields (at the top for any other key, or with no key)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(key if key in form.fields else None, message)
 
 
 def posted_scores(data: Mapping[str, str]) -> list[ScoreEntry]:

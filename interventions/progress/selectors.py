@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from interventions.models import Intervention, Placement, Status
+from interventions.models import Attendance, Intervention, Placement, Status
 from interventions.progress import rules
 from interventions.progress.models import CheckGoal, CheckReview, CheckScore, ProgressCheck
 
@@ -81,20 +81,6 @@ class PlaceProgress:
     @property
     def first_off_track(self) -> dt.date | None:
         return next((day for day, decision in self.history if decision == rules.Decision.OFF_TRACK), None)
-
-    @cached_property
-    def chart(self) -> str:
-        """The small chart as SVG text (drawn when first asked for)."""
-        from interventions.progress.charts import place_chart
-
-        return place_chart(self)
-
-    @property
-    def summary(self) -> str:
-        """The chart in a sentence: its accessible name."""
-        from interventions.progress.charts import chart_summary
-
-        return chart_summary(self)
 
     @property
     def table(self) -> list[dict]:
@@ -240,14 +226,11 @@ def check_of(intervention: Intervention) -> ProgressCheck | None:
         return None
 
 
-def off_track_at(school, *, interventions=None) -> list[PlaceProgress]:
-    """Pupils now in a running group of ``school`` whose latest decision is off track, the group's name first.
-
-    ``interventions`` narrows to a queryset of groups (a TA's own). Five queries: the places, then
-    ``progress_for``.
-    """
-    placements = Placement.objects.filter(
-        intervention__school=school,
+def off_track_at(user, school, *, interventions=None) -> list[PlaceProgress]:
+    """Pupils now in a running group of ``school`` that ``user`` may see (a TA: the groups they run) whose latest
+    decision is off track, the group's name first. ``interventions`` narrows to a queryset of groups (those a
+    user runs, on their home page). Five queries: the places, then ``progress_for``."""
+    placements = Placement.objects.visible_to(user, school).filter(
         intervention__status=Status.RUNNING,
         intervention__progress_check__isnull=False,
         exit_date__isnull=True,
@@ -263,3 +246,103 @@ def off_track_at(school, *, interventions=None) -> list[PlaceProgress]:
 
 def raise_goal_count(places: Iterable[PlaceProgress]) -> int:
     return sum(1 for p in places if p.decision == rules.Decision.RAISE_GOAL)
+
+
+# --- The pages of a group's check --------------------------------------------------------------------------------
+
+# How many earlier days of checks the grid shows beside the day being recorded.
+GRID_DAYS = 6
+
+
+def group_placements(intervention: Intervention, *, user) -> list[Placement]:
+    """The group's placements with their pupils, by name (one query)."""
+    placements = list(
+        Placement.objects.visible_to(user, intervention.school_id)
+        .filter(intervention=intervention)
+        .select_related("pupil", "pupil__registration_group")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "entry_date")
+    )
+    for placement in placements:
+        placement.intervention = intervention
+    return placements
+
+
+def box(value: float | None) -> str:
+    """A stored number as it goes back into a box: 12, 12.5 (a plain minus sign, which a browser can post back)."""
+    return "" if value is None else f"{value:g}"
+
+
+def check_and_targets(
+    intervention: Intervention, placements: Iterable[Placement], *, user
+) -> tuple[ProgressCheck | None, dict[int, tuple[str, str]]]:
+    """The group's check (or None) and each placement's (baseline, target) as typed in the setup boxes (two
+    queries)."""
+    school = intervention.school_id
+    check = ProgressCheck.objects.visible_to(user, school).filter(intervention=intervention).first()
+    goals = {
+        g.placement_id: g
+        for g in CheckGoal.objects.visible_to(user, school).filter(placement__intervention=intervention)
+    }
+    boxes = {
+        p.pk: (box(goals[p.pk].entry_value), box(goals[p.pk].target_value)) if p.pk in goals else ("", "")
+        for p in placements
+    }
+    return check, boxes
+
+
+def grid_days(intervention: Intervention, new_day: dt.date, *, user) -> list[dt.date]:
+    """The day being recorded and the nearest days with scores before and after it, newest first (two queries)."""
+    scored = (
+        CheckScore.objects.visible_to(user, intervention.school_id)
+        .filter(placement__intervention=intervention)
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    earlier = scored.filter(date__lt=new_day).order_by("-date")[:GRID_DAYS]
+    later = scored.filter(date__gt=new_day).order_by("date")[:GRID_DAYS]
+    return sorted({*earlier, new_day, *later}, reverse=True)
+
+
+def grid_rows(
+    intervention: Intervention,
+    days: list[dt.date],
+    *,
+    user,
+    posted: dict[tuple[int, dt.date], str],
+    errors: dict[int, str],
+) -> list[dict]:
+    """The grid of scores: a row for each pupil in the group on any of ``days``, a box for each day (what was
+    ``posted``, else what is stored; whether the pupil was in the group, or marked absent, that day) and the
+    row's problem (taken out of ``errors``). Three queries."""
+    school = intervention.school_id
+    stored = {
+        (s.placement_id, s.date): s.typed
+        for s in CheckScore.objects.visible_to(user, school).filter(placement__intervention=intervention, date__in=days)
+    }
+    absent = set(
+        Attendance.objects.visible_to(user, school)
+        .filter(session__intervention=intervention, session__date__in=days, present=False)
+        .values_list("placement_id", "session__date")
+    )
+    rows = []
+    for placement in group_placements(intervention, user=user):
+        if not any(_in_group(placement, day) for day in days):
+            continue
+        cells = [
+            {
+                "day": day,
+                "name": f"score-{placement.pk}-{day.isoformat()}",
+                "was_name": f"was-{placement.pk}-{day.isoformat()}",
+                "in_group": _in_group(placement, day),
+                "absent": (placement.pk, day) in absent,
+                "was": stored.get((placement.pk, day), ""),
+                "value": posted.get((placement.pk, day), stored.get((placement.pk, day), "")),
+            }
+            for day in days
+        ]
+        rows.append({"placement": placement, "cells": cells, "error": errors.pop(placement.pk, "")})
+    return rows
+
+
+def _in_group(placement: Placement, day: dt.date) -> bool:
+    return placement.entry_date <= day and (placement.exit_date is None or placement.exit_date >= day)

@@ -79,6 +79,20 @@ def check_define(
 
 
 @transaction.atomic
+@transaction.atomic
+def check_setup_save(
+    *,
+    intervention: Intervention,
+    check: Mapping[str, object],
+    goals: Mapping[int, tuple[float | None, float | None]],
+    by,
+) -> None:
+    """The setup page's save: the group's check (``check``: the arguments of :func:`check_define`) and every
+    place's baseline and target (:func:`goals_save`) together, or neither."""
+    check_define(intervention=intervention, by=by, **check)
+    goals_save(intervention=intervention, goals=goals, by=by)
+
+
 def goals_save(
     *, intervention: Intervention, goals: Mapping[int, tuple[float | None, float | None]], by
 ) -> list[CheckGoal]:

@@ -81,11 +81,12 @@ def split_errors(message_dict: Mapping[str, list[str]]) -> tuple[dict[int, str],
     return scores, rest
 
 
-def stored_on(intervention: Intervention, day: dt.date) -> dict[int, str]:
-    """Each placement's score on ``day`` as typed (one query)."""
-    return dict(
-        CheckScore.objects.filter(placement__intervention=intervention, date=day).values_list("placement_id", "typed")
+def stored_on(intervention: Intervention, day: dt.date, *, user) -> dict[int, str]:
+    """Each placement's score on ``day`` as typed, of those ``user`` may see (one query)."""
+    scores = CheckScore.objects.visible_to(user, intervention.school_id).filter(
+        placement__intervention=intervention, date=day
     )
+    return dict(scores.values_list("placement_id", "typed"))
 
 
 def attach(

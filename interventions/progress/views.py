@@ -19,17 +19,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.models import Attendance, Intervention, Placement
-from interventions.progress import rules, services
-from interventions.progress.forms import CheckForm, ReviewForm, posted_goals, posted_scores
-from interventions.progress.models import CheckChange, CheckGoal, CheckScore, ProgressCheck, ScoreSource
+from interventions.models import Intervention, Placement
+from interventions.progress import rules, selectors, services
+from interventions.progress import session as check_boxes
+from interventions.progress.forms import (
+    CheckForm,
+    ReviewForm,
+    add_errors,
+    posted_boxes,
+    posted_goals,
+    posted_scores,
+)
+from interventions.progress.models import CheckChange, ScoreSource
 from interventions.progress.selectors import check_of, group_progress, progress_for
-from interventions.sessions import services as logs
 from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
 from provision.models import Role
-
-# How many earlier days of checks the grid shows beside the day being recorded.
-GRID_DAYS = 6
 
 
 def _group_for_editor(request: HttpRequest, pk: int) -> Intervention:
@@ -42,17 +46,6 @@ def _group_for_recorder(request: HttpRequest, pk: int) -> Intervention:
     """A group the user may record scores for: any of the school's for the SENCO, else one they run (404)."""
     groups = Intervention.objects.loggable_by(request.user, request.school)
     return get_object_or_404(groups.select_related("school"), pk=pk)
-
-
-def _placements(intervention: Intervention) -> list[Placement]:
-    placements = list(
-        Placement.objects.filter(intervention=intervention)
-        .select_related("pupil", "pupil__registration_group")
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "entry_date")
-    )
-    for placement in placements:
-        placement.intervention = intervention
-    return placements
 
 
 def _group_url(intervention: Intervention) -> str:
@@ -68,61 +61,24 @@ def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
     and a baseline when one was measured before the first check. Saved together, or not at all; a form opened
     before someone else saved the check or a target is refused with what they changed (provision.concurrency)."""
     intervention = _group_for_editor(request, pk)
-    placements = _placements(intervention)
+    placements = selectors.group_placements(intervention, user=request.user)
     problems: dict[int, str] = {}
-    posted_boxes: dict[int, tuple[str, str]] = {}
     with transaction.atomic():
         if request.method == "POST":
             # Lock the group, then read the check and targets as they are now: what the form is compared with.
             Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
-        check = ProgressCheck.objects.visible_to(request.user, request.school).filter(intervention=intervention).first()
-        goals = {
-            g.placement_id: g
-            for g in CheckGoal.objects.visible_to(request.user, request.school).filter(
-                placement__intervention=intervention
-            )
-        }
-        stored_boxes = {
-            p.pk: (_box(goals[p.pk].entry_value), _box(goals[p.pk].target_value)) if p.pk in goals else ("", "")
-            for p in placements
-        }
-        form = CheckForm(request.POST or None, initial=CheckForm.initial_for(check))
-        form.watch_for_changes(
-            key=f"progress-check:{intervention.pk}",
-            baseline=CheckForm.initial_for(check) or CheckForm.BLANK,
-            extra={
-                f"goal-{p.pk}": (f"{p.pupil.full_name}: baseline / target", " / ".join(stored_boxes[p.pk]))
-                for p in placements
-            },
+        check, boxes = selectors.check_and_targets(intervention, placements, user=request.user)
+        form = CheckForm.for_group(
+            request.POST or None, intervention=intervention, check=check, boxes=boxes, placements=placements
         )
         if request.method == "POST":
-            goals_posted, problems = posted_goals(request.POST)
-            posted_boxes = {
-                p.pk: (request.POST.get(f"entry-{p.pk}", ""), request.POST.get(f"target-{p.pk}", ""))
-                for p in placements
-            }
-            if form.is_valid() and not problems:
-                try:
-                    with transaction.atomic():
-                        services.check_define(intervention=intervention, by=request.user, **form.service_kwargs())
-                        services.goals_save(intervention=intervention, goals=goals_posted, by=request.user)
-                except ValidationError as exc:
-                    for key, errors in exc.message_dict.items():
-                        if key.startswith(services.SCORE_ERROR):
-                            problems[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(errors)
-                        else:
-                            for error in errors:
-                                form.add_error(key if key in form.fields else None, error)
-                else:
-                    messages.success(request, f"{intervention.name}: progress check and targets saved.")
-                    return redirect(_group_url(intervention))
+            problems = _setup_save(request, intervention, form)
+            if problems is None:
+                messages.success(request, f"{intervention.name}: progress check and targets saved.")
+                return redirect(_group_url(intervention))
+            boxes = {**boxes, **posted_boxes(request.POST, placements)}
     rows = [
-        {
-            "placement": p,
-            "entry": posted_boxes.get(p.pk, stored_boxes[p.pk])[0],
-            "target": posted_boxes.get(p.pk, stored_boxes[p.pk])[1],
-            "error": problems.get(p.pk, ""),
-        }
+        {"placement": p, "entry": boxes[p.pk][0], "target": boxes[p.pk][1], "error": problems.get(p.pk, "")}
         for p in placements
     ]
     return render(
@@ -132,9 +88,19 @@ def checks_setup(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _box(value: float | None) -> str:
-    """A stored number as it goes back into a box: 12, 12.5 (a plain minus sign, which a browser can post back)."""
-    return "" if value is None else f"{value:g}"
+def _setup_save(request: HttpRequest, intervention: Intervention, form: CheckForm) -> dict[int, str] | None:
+    """Save the check and the targets (None), or return the problems by placement id (the form's are on it)."""
+    goals, problems = posted_goals(request.POST)
+    if not form.is_valid() or problems:
+        return problems
+    try:
+        services.check_setup_save(intervention=intervention, check=form.service_kwargs(), goals=goals, by=request.user)
+    except ValidationError as exc:
+        by_placement, rest = check_boxes.split_errors(exc.message_dict)
+        if rest:
+            add_errors(form, ValidationError(rest))
+        return {**problems, **by_placement}
+    return None
 
 
 # --- The group's grid of scores ------------------------------------------------------------------------------------
@@ -145,14 +111,6 @@ def _parse_day(raw: str | None, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
-
-
-def _grid_days(intervention: Intervention, new_day: dt.date) -> list[dt.date]:
-    """The day being recorded and the nearest days with scores before and after it, newest first (two queries)."""
-    scored = CheckScore.objects.filter(placement__intervention=intervention).values_list("date", flat=True).distinct()
-    earlier = scored.filter(date__lt=new_day).order_by("-date")[:GRID_DAYS]
-    later = scored.filter(date__gt=new_day).order_by("date")[:GRID_DAYS]
-    return sorted({*earlier, new_day, *later}, reverse=True)
 
 
 @role_required(*SESSION_LOGGERS)
@@ -169,56 +127,16 @@ def checks_record(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This group has no progress check")
     today = timezone.localdate()
     new_day = min(_parse_day(request.GET.get("date"), today), today)
-    errors: dict[int, str] = {}
+    errors: dict[int, str] | None = {}
     posted: dict[tuple[int, dt.date], str] = {}
     if request.method == "POST":
         entries = posted_scores(request.POST)
         posted = {(e.placement_id, e.date): e.typed for e in entries}
-        try:
-            saved = services.scores_record(
-                intervention=intervention, entries=entries, source=ScoreSource.GRID, by=request.user, today=today
-            )
-        except ValidationError as exc:
-            for key, problems in exc.message_dict.items():
-                if key.startswith(services.SCORE_ERROR):
-                    errors[int(key.removeprefix(services.SCORE_ERROR))] = " ".join(problems)
-                else:
-                    messages.error(request, " ".join(problems))
-        else:
-            messages.success(request, _saved_message(intervention, saved))
+        errors = _record(request, intervention, entries, today)
+        if errors is None:
             return redirect(_group_url(intervention))
-    placements = _placements(intervention)
-    days = _grid_days(intervention, new_day)
-    stored = {
-        (s.placement_id, s.date): s.typed
-        for s in CheckScore.objects.visible_to(request.user, request.school).filter(
-            placement__intervention=intervention, date__in=days
-        )
-    }
-    absent = set(
-        Attendance.objects.visible_to(request.user, request.school)
-        .filter(session__intervention=intervention, session__date__in=days, present=False)
-        .values_list("placement_id", "session__date")
-    )
-    rows = []
-    for placement in placements:
-        if not any(logs.is_active_on(placement, day) for day in days):
-            continue
-        cells = []
-        for day in days:
-            key = (placement.pk, day)
-            cells.append(
-                {
-                    "day": day,
-                    "name": f"score-{placement.pk}-{day.isoformat()}",
-                    "was_name": f"was-{placement.pk}-{day.isoformat()}",
-                    "in_group": logs.is_active_on(placement, day),
-                    "absent": key in absent,
-                    "was": stored.get(key, ""),
-                    "value": posted.get(key, stored.get(key, "")),
-                }
-            )
-        rows.append({"placement": placement, "cells": cells, "error": errors.pop(placement.pk, "")})
+    days = selectors.grid_days(intervention, new_day, user=request.user)
+    rows = selectors.grid_rows(intervention, days, user=request.user, posted=posted, errors=errors)
     return render(
         request,
         "interventions/progress/record.html",
@@ -232,6 +150,21 @@ def checks_record(request: HttpRequest, pk: int) -> HttpResponse:
             "error_summary": [row["error"] for row in rows if row["error"]] + list(errors.values()),
         },
     )
+
+
+def _record(request: HttpRequest, intervention: Intervention, entries, today: dt.date) -> dict[int, str] | None:
+    """Record the grid's scores (None), or return the problems by placement id (any other shown as a message)."""
+    try:
+        saved = services.scores_record(
+            intervention=intervention, entries=entries, source=ScoreSource.GRID, by=request.user, today=today
+        )
+    except ValidationError as exc:
+        errors, rest = check_boxes.split_errors(exc.message_dict)
+        for problems in rest.values():
+            messages.error(request, " ".join(problems))
+        return errors
+    messages.success(request, _saved_message(intervention, saved))
+    return None
 
 
 def _saved_message(intervention: Intervention, saved: services.ScoresSaved) -> str:
@@ -275,12 +208,7 @@ def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
                 today=today,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(key if key in form.fields else None, error)
-            else:
-                form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,

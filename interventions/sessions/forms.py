@@ -8,7 +8,7 @@ the page is still seen, and refused with a reason by the service, instead of bei
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django import forms
@@ -118,3 +118,30 @@ class AttendanceRow:
 
 
 REASON_CHOICES = [("", "Why absent?"), *AbsenceReason.choices]
+
+
+def error_summary(
+    form: SessionForm,
+    rows: Sequence[AttendanceRow],
+    problems: Mapping[int, str],
+    score_problems: Mapping[int, str],
+    *,
+    with_scores: bool,
+) -> list[str]:
+    """Every problem on the session log page, for the summary at its top: the form's, each row's (attendance and,
+    ``with_scores``, the score box's), and those about pupils not on the page (``problems`` keeps only those;
+    ``score_problems`` may hold any), which are shown only here."""
+    on_page = {row.placement.pk for row in rows}
+    return [
+        *form.non_field_errors(),
+        *(
+            f"{form[name].label}: {error}"
+            for name, errors in form.errors.items()
+            if name != "__all__"
+            for error in errors
+        ),
+        *(row.error for row in rows if row.error),
+        *problems.values(),
+        *(row.score.error for row in rows if with_scores and row.score.error),
+        *(error for pk, error in score_problems.items() if pk not in on_page),
+    ]

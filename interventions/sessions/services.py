@@ -26,6 +26,8 @@ from interventions.models import (
     Status,
     run_by_q,
 )
+from interventions.progress import services as checks
+from interventions.progress.models import ScoreSource
 from provision import audit
 from provision.figures import figures_changed
 
@@ -207,6 +209,35 @@ def session_log(
     session.save()
     _attendance_write(session=session, placements=placements, attendance=attendance, date=date)
     return session
+
+
+@transaction.atomic
+def session_and_scores_log(
+    *,
+    intervention: Intervention,
+    date: dt.date,
+    minutes: int,
+    focus: str,
+    notes: str,
+    steps: Mapping[str, str],
+    attendance: Mapping[int, tuple[bool | None, str]],
+    scores: list[checks.ScoreEntry],
+    by,
+    today: dt.date,
+) -> tuple[Session, checks.ScoresSaved | None]:
+    """Log the session (:func:`session_log`) and the progress check scores typed on its register
+    (``interventions.progress.services.scores_record``) together, or neither. The scores are None when none were
+    typed."""
+    session = session_log(
+        intervention=intervention, date=date, minutes=minutes, focus=focus, notes=notes, steps=steps,
+        attendance=attendance, by=by, today=today,
+    )  # fmt: skip
+    saved = None
+    if scores:
+        saved = checks.scores_record(
+            intervention=intervention, entries=scores, source=ScoreSource.SESSION, by=by, today=today
+        )
+    return session, saved
 
 
 def _attendance_write(

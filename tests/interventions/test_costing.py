@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from interventions import costing
-from interventions.groups.forms import schedule_text, school_weeks_end
+from interventions.groups.formatting import schedule_text
+from interventions.groups.planning import school_weeks_end
 from interventions.models import InterventionStaff, StaffRate
 from tests import factories as f
 

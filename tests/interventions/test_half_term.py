@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from interventions import costing
-from interventions.groups.forms import school_weeks_end
+from interventions.groups.planning import school_weeks_end
 from interventions.models import Attendance, InterventionStaff, Session, StaffRate
 from interventions.selectors import term_ranges
 from provision.calendar import school_calendar
