@@ -90,7 +90,7 @@ def load_plan(school, summary) -> tuple[list[dict], list[str]]:
     from django.test import Client
     from django.urls import reverse
 
-    from demo.school import DEMO_PASSWORD
+    from demo.data.trust import DEMO_PASSWORD
     from interventions.models import Intervention, InterventionStaff, Status
     from provision.models import Membership, Role
     from pupils.models import Pupil, TeachingGroup
@@ -222,7 +222,7 @@ def _warm(host: str, accounts: list[dict], password: str) -> None:
 
 def run_load(*, accounts: list[dict], left_out: list[str], redis_url: str, seconds: int = LOAD_SECONDS) -> LoadResult:
     """Start gunicorn, run locust against it, stop both; return locust's figures."""
-    from demo.school import DEMO_PASSWORD
+    from demo.data.trust import DEMO_PASSWORD
 
     work = Path(tempfile.mkdtemp(prefix="provision-bench-load-"))
     plan = work / "plan.json"

@@ -34,9 +34,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from demo.data.sizes import PRIMARY_PUPILS
+from demo.data.trust import SECONDARY
 from demo.management.commands.seed_demo import DemoSummary, seed_demo
-from demo.pupils import PRIMARY_PUPILS
-from demo.school import SECONDARY
 from pupils.models import Assessment, Pupil, Scale, ScaleKind, Subject
 from pupils.models import Result as PupilResult
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from demo.provision import ABSENCE_WEIGHTS, FOCUS, PUPIL_TARGETS, SESSION_NOTES, UNMEASURED_TARGETS
-from demo.school import SECONDARY
+from demo.data.trust import SECONDARY
+from demo.data.words import ABSENCE_WEIGHTS, FOCUS, PUPIL_TARGETS, SESSION_NOTES, UNMEASURED_TARGETS
 from interventions import costing
 from interventions.models import (
     Attendance,

@@ -45,8 +45,31 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from demo.pupils import RollSummary
-from demo.school import PRIMARY, SECONDARY, DemoFrame, demo_rng
+from demo.data.sittings import (
+    GPS,
+    KS2,
+    KS2_SITTINGS,
+    LITERACY,
+    MATHS,
+    READING,
+    READING_AGE,
+    SCALES,
+    SCHOOL_SCALES,
+    SCHOOL_SUBJECTS,
+    SCIENCE,
+    SPELLING,
+    SPELLING_AGE,
+    STANDARDISED,
+    SUBJECT_NAMES,
+    TEACHER,
+    TEACHER_BANDS,
+    TERMLY,
+    WRITING,
+    Sitting,
+)
+from demo.data.trust import PRIMARY, SECONDARY
+from demo.roll import RollSummary
+from demo.school import DemoFrame, demo_rng
 from provision.models import School, Term, TermName
 from pupils import reference, scales
 from pupils.models import Assessment, Pupil, Result, Scale, ScaleBand, ScaleKind, SenStatus, Subject
@@ -56,103 +79,6 @@ ABSENCE_RATE = 0.03
 # The most recent test weeks kept: a year and a term of history at most. Last year's three are always over, so
 # there are never fewer than three; the cap keeps a 20,000-pupil seed in July to about 400,000 results.
 HISTORY_WEEKS = 4
-
-# --- Subjects and scales ------------------------------------------------------------------------------
-
-READING, WRITING, MATHS, SPELLING, GPS, SCIENCE = "reading", "writing", "maths", "spelling", "gps", "science"
-SUBJECT_NAMES = {
-    READING: "Reading",
-    WRITING: "Writing",
-    MATHS: "Maths",
-    SPELLING: "Spelling",
-    GPS: "Grammar, punctuation and spelling",
-    SCIENCE: "Science",
-}
-SCHOOL_SUBJECTS = {
-    PRIMARY: (READING, WRITING, MATHS, SPELLING, GPS),
-    SECONDARY: (READING, WRITING, MATHS, SPELLING, SCIENCE),
-}
-LITERACY = frozenset({READING, WRITING, SPELLING, GPS})
-
-STANDARDISED, KS2, READING_AGE, SPELLING_AGE, TEACHER, GCSE = (
-    "standardised",
-    "ks2",
-    "reading_age",
-    "spelling_age",
-    "teacher",
-    "gcse",
-)
-TEACHER_BANDS = (("Working towards", "WTS"), ("Expected", "EXS"), ("Greater depth", "GDS"))
-
-
-def _scale_fields(kind: str, **overrides) -> dict:
-    return {"kind": kind, **scales.DEFAULTS[kind], **overrides}
-
-
-SCALES = {
-    STANDARDISED: ("Standardised score", _scale_fields(ScaleKind.STANDARDISED)),
-    KS2: ("KS2 scaled score", _scale_fields(ScaleKind.KS2_SCALED)),
-    READING_AGE: ("Reading age", _scale_fields(ScaleKind.AGE, age_tolerance_months=12)),
-    SPELLING_AGE: ("Spelling age", _scale_fields(ScaleKind.AGE, age_tolerance_months=12)),
-    TEACHER: ("Teacher assessment", _scale_fields(ScaleKind.BANDS, expected=2, high=3, drop_concern=1)),
-    GCSE: ("GCSE grade", _scale_fields(ScaleKind.GCSE)),
-}
-SCHOOL_SCALES = {
-    PRIMARY: (STANDARDISED, KS2, READING_AGE, SPELLING_AGE, TEACHER),
-    SECONDARY: (STANDARDISED, KS2, READING_AGE, SPELLING_AGE, TEACHER, GCSE),
-}
-
-
-@dataclass(frozen=True)
-class Sitting:
-    """One assessment a school runs in every test week: which subject, on which scale, for which year groups
-    (as they are now), and on which day of the week (age tests after the standardised test of the same subject,
-    so that identification compares the age-equivalents of the pupils who have them)."""
-
-    subject: str
-    scale: str
-    years: tuple[int, ...]
-    what: str
-    weekday: int
-
-
-TERMLY: dict[str, tuple[Sitting, ...]] = {
-    PRIMARY: (
-        Sitting(READING, STANDARDISED, (1, 2, 3, 4, 5, 6), "reading test", 0),
-        Sitting(MATHS, STANDARDISED, (1, 2, 3, 4, 5, 6), "maths test", 1),
-        Sitting(GPS, STANDARDISED, (2, 3, 4, 5, 6), "grammar, punctuation and spelling test", 2),
-        Sitting(READING, READING_AGE, (2, 3, 4, 5, 6), "reading age", 3),
-        Sitting(SPELLING, SPELLING_AGE, (2, 3, 4, 5, 6), "spelling age", 3),
-        Sitting(WRITING, TEACHER, (0, 1, 2, 3, 4, 5, 6), "writing teacher assessment", 4),
-        Sitting(READING, TEACHER, (0,), "reading teacher assessment", 4),
-        Sitting(MATHS, TEACHER, (0,), "maths teacher assessment", 4),
-    ),
-    SECONDARY: (
-        Sitting(READING, STANDARDISED, (7, 8, 9, 10, 11), "reading test", 0),
-        Sitting(MATHS, STANDARDISED, (7, 8, 9), "maths test", 1),
-        Sitting(SCIENCE, STANDARDISED, (7, 8, 9), "science test", 2),
-        Sitting(READING, READING_AGE, (7, 8, 9), "reading age", 3),
-        Sitting(SPELLING, SPELLING_AGE, (7, 8, 9), "spelling age", 3),
-        Sitting(WRITING, TEACHER, (7, 8, 9), "writing teacher assessment", 4),
-        Sitting(WRITING, GCSE, (10, 11), "English predicted grade", 4),
-        Sitting(MATHS, GCSE, (10, 11), "maths predicted grade", 4),
-        Sitting(SCIENCE, GCSE, (10, 11), "science predicted grade", 4),
-    ),
-}
-# The KS2 tests (grammar, punctuation and spelling on Monday, reading on Tuesday, maths on Wednesday of the
-# second week of May): Year 6 at the primary this year, once the tests have happened; Year 7 at the
-# secondary last year, at their primaries.
-KS2_SITTINGS: dict[str, tuple[Sitting, ...]] = {
-    PRIMARY: (
-        Sitting(GPS, KS2, (6,), "KS2 grammar, punctuation and spelling test", 0),
-        Sitting(READING, KS2, (6,), "KS2 reading test", 1),
-        Sitting(MATHS, KS2, (6,), "KS2 maths test", 2),
-    ),
-    SECONDARY: (
-        Sitting(READING, KS2, (7,), "KS2 reading test", 1),
-        Sitting(MATHS, KS2, (7,), "KS2 maths test", 2),
-    ),
-}
 
 # --- How results are drawn ----------------------------------------------------------------------------
 
@@ -259,6 +185,31 @@ class Learner:
     ages: dict[str, list[float]] = field(default_factory=dict)
 
 
+def _start_abilities(rng: random.Random, pupil: Pupil, subjects: tuple[str, ...]) -> dict[str, float]:
+    """General ability (shifted for SEN, need, pupil premium and care), a literacy factor loading on it, and each
+    subject loading on one or both."""
+    shift = SEN_SHIFT[pupil.sen_status] + NEED_SHIFT.get(pupil.primary_need, 0.0)
+    if pupil.pupil_premium:
+        shift += PUPIL_PREMIUM_SHIFT
+    if pupil.looked_after:
+        shift += LOOKED_AFTER_SHIFT
+    general = rng.gauss(shift, 1.0)
+    literacy = LITERACY_LOADING * general + math.sqrt(1 - LITERACY_LOADING**2) * rng.gauss(0, 1)
+    if "SPLD" in (pupil.primary_need, pupil.secondary_need):
+        literacy += DYSLEXIA_LITERACY_SHIFT
+    start: dict[str, float] = {}
+    for subject in subjects:
+        if subject == SCIENCE:
+            on_general, on_literacy = SCIENCE_LOADINGS
+            rest = 1 - on_general**2 - on_literacy**2 - 2 * on_general * on_literacy * LITERACY_LOADING
+            start[subject] = on_general * general + on_literacy * literacy + math.sqrt(rest) * rng.gauss(0, 1)
+        else:
+            loading = SUBJECT_LOADINGS[subject]
+            base = general if subject == MATHS else literacy
+            start[subject] = loading * base + math.sqrt(1 - loading**2) * rng.gauss(0, 1)
+    return start
+
+
 class _Drawer:
     """Draws a school's learners and their results from one random stream."""
 
@@ -271,25 +222,7 @@ class _Drawer:
     def draw(self, pupil: Pupil) -> Learner:
         """Abilities at the start (before ``settle`` puts them on the school's scale) and a first trajectory."""
         rng = self.rng
-        shift = SEN_SHIFT[pupil.sen_status] + NEED_SHIFT.get(pupil.primary_need, 0.0)
-        if pupil.pupil_premium:
-            shift += PUPIL_PREMIUM_SHIFT
-        if pupil.looked_after:
-            shift += LOOKED_AFTER_SHIFT
-        general = rng.gauss(shift, 1.0)
-        literacy = LITERACY_LOADING * general + math.sqrt(1 - LITERACY_LOADING**2) * rng.gauss(0, 1)
-        if "SPLD" in (pupil.primary_need, pupil.secondary_need):
-            literacy += DYSLEXIA_LITERACY_SHIFT
-        start: dict[str, float] = {}
-        for subject in self.subjects:
-            if subject == SCIENCE:
-                on_general, on_literacy = SCIENCE_LOADINGS
-                rest = 1 - on_general**2 - on_literacy**2 - 2 * on_general * on_literacy * LITERACY_LOADING
-                start[subject] = on_general * general + on_literacy * literacy + math.sqrt(rest) * rng.gauss(0, 1)
-            else:
-                loading = SUBJECT_LOADINGS[subject]
-                base = general if subject == MATHS else literacy
-                start[subject] = loading * base + math.sqrt(1 - loading**2) * rng.gauss(0, 1)
+        start = _start_abilities(rng, pupil, self.subjects)
         learner = Learner(pupil=pupil, start=start, eal_gap=rng.uniform(*EAL_GAP) if pupil.eal else 0.0)
         improving = IMPROVING_RATE_EAL if pupil.eal else IMPROVING_RATE
         stalling = STALLING_RATE_SEN if pupil.sen_status != SenStatus.NONE else STALLING_RATE
@@ -444,6 +377,11 @@ def _create_scales(school: School, keys: tuple[str, ...]) -> dict[str, Scale]:
     return made
 
 
+# Every assessment of a school as (sitting, the test week whose ability it reflects, its date, the group an absence
+# is drawn in).
+Plan = list[tuple[Sitting, int, dt.date, int]]
+
+
 def _school_assessments_create(
     *, key: str, school: School, pupils: list[Pupil], frame: DemoFrame, summary: AssessmentSummary
 ) -> None:
@@ -453,50 +391,71 @@ def _school_assessments_create(
     subjects = {name: Subject(school=school, name=SUBJECT_NAMES[name]) for name in SCHOOL_SUBJECTS[key]}
     Subject.objects.bulk_create(subjects.values())
     made_scales = _create_scales(school, SCHOOL_SCALES[key])
+    summary.subjects += len(subjects)
+    summary.scales += len(made_scales)
+    plan = _plan(key, weeks, frame)
+    assessments = [
+        _assessment(school, sitting, day, terms, subjects, made_scales, frame.today) for sitting, _, day, _ in plan
+    ]
+    Assessment.objects.bulk_create(assessments)
+    summary.assessments += len(assessments)
     specs = {
         scale_key: scale.spec(bands=list(scale.bands.all()) if scale.kind == ScaleKind.BANDS else [])
         for scale_key, scale in made_scales.items()
     }
-    summary.subjects += len(subjects)
-    summary.scales += len(made_scales)
+    _results_create(key, pupils, frame, weeks, list(zip(plan, assessments, strict=True)), specs, summary)
 
-    # Every assessment as (sitting, the test week whose ability it reflects, its date, the group an absence is
-    # drawn in). A KS2 result reflects the ability at the last test week before it and is its own group.
-    plan: list[tuple[Sitting, int, dt.date, int]] = []
+
+def _plan(key: str, weeks: list[AssessmentWeek], frame: DemoFrame) -> Plan:
+    """The termly sittings in every test week, and the KS2 tests once they are over; a KS2 result reflects the
+    ability at the last test week before it and is its own group."""
+    plan: Plan = []
     for index, week in enumerate(weeks):
         plan += [(sitting, index, week.day(sitting.weekday), index) for sitting in TERMLY[key]]
     ks2_week = ks2_monday(frame.start_year + (1 if key == PRIMARY else 0))
     if ks2_week + dt.timedelta(days=2) <= frame.today:
         before = max((i for i, week in enumerate(weeks) if week.monday < ks2_week), default=0)
         plan += [(sitting, before, ks2_week + dt.timedelta(days=sitting.weekday), -1) for sitting in KS2_SITTINGS[key]]
+    return plan
 
-    def term_of(day: dt.date) -> Term | None:
-        return next((term for term in terms if term.contains(day)), None)
 
-    assessments = []
-    for sitting, _index, day, _group in plan:
-        term = term_of(day)
-        if sitting.scale == KS2 or term is None:
-            name = f"{sitting.what[:1].upper()}{sitting.what[1:]} {day.year}"
-        else:
-            name = f"{TermName(term.name).label} {day.year} {sitting.what}"
-        assessments.append(
-            Assessment(
-                school=school,
-                name=name,
-                subject=subjects[sitting.subject],
-                scale=made_scales[sitting.scale],
-                taken_on=day,
-                term=term,
-                # Year groups as they were on the day: today's Year 7 sat last May's KS2 tests in Year 6.
-                year_groups=[reference.year_group_on(year, day, today=frame.today) for year in sitting.years],
-            )
-        )
-    Assessment.objects.bulk_create(assessments)
-    summary.assessments += len(assessments)
+def _assessment(
+    school: School,
+    sitting: Sitting,
+    day: dt.date,
+    terms: list[Term],
+    subjects: dict[str, Subject],
+    made_scales: dict[str, Scale],
+    today: dt.date,
+) -> Assessment:
+    term = next((term for term in terms if term.contains(day)), None)
+    if sitting.scale == KS2 or term is None:
+        name = f"{sitting.what[:1].upper()}{sitting.what[1:]} {day.year}"
+    else:
+        name = f"{TermName(term.name).label} {day.year} {sitting.what}"
+    return Assessment(
+        school=school,
+        name=name,
+        subject=subjects[sitting.subject],
+        scale=made_scales[sitting.scale],
+        taken_on=day,
+        term=term,
+        # Year groups as they were on the day: today's Year 7 sat last May's KS2 tests in Year 6.
+        year_groups=[reference.year_group_on(year, day, today=today) for year in sitting.years],
+    )
 
-    rng = demo_rng(frame.seed, f"assessments:{key}")
-    drawer = _Drawer(rng=rng, subjects=SCHOOL_SUBJECTS[key], weeks=weeks)
+
+def _results_create(
+    key: str,
+    pupils: list[Pupil],
+    frame: DemoFrame,
+    weeks: list[AssessmentWeek],
+    planned: list[tuple[tuple[Sitting, int, dt.date, int], Assessment]],
+    specs: dict[str, scales.ScaleSpec],
+    summary: AssessmentSummary,
+) -> None:
+    """Every pupil on roll's results, from the school's own random stream, inserted in batches."""
+    drawer = _Drawer(rng=demo_rng(frame.seed, f"assessments:{key}"), subjects=SCHOOL_SUBJECTS[key], weeks=weeks)
     age_sittings = [
         (sitting, [week.day(sitting.weekday) for week in weeks])
         for sitting in TERMLY[key]
@@ -504,43 +463,56 @@ def _school_assessments_create(
     ]
     # The plan grouped by test week, so that an absence never takes away a pupil's whole week.
     by_group: dict[int, list[tuple[Sitting, int, Assessment]]] = {}
-    for (sitting, index, _day, group), assessment in zip(plan, assessments, strict=True):
+    for (sitting, index, _day, group), assessment in planned:
         by_group.setdefault(group, []).append((sitting, index, assessment))
-
     learners = [drawer.draw(pupil) for pupil in pupils if pupil.left_on is None]
     drawer.settle(learners)
     batch: list[Result] = []
     for learner in learners:
-        pupil = learner.pupil
         summary.trajectories[learner.trajectory] += 1
         for sitting, dates in age_sittings:
-            if pupil.year_group in sitting.years:
+            if learner.pupil.year_group in sitting.years:
                 learner.ages[sitting.subject] = drawer.age_path(learner, sitting.subject, dates)
-        for group, sittings in by_group.items():
-            rows = []
-            for sitting, index, assessment in sittings:
-                if pupil.year_group not in sitting.years:
-                    continue
-                value = _value(drawer, learner, sitting, specs[sitting.scale], index)
-                rows.append(
-                    Result(
-                        pupil_id=pupil.pk,
-                        assessment_id=assessment.pk,
-                        value=value,
-                        typed=scales.display(specs[sitting.scale], value),
-                    )
-                )
-            kept = [row for row in rows if rng.random() >= ABSENCE_RATE]
-            if rows and not kept and group >= 0:
-                kept = rows[:1]
-            summary.absences += len(rows) - len(kept)
-            batch += kept
+        batch += _learner_results(drawer, learner, by_group, specs, summary)
         if len(batch) >= RESULT_BATCH_SIZE:
             Result.objects.bulk_create(batch, batch_size=RESULT_BATCH_SIZE)
             summary.results += len(batch)
             batch = []
     Result.objects.bulk_create(batch, batch_size=RESULT_BATCH_SIZE)
     summary.results += len(batch)
+
+
+def _learner_results(
+    drawer: _Drawer,
+    learner: Learner,
+    by_group: dict[int, list[tuple[Sitting, int, Assessment]]],
+    specs: dict[str, scales.ScaleSpec],
+    summary: AssessmentSummary,
+) -> list[Result]:
+    """One pupil's results in the sittings of their year group, less about 3% absences (never a whole test
+    week's)."""
+    pupil = learner.pupil
+    kept_all: list[Result] = []
+    for group, sittings in by_group.items():
+        rows = []
+        for sitting, index, assessment in sittings:
+            if pupil.year_group not in sitting.years:
+                continue
+            value = _value(drawer, learner, sitting, specs[sitting.scale], index)
+            rows.append(
+                Result(
+                    pupil_id=pupil.pk,
+                    assessment_id=assessment.pk,
+                    value=value,
+                    typed=scales.display(specs[sitting.scale], value),
+                )
+            )
+        kept = [row for row in rows if drawer.rng.random() >= ABSENCE_RATE]
+        if rows and not kept and group >= 0:
+            kept = rows[:1]
+        summary.absences += len(rows) - len(kept)
+        kept_all += kept
+    return kept_all
 
 
 @transaction.atomic

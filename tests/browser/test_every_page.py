@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from demo.data.sizes import MIN_TOTAL_PUPILS
+from demo.data.trust import DEMO_PASSWORD
 from demo.management.commands.seed_demo import seed_demo
-from demo.pupils import MIN_TOTAL_PUPILS
-from demo.school import DEMO_PASSWORD
 from tests.browser.axe import AXE, BLOCKING, _describe
 from tests.browser.conftest import _watch_policy, sign_in
 from tests.browser.crawl import Visit, crawl, open_details, overflow_problems

@@ -1,4 +1,4 @@
-"""The demo's progress checks (``demo.progress``): weekly scores in a few of the primary's groups that
+"""The demo's progress checks (``demo.scenarios.progress_checks``): weekly scores in a few of the primary's groups that
 show every decision, taken only on days the pupil attended, a finished group with a change recorded after a pupil
 fell off track, the demo parent's child on track, and the same checks for the same seed."""
 

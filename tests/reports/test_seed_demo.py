@@ -14,8 +14,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from demo.assessments import assessment_week_monday
-from demo.pupils import FORM_SIZE, PRIMARY_PUPILS, roll_plan
-from demo.school import DEMO_PASSWORD, DEMO_TRUST_NAME, term_dates
+from demo.data.sizes import FORM_SIZE, PRIMARY_PUPILS
+from demo.data.trust import DEMO_PASSWORD, DEMO_TRUST_NAME
+from demo.roll import roll_plan
+from demo.scenarios.calendar import term_dates
 from provision.models import Membership, Role, School, Term, Trust
 from pupils import reference, scales
 from pupils.identification import RESULT_COLUMNS, SLOW_PROGRESS, identify

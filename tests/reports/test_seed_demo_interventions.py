@@ -11,8 +11,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.build.designs import EFFECTIVE, FADES, INEFFECTIVE
 from demo.management.commands.seed_demo import DemoSummary, seed_demo
-from demo.provision import EFFECTIVE, FADES, INEFFECTIVE
 from interventions import costing
 from interventions.catalogue.training import untrained_staff
 from interventions.models import (

@@ -15,26 +15,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.assessments import AssessmentSummary, assessments_create, assessments_delete
-from demo.provision import InterventionSummary, interventions_create, interventions_delete
-from demo.pupils import (
-    DEFAULT_SECONDARY_PUPILS,
-    MIN_TOTAL_PUPILS,
-    PRIMARY_PUPILS,
-    RollSummary,
-    pupils_create,
-    roll_plan,
-)
-from demo.school import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    DEMO_TRUST_NAME,
-    PARENT_USERNAME,
-    SCHOOL_SPECS,
-    DemoError,
-    DemoFrame,
-    demo_delete,
-    frame_create,
-)
+from demo.build.summary import InterventionSummary
+from demo.data.sizes import DEFAULT_SECONDARY_PUPILS, MIN_TOTAL_PUPILS, PRIMARY_PUPILS
+from demo.data.trust import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TRUST_NAME, PARENT_USERNAME, SCHOOL_SPECS
+from demo.provision import interventions_create, interventions_delete
+from demo.pupils import pupils_create
+from demo.roll import RollSummary, roll_plan
+from demo.school import DemoError, DemoFrame, demo_delete, frame_create
 from provision.models import Role, School
 from pupils import reference
 from pupils.models import Assessment, Result, SenStatus
@@ -139,15 +126,7 @@ def seed_demo(
     # earlier demo go with it).
     with transaction.atomic(), disable_auditlog():
         if reset:
-            schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
-            LogEntry.objects.filter(additional_data__school__in=[school.pk for school in schools]).delete()
-            # Interventions protect the schools' own programmes, and placements point at results: both go first.
-            interventions_delete(schools=schools)
-            _results_delete(schools)
-            # Assessments protect their subjects and scales, so they go before the schools (demo.school cannot
-            # see them).
-            assessments_delete(schools=schools)
-            demo_delete()
+            _reset()
         frame = frame_create(
             seed=seed, today=today, password_hash=password_hash, class_teachers=plan.class_teachers_needed
         )
@@ -166,6 +145,18 @@ def seed_demo(
     if stdout is not None:
         summary.write(stdout)
     return summary
+
+
+def _reset() -> None:
+    """Delete an earlier demo: its audit entries, provision, results and assessments, then its trust."""
+    schools = list(School.objects.filter(trust__name=DEMO_TRUST_NAME))
+    LogEntry.objects.filter(additional_data__school__in=[school.pk for school in schools]).delete()
+    # Interventions protect the schools' own programmes, and placements point at results: both go first.
+    interventions_delete(schools=schools)
+    _results_delete(schools)
+    # Assessments protect their subjects and scales, so they go before the schools (demo.school cannot see them).
+    assessments_delete(schools=schools)
+    demo_delete()
 
 
 def _results_delete(schools: list[School]) -> None:

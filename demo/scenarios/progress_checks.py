@@ -1,4 +1,5 @@
-"""Demo progress checks: a few of the primary's groups check their pupils weekly, so that every decision shows.
+"""Progress checks off track (and on track, and ahead): a few of Hazel Grove's groups check their pupils weekly,
+so that every decision shows.
 
 Four of the current term's running groups (reading, phonics, maths, spelling) get a check and weekly scores, each
 taken on the first session of the week the pupil attended (never on a day the register has them absent). Each
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
+from demo.build.summary import CheckSummary
 from demo.school import demo_rng
 from interventions.models import Attendance, Intervention, Placement, Status
 from interventions.progress import rules
@@ -50,13 +52,6 @@ GROWTH = {ON: 1.0, OFF: 0.1, RAISE: 2.8, TOO_FEW: 1.0, NO_TARGET: 1.0}  # x the 
 WANTED = {ON: rules.Decision.ON_TRACK, OFF: rules.Decision.OFF_TRACK, RAISE: rules.Decision.RAISE_GOAL}
 RUNNING_GROUPS = 4
 ATTEMPTS = 40
-
-
-@dataclass
-class CheckSummary:
-    checks: int = 0
-    scores: int = 0
-    reviews: int = 0
 
 
 def _weekly_days(present: list[dt.date]) -> list[dt.date]:
@@ -144,26 +139,31 @@ def _turnaround(
         CheckScore(placement=placement, date=d, value=v, typed=f"{v:g}", source=ScoreSource.SESSION)
         for d, v in zip(before + after, first + second, strict=True)
     ]
-    review = None
-    if judged.decision == rules.Decision.OFF_TRACK:
-        review = CheckReview(
-            placement=placement,
-            decision=rules.Decision.OFF_TRACK.value,
-            change=CheckChange.DOSAGE,
-            note="Daily sessions instead of three a week, and ten minutes of paired reading with a Year 6 buddy.",
-            changed_on=before[-1],
-            evidence={
-                "n_checks": judged.n_checks,
-                "weeks": round(judged.weeks, 2),
-                "slope_per_week": round(judged.slope, 3),
-                "interval": [round(judged.low, 3), round(judged.high, 3)],
-                "aim_per_week": round(judged.aim_per_week, 3),
-                "last_check": before[-1].isoformat(),
-                "behind_last": judged.behind_last,
-            },
-            recorded_by=senco,
-        )
+    review = (
+        _change_recorded(placement, judged, before[-1], senco) if judged.decision == rules.Decision.OFF_TRACK else None
+    )
     return scores, CheckGoal(placement=placement, target_value=target), review
+
+
+def _change_recorded(placement: Placement, judged: rules.Judgement, last: dt.date, senco) -> CheckReview:
+    """The SENCO's record of the decision and the change made (daily sessions), with the evidence shown."""
+    return CheckReview(
+        placement=placement,
+        decision=rules.Decision.OFF_TRACK.value,
+        change=CheckChange.DOSAGE,
+        note="Daily sessions instead of three a week, and ten minutes of paired reading with a Year 6 buddy.",
+        changed_on=last,
+        evidence={
+            "n_checks": judged.n_checks,
+            "weeks": round(judged.weeks, 2),
+            "slope_per_week": round(judged.slope, 3),
+            "interval": [round(judged.low, 3), round(judged.high, 3)],
+            "aim_per_week": round(judged.aim_per_week, 3),
+            "last_check": last.isoformat(),
+            "behind_last": judged.behind_last,
+        },
+        recorded_by=senco,
+    )
 
 
 def checks_create(*, school: School, seed: int, today: dt.date, senco, favoured: Iterable[int] = ()) -> CheckSummary:
@@ -172,32 +172,9 @@ def checks_create(*, school: School, seed: int, today: dt.date, senco, favoured:
     the parent's page shows it."""
     favoured = set(favoured)
     rng = demo_rng(seed, "interventions:progress-checks")
-    summary = CheckSummary()
-    running = list(
-        Intervention.objects.filter(
-            school=school, status=Status.RUNNING, area__in=list(DESIGNS), end_date__gt=today, wave__in=[2, 3]
-        ).order_by("start_date", "pk")
-    )
-    chosen, areas = [], set()
-    for group in running:  # one group per kind of check
-        if group.area not in areas and len(chosen) < RUNNING_GROUPS:
-            chosen.append(group)
-            areas.add(group.area)
-    with_favoured = set(
-        Placement.objects.filter(intervention__in=running, pupil_id__in=favoured).values_list(
-            "intervention_id", flat=True
-        )
-    )
-    chosen += [group for group in running if group.pk in with_favoured and group not in chosen]
-    finished = (
-        Intervention.objects.filter(
-            school=school, status=Status.COMPLETED, area="reading", end_date__lt=today, wave__in=[2, 3]
-        )
-        .filter(Exists(Placement.objects.filter(intervention=OuterRef("pk"))))
-        .order_by("-end_date", "pk")
-        .first()
-    )
-    groups = chosen + ([finished] if finished else [])
+    running = _running_groups(school, today, favoured)
+    finished = _finished_reading_group(school, today)
+    groups = running + ([finished] if finished else [])
     checks, scores, goals, reviews = [], [], [], []
     for position, group in enumerate(groups):
         design = DESIGNS[group.area]
@@ -206,29 +183,74 @@ def checks_create(*, school: School, seed: int, today: dt.date, senco, favoured:
                 intervention=group, name=design.name, unit=design.unit, min_value=0, max_value=design.max_value
             )
         )
-        placements = list(
-            Placement.objects.filter(intervention=group).select_related("intervention").order_by("pupil_id", "pk")
-        )
-        attended = _attended(placements)
-        for index, placement in enumerate(placements):
-            days = _weekly_days([d for d in attended.get(placement.pk, []) if d <= today])
-            if len(days) < 2:
-                continue
-            if group is finished and index == 0 and len(days) >= 8:
-                place_scores, goal, review = _turnaround(rng, placement, design, days, senco)
-                reviews += [review] if review else []
-            else:
-                plan = PATTERN[(index + 2 * position) % len(PATTERN)] if group is not finished else ON
-                plan = ON if placement.pupil_id in favoured else plan
-                place_scores, goal = _scores_for(rng, placement, design, days, plan)
-            scores += place_scores
-            goals += [goal] if goal else []
+        made = _group_scores(rng, group, position, group is finished, today=today, senco=senco, favoured=favoured)
+        scores += made[0]
+        goals += made[1]
+        reviews += made[2]
     ProgressCheck.objects.bulk_create(checks)
     CheckGoal.objects.bulk_create(goals)
     CheckScore.objects.bulk_create(scores, batch_size=2000)
     CheckReview.objects.bulk_create(reviews)
-    summary.checks, summary.scores, summary.reviews = len(checks), len(scores), len(reviews)
-    return summary
+    return CheckSummary(checks=len(checks), scores=len(scores), reviews=len(reviews))
+
+
+def _running_groups(school: School, today: dt.date, favoured: set[int]) -> list[Intervention]:
+    """One running group per kind of check (at most ``RUNNING_GROUPS``), and the groups of the favoured pupils."""
+    running = list(
+        Intervention.objects.filter(
+            school=school, status=Status.RUNNING, area__in=list(DESIGNS), end_date__gt=today, wave__in=[2, 3]
+        ).order_by("start_date", "pk")
+    )
+    chosen, areas = [], set()
+    for group in running:
+        if group.area not in areas and len(chosen) < RUNNING_GROUPS:
+            chosen.append(group)
+            areas.add(group.area)
+    with_favoured = set(
+        Placement.objects.filter(intervention__in=running, pupil_id__in=favoured).values_list(
+            "intervention_id", flat=True
+        )
+    )
+    return chosen + [group for group in running if group.pk in with_favoured and group not in chosen]
+
+
+def _finished_reading_group(school: School, today: dt.date) -> Intervention | None:
+    """The latest finished reading group with pupils: the one with the turnaround."""
+    return (
+        Intervention.objects.filter(
+            school=school, status=Status.COMPLETED, area="reading", end_date__lt=today, wave__in=[2, 3]
+        )
+        .filter(Exists(Placement.objects.filter(intervention=OuterRef("pk"))))
+        .order_by("-end_date", "pk")
+        .first()
+    )
+
+
+def _group_scores(
+    rng: random.Random, group: Intervention, position: int, finished: bool, *, today: dt.date, senco, favoured: set[int]
+) -> tuple[list[CheckScore], list[CheckGoal], list[CheckReview]]:
+    """Each pupil's weekly scores and goal: in turn on track, off track, ahead and so on (``PATTERN``), the
+    favoured on track; in the finished group, the first pupil's turnaround and the rest on track."""
+    design = DESIGNS[group.area]
+    placements = list(
+        Placement.objects.filter(intervention=group).select_related("intervention").order_by("pupil_id", "pk")
+    )
+    attended = _attended(placements)
+    scores, goals, reviews = [], [], []
+    for index, placement in enumerate(placements):
+        days = _weekly_days([d for d in attended.get(placement.pk, []) if d <= today])
+        if len(days) < 2:
+            continue
+        if finished and index == 0 and len(days) >= 8:
+            place_scores, goal, review = _turnaround(rng, placement, design, days, senco)
+            reviews += [review] if review else []
+        else:
+            plan = PATTERN[(index + 2 * position) % len(PATTERN)] if not finished else ON
+            plan = ON if placement.pupil_id in favoured else plan
+            place_scores, goal = _scores_for(rng, placement, design, days, plan)
+        scores += place_scores
+        goals += [goal] if goal else []
+    return scores, goals, reviews
 
 
 def checks_delete(*, schools: list[School]) -> None:
