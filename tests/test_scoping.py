@@ -79,6 +79,7 @@ WRITE_SIDE = {
     "interventions/progress/checks_apply.py": "applies a checks import the SENCO confirmed, for groups of their school",
 }
 
+
 def pupil_data_models() -> set[str]:
     """Every model whose rows belong to a pupil, a guardian or an intervention (following foreign keys forward)."""
     roots = {Pupil, Guardian, Intervention}
