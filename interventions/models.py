@@ -259,7 +259,7 @@ class GroupRowsQuerySet(models.QuerySet):
         """The rows ``user`` may see at ``school`` (a school, an id, several, or None for all of theirs). ``policy``:
         another of ``provision.access``'s named policies than ``GROUP_SCOPE``, for a page with a rule of its own
         (the provision map's ``MAP_SCOPE``, a subject access request's ``SUBJECT_ACCESS_SCOPE``)."""
-        return self._scoped(user, school, policy or access.GROUP_SCOPE)
+        return self._scoped(user, school, access.GROUP_SCOPE if policy is None else policy)
 
     def loggable_by(self, user, school=None):
         """The rows of the groups whose sessions ``user`` may log (``provision.access.SESSION_LOG_SCOPE``)."""

@@ -308,7 +308,7 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[type, str], str]:
                         wanted[field.related_model].add(str(value))
     names = {}
     for related, pks in wanted.items():
-        valid = [pk for pk in pks if pk.isdigit()]
+        valid = [pk for pk in pks if pk.isascii() and pk.isdigit()]
         for obj in related._default_manager.filter(pk__in=valid):
             names[(related, str(obj.pk))] = _name_of(obj)
     return names

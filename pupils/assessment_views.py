@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from provision.access import ASSESSMENT_EDITORS, RESULT_ENTRY, role_required
+from provision.params import int_param
 
 from . import scales
 from .assessment_forms import AssessmentForm, ScaleForm, SubjectForm
@@ -32,7 +33,7 @@ MAX_COLUMNS = 8
 
 
 def _selected_assessments(request: HttpRequest, available: list) -> list:
-    wanted = {int(v) for v in request.GET.getlist("a") if v.isdigit()}
+    wanted = {pk for v in request.GET.getlist("a") if (pk := int_param(v)) is not None}
     chosen = [a for a in available if a.pk in wanted] if wanted else available[:4]
     return sorted(chosen[:MAX_COLUMNS], key=lambda a: (a.taken_on, a.subject.name, a.name))
 
@@ -52,10 +53,9 @@ def _posted_cells(post) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int
 def results_grid(request: HttpRequest) -> HttpResponse:
     groups = list(groups_for_results(school=request.school, user=request.user, role=request.role))
     group = groups[0] if groups else None
-    if request.GET.get("group", "").isdigit():
+    if (group_id := int_param(request.GET.get("group"))) is not None:
         group = get_object_or_404(
-            groups_for_results(school=request.school, user=request.user, role=request.role),
-            pk=int(request.GET["group"]),
+            groups_for_results(school=request.school, user=request.user, role=request.role), pk=group_id
         )
     if group is None:
         return render(request, "pupils/results_grid.html", {"groups": groups, "group": None})

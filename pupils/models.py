@@ -138,7 +138,7 @@ class PupilRowsQuerySet(models.QuerySet):
         for a page with a rule of its own (the provision map's ``MAP_SCOPE``, ``SUBJECT_ACCESS_SCOPE``)."""
         prefix = f"{self.pupil_path}__" if self.pupil_path else ""
         narrowed = {access.OWN_CLASSES: Q(**{f"{prefix}registration_group__teachers": user})}
-        policy = policy or self.policy
+        policy = self.policy if policy is None else policy
         query = access.scope_q(user, school, policy, school_field=f"{prefix}school", narrowed=narrowed)
         own = own_children_q(user, school, self.pupil_path or "pk") if self.parents_see else None
         if own is not None:
@@ -426,7 +426,9 @@ class GuardianQuerySet(PupilRowsQuerySet):
     rule: ``provision.access.can_see_guardian_contacts``)."""
 
     def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
-        query = access.scope_q(user, school, policy or self.policy, school_field="school", narrowed={})
+        query = access.scope_q(
+            user, school, self.policy if policy is None else policy, school_field="school", narrowed={}
+        )
         return self.none() if query is None else self.filter(query)
 
 
@@ -498,7 +500,9 @@ class PupilGuardian(models.Model):
 
 class InvitationQuerySet(PupilRowsQuerySet):
     def visible_to(self, user, school=None, *, policy: dict[str, str] | None = None):
-        query = access.scope_q(user, school, policy or self.policy, school_field="guardian__school", narrowed={})
+        query = access.scope_q(
+            user, school, self.policy if policy is None else policy, school_field="guardian__school", narrowed={}
+        )
         return self.none() if query is None else self.filter(query)
 
     def pending(self, now: dt.datetime) -> InvitationQuerySet:

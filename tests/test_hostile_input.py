@@ -49,6 +49,7 @@ HOSTILE_TEXT = [
     "1.5",
     "1,5",
     "\u0663",  # Arabic-Indic three
+    "\u00b2",  # superscript two: str.isdigit() says yes, int() says no
     "2026-02-30",
     "31/12/9999",
     "0000-00-00",

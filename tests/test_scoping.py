@@ -79,10 +79,6 @@ WRITE_SIDE = {
     "interventions/progress/checks_apply.py": "applies a checks import the SENCO confirmed, for groups of their school",
 }
 
-# Issue 15: read-side modules whose reads still take a school rather than a user. Each entry leaves this list when
-# its function reads through visible_to (or moves to ALLOWED with the reason it is safe).
-PENDING: set[tuple[str, str]] = set()
-
 
 def pupil_data_models() -> set[str]:
     """Every model whose rows belong to a pupil, a guardian or an intervention (following foreign keys forward)."""
@@ -223,7 +219,7 @@ def test_no_view_reads_pupil_data_without_scoping():
     offenders = [
         f"{module}:{line} {function}() reads {model}.objects without visible_to"
         for module, function, model, line in unscoped_reads()
-        if (module, function) not in ALLOWED and (module, function) not in PENDING
+        if (module, function) not in ALLOWED
     ]
     assert offenders == []
 
@@ -231,8 +227,20 @@ def test_no_view_reads_pupil_data_without_scoping():
 def test_every_allow_list_entry_is_still_needed():
     used = {(module, function) for module, function, _, _ in unscoped_reads()}
     assert set(ALLOWED) - used == set()
-    assert PENDING - used == set()
-    assert not set(ALLOWED) & PENDING
+
+
+def test_only_operators_functions_read_as_an_operator():
+    """``operator_reads()`` lifts every user's scope, so nothing a request reaches may enter it: on the read side it
+    is entered only inside a function whose name says it is for operators' commands (``..._for_operators``)."""
+    entered = []
+    for path in views_modules():
+        tree = ast.parse(path.read_text())
+        parents = _parents(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "operator_reads" and isinstance(parents.get(node), ast.Call):
+                entered.append((str(path.relative_to(ROOT)), _function_of(node, parents)))
+    assert entered, "the scan should see the subject-access export's operator path"
+    assert [(module, fn) for module, fn in entered if not fn.endswith("_for_operators")] == []
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ from interventions.groups.forms import (
     staff_formset,
 )
 from interventions.models import Intervention, Placement, Programme, StaffRole, Status, Wave
-from interventions.progress.views import group_section
+from interventions.progress.selectors import group_section
 from provision.access import (
     COST_EDITORS,
     INTERVENTION_EDITORS,
@@ -133,7 +133,11 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placements, runs_it = page.pop("placements"), page.pop("runs_it")
     can_log = can_log_sessions(request.user, request.school, runs=lambda: runs_it)
     # Progress checks (interventions.progress): the group's check, who is off track, each pupil's chart.
-    progress = group_section(request, intervention, placements) if intervention.wave != Wave.QUALITY_FIRST else {}
+    progress = (
+        group_section(request.user, request.role, intervention, placements)
+        if intervention.wave != Wave.QUALITY_FIRST
+        else {}
+    )
     return render(
         request,
         "interventions/intervention_detail.html",

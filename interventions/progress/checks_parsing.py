@@ -204,7 +204,7 @@ def group_for(school: School, raw: object) -> GroupRef:
     if len(named) > 1:
         ids = ", ".join(str(group.id) for group in named)
         raise CellProblem(f"{len(named)} groups are named '{written}': give the id of the one you mean ({ids})")
-    if written.isdigit() and int(written) in school.by_id:
+    if written.isascii() and written.isdigit() and int(written) in school.by_id:
         return school.by_id[int(written)]
     near = school.by_folded.get(_fold(written), [])
     if near:

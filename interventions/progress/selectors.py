@@ -14,6 +14,8 @@ from functools import cached_property
 from interventions.models import Attendance, Intervention, Placement, Status
 from interventions.progress import rules
 from interventions.progress.models import CheckGoal, CheckReview, CheckScore, ProgressCheck
+from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS
+from provision.models import Role
 
 
 def goal_of(placement: Placement, check: ProgressCheck, goal: CheckGoal | None) -> rules.Goal:
@@ -346,3 +348,18 @@ def grid_rows(
 
 def _in_group(placement: Placement, day: dt.date) -> bool:
     return placement.entry_date <= day and (placement.exit_date is None or placement.exit_date >= day)
+
+
+def group_section(user, role: str, intervention: Intervention, placements: list[Placement]) -> dict:
+    """What a group's page shows ``user`` (whose role at the group's school is ``role``) about its progress checks
+    (four queries): for ``interventions.groups.views.intervention_detail``."""
+    progress = group_progress(intervention, placements)
+    runs_it = intervention.lead_id == user.pk or any(member.user_id == user.pk for member in intervention.staff.all())
+    return {
+        "progress": progress,
+        "can_setup": role in INTERVENTION_EDITORS,
+        "can_record": progress.check is not None and (role == Role.SENCO or (role in SESSION_LOGGERS and runs_it)),
+        "can_import": role in IMPORTERS,
+        "can_review": role in INTERVENTION_EDITORS,
+        "thresholds": rules.THRESHOLDS,
+    }

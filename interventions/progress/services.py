@@ -79,7 +79,6 @@ def check_define(
 
 
 @transaction.atomic
-@transaction.atomic
 def check_setup_save(
     *,
     intervention: Intervention,
@@ -93,6 +92,7 @@ def check_setup_save(
     goals_save(intervention=intervention, goals=goals, by=by)
 
 
+@transaction.atomic
 def goals_save(
     *, intervention: Intervention, goals: Mapping[int, tuple[float | None, float | None]], by
 ) -> list[CheckGoal]:

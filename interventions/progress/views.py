@@ -31,9 +31,8 @@ from interventions.progress.forms import (
     posted_scores,
 )
 from interventions.progress.models import CheckChange, ScoreSource
-from interventions.progress.selectors import check_of, group_progress, progress_for
-from provision.access import IMPORTERS, INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
-from provision.models import Role
+from interventions.progress.selectors import check_of, progress_for
+from provision.access import INTERVENTION_EDITORS, SESSION_LOGGERS, role_required
 
 
 def _group_for_editor(request: HttpRequest, pk: int) -> Intervention:
@@ -221,20 +220,3 @@ def checks_review(request: HttpRequest, pk: int) -> HttpResponse:
         "interventions/progress/review.html",
         {"placement": placement, "progress": progress, "form": form, "thresholds": rules.THRESHOLDS},
     )
-
-
-def group_section(request: HttpRequest, intervention: Intervention, placements: list[Placement]) -> dict:
-    """What the group's page shows about progress checks (four queries): for ``intervention_detail``."""
-    progress = group_progress(intervention, placements)
-    runs_it = intervention.lead_id == request.user.pk or any(
-        member.user_id == request.user.pk for member in intervention.staff.all()
-    )
-    return {
-        "progress": progress,
-        "can_setup": request.role in INTERVENTION_EDITORS,
-        "can_record": progress.check is not None
-        and (request.role == Role.SENCO or (request.role in SESSION_LOGGERS and runs_it)),
-        "can_import": request.role in IMPORTERS,
-        "can_review": request.role in INTERVENTION_EDITORS,
-        "thresholds": rules.THRESHOLDS,
-    }

@@ -57,6 +57,21 @@ class Selection:
     # of figures_key: every reader allowed the figures reads the same rows.
     reader: Any = None
 
+    def __getstate__(self) -> dict:
+        """A queued job carries the reader by id only (no password hash or e-mail in Redis, where failed jobs are
+        kept for days), so that the worker asks who they are, and what their roles are, when it runs."""
+        state = dict(self.__dict__)
+        reader = state.pop("reader", None)
+        state["reader_id"] = getattr(reader, "pk", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        from django.contrib.auth import get_user_model
+
+        reader_id = state.pop("reader_id", None)
+        self.__dict__.update(state)
+        self.reader = get_user_model().objects.filter(pk=reader_id).first() if reader_id is not None else None
+
     @property
     def start(self) -> dt.date:
         return min(p.start for p in self.periods.values())

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
 from interventions.groups.attention import FINISHED
 from interventions.models import Intervention, Placement, Status
+from provision.access import FIGURES_SCOPE, sees_whole
 from provision.figures import cached_figures
 from provision.models import School, Term
 from pupils.models import Pupil, SenStatus, Subject
@@ -29,18 +31,27 @@ def subjects_for(schools: list[School]) -> list[Subject]:
     return list(Subject.objects.filter(school__in=schools).annotate(assessment_count=Count("assessments")))
 
 
-# One copy per school, not per reader: the home shows it to leaders, whose policies (PUPIL_SCOPE, GROUP_SCOPE) are the
-# whole school.
-@cached_figures(
-    "home_headline", schools=lambda user, school, *, today: school, key=lambda user, school, *, today: today
-)
 def leader_headline(user, school: School, *, today: dt.date) -> dict[str, int | None]:
     """The leader's tiles, cached per school until its data changes (``provision.figures``): pupils in a running
     group now, of them SEN and pupil premium, groups running, and the share of this school year's finished
-    places with an exit result. Three queries when not cached."""
-    placed = Placement.objects.visible_to(user, school).active().filter(intervention__status=Status.RUNNING)
+    places with an exit result. Three queries when not cached. A reader who does not see the school whole
+    (``FIGURES_SCOPE``) is refused before the cache is asked, so that one copy per school serves every reader."""
+    if not sees_whole(user, school, FIGURES_SCOPE):
+        raise PermissionDenied
+    return _leader_headline(user, school, today=today)
+
+
+@cached_figures(
+    "home_headline", schools=lambda user, school, *, today: school, key=lambda user, school, *, today: today
+)
+def _leader_headline(user, school: School, *, today: dt.date) -> dict[str, int | None]:
+    placed = (
+        Placement.objects.visible_to(user, school, policy=FIGURES_SCOPE)
+        .active()
+        .filter(intervention__status=Status.RUNNING)
+    )
     pupils = (
-        Pupil.objects.visible_to(user, school)
+        Pupil.objects.visible_to(user, school, policy=FIGURES_SCOPE)
         .filter(pk__in=placed.values("pupil_id"))
         .aggregate(
             total=Count("pk"),
@@ -49,12 +60,12 @@ def leader_headline(user, school: School, *, today: dt.date) -> dict[str, int | 
         )
     )
     year_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    finished = Placement.objects.visible_to(user, school).filter(
+    finished = Placement.objects.visible_to(user, school, policy=FIGURES_SCOPE).filter(
         Q(exit_date__gte=year_start) | Q(exit_date__isnull=True, intervention__status__in=FINISHED)
     )
     exits = finished.aggregate(
         finished=Count("pk"), missing=Count("pk", filter=Q(exit_result__isnull=True, exit_value__isnull=True))
     )
-    running = Intervention.objects.visible_to(user, school).filter(status=Status.RUNNING).count()
+    running = Intervention.objects.visible_to(user, school, policy=FIGURES_SCOPE).filter(status=Status.RUNNING).count()
     pct = round(100 * (exits["finished"] - exits["missing"]) / exits["finished"]) if exits["finished"] else None
     return {**pupils, "running": running, "finished": exits["finished"], "pct_exit": pct}

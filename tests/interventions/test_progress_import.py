@@ -294,3 +294,12 @@ def test_a_file_over_the_import_limits_is_refused_whole(client, world, cw, setti
     record = _upload(client, CLEAN)
     page = client.get(reverse("interventions:checks_import_preview", args=[record.pk])).content.decode()
     assert "This file cannot be imported" in page and CheckScore.objects.count() == 0
+
+
+def test_an_intervention_cell_of_a_digit_that_is_not_a_number_is_a_row_error(world, cw):
+    """``"²".isdigit()`` is true but ``int("²")`` fails: the cell is named as unknown rather than crashing the file."""
+    upn = PUPILS["ava"][0]
+    content = f"UPN,Intervention,Date,Score\r\n{upn},\u00b2,14/09/2026,12\r\n".encode()
+    parsed = checks_parse(school=world.school, content=content, filename="checks.csv")
+    assert not parsed.file_errors and not parsed.rows
+    assert [(e.line, e.column) for e in parsed.errors] == [(2, "Intervention")]

@@ -228,3 +228,13 @@ def test_a_named_policy_reads_by_its_own_rule_and_operators_read_the_school_they
         with pytest.raises(ValueError):
             Placement.objects.visible_to(None).count()
     assert Placement.objects.visible_to(None, school).count() == 0
+
+
+def test_an_empty_policy_shows_nothing_rather_than_the_model_s_own_rule(world, groups):
+    """A named policy that lets no role in must not fall back to the model's default (which would widen it)."""
+    senco = world.users["senco"]
+    assert Pupil.objects.visible_to(senco, world.school).exists()
+    assert not Pupil.objects.visible_to(senco, world.school, policy={}).exists()
+    assert not Placement.objects.visible_to(senco, world.school, policy={}).exists()
+    assert not Guardian.objects.visible_to(senco, world.school, policy={}).exists()
+    assert not PupilGuardian.objects.visible_to(senco, world.school, policy={}).exists()

@@ -135,3 +135,13 @@ def test_grid_query_count_does_not_grow_with_class_size(client):
         counts.append((get_count, len(ctx.captured_queries)))
         client.logout()
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "99999999999999999999999999", "-1"])
+def test_a_digit_that_is_not_a_number_in_the_query_string_is_ignored_or_not_found(client, world, grid, value):
+    """``"²".isdigit()`` is true but ``int("²")`` fails: the group and assessment ids are read as whole numbers."""
+    client.force_login(world.users["teacher"])
+    assert client.get(reverse("pupils:results_grid") + f"?group={value}").status_code in (200, 404)
+    response = client.get(reverse("pupils:results_grid") + f"?group={grid['group'].pk}&a={value}")
+    assert response.status_code == 200

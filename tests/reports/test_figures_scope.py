@@ -56,3 +56,41 @@ def test_who_needs_support_is_read_whole_by_its_readers_only(world, role, allowe
     else:
         with pytest.raises(PermissionDenied):
             identification_figures(world.users[role], world.school, since=None)
+
+
+@pytest.mark.parametrize("role", ["teacher", "ta", "parent", "other_senco"])
+def test_the_leader_s_tiles_are_refused_to_a_reader_who_does_not_see_the_school_whole(world, role):
+    """One copy of the tiles per school serves every reader, so a narrower reader never computes or reads it."""
+    import datetime as dt
+
+    from reports.dashboard.selectors import leader_headline
+
+    reading_school(world.school)
+    today = dt.date(2026, 12, 4)
+    assert leader_headline(world.users["leader"], world.school, today=today)["running"] >= 0
+    with pytest.raises(PermissionDenied):
+        leader_headline(world.users[role], world.school, today=today)
+
+
+def test_a_queued_dashboard_carries_its_reader_by_id_and_the_worker_reads_their_roles_afresh(client, world):
+    """The selection pickled into a background job holds no password hash; the worker re-reads the reader, so
+    someone who lost their role since asking is refused."""
+    import pickle
+
+    from django.urls import reverse
+
+    from provision.models import Membership
+
+    reading_school(world.school)
+    leader = world.users["leader"]
+    client.force_login(leader)
+    selection = client.get(reverse("reports:dashboard")).context["selection"]
+    assert selection.reader.pk == leader.pk
+    queued = pickle.dumps(selection)
+    assert leader.password.encode() not in queued
+    assert pickle.loads(queued).reader.pk == leader.pk
+    assert [s.pk for s in pickle.loads(queued).schools] == [s.pk for s in selection.schools]
+
+    Membership.objects.filter(user=leader, school=world.school).delete()
+    with pytest.raises(PermissionDenied):
+        dashboard_figures.has_finished(pickle.loads(queued).reader, periods={world.school.pk: None}, today=None)
