@@ -101,7 +101,7 @@ def results_save(
 
     ``entries`` maps (pupil_id, assessment_id) to what was typed. A cell is a result when the assessment's scale
     reads it, or an absence when it is one of the marks for "did not sit" (``scales.ABSENCE_MARKERS``, the same
-    the file import skips): stored as an :class:`Absence`, never as a score, and replacing any result the cell
+    the file import reads): stored as an :class:`Absence`, never as a score, and replacing any result the cell
     held (and the other way round). ``originals`` maps the same cells to what they held when the grid was
     opened (a result or an absence, as typed); with it, only the cells the user changed are saved, and a changed
     cell that someone else changed meanwhile is not saved but returned as a conflict with both values (typing

@@ -59,4 +59,5 @@ RESULTS = ImportSpec(
     preview_template="pupils/results_import_preview.html",
     file_label="Results file",
     upload_context=_results_upload_context,
+    rechecks_preview=True,
 )

@@ -10,7 +10,8 @@ An upload is kept as a ``DataImport`` (``records.import_record_create``), then:
 2. The preview page shows the stored preview. When the school's data has changed since (a new figures token),
    it says so and "Check again" works the preview out afresh from the stored rows (no second parse).
 3. Confirming runs :func:`import_apply`: the stored rows are compared with the school's data as it is then and
-   written in one transaction (so what is written is always right even if the preview has aged). Background
+   written in one transaction (so what is written is always right even if the preview has aged). A kind that
+   ``rechecks_preview`` is given the stored preview too, and refuses the rows whose data someone changed since. Background
    again when there is a queue. A task that dies (killed, out of time) leaves nothing half-written (one
    transaction) and the row in its stage: when its heartbeat is older than ``STALLED_AFTER`` the page offers to
    try again, and the import can always be cancelled.
@@ -188,7 +189,14 @@ def _parse(record: DataImport, report) -> Any:
 
 
 def _compare(record: DataImport, parsed: Any, *, dry_run: bool, by=None) -> Any:
-    return kind_of(record.kind).apply(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
+    spec = kind_of(record.kind)
+    if spec.rechecks_preview and not dry_run:
+        # What the preview the user confirmed saw: the kind refuses rows whose data changed since.
+        previewed = stored_preview(record)
+        return spec.apply(
+            school=record.school, parsed=parsed, dry_run=False, by=by, previewed=previewed and previewed.result
+        )
+    return spec.apply(school=record.school, parsed=parsed, dry_run=dry_run, by=by)
 
 
 def stored_parsed(record: DataImport, report=None) -> Any:

@@ -39,6 +39,10 @@ class ImportSpec:
     file_label: str  # the upload form's label for the file field
     upload_context: Callable[[Any], dict] = field(default=lambda request: {})  # extras for its upload page
     all_or_nothing: bool = False  # a file with any rejected row writes nothing (confirm is refused)
+    # Confirm passes ``apply`` the stored preview's result as ``previewed=``, and ``apply`` refuses the rows whose
+    # data changed since (counted in ``changed_since_preview``): what another user saved meanwhile is never
+    # silently overwritten.
+    rechecks_preview: bool = False
 
 
 @dataclass
@@ -55,6 +59,7 @@ class ImportOutcome:
     header_line: int | None = None
     sheet: str | None = None
     row_count: int = 0  # non-blank rows below the header
+    changed_since_preview: int = 0  # rows refused at confirm: their data changed after the preview (rejected too)
 
     @classmethod
     def of(cls, parsed: Any, *, dry_run: bool, **more: Any):

@@ -1,16 +1,24 @@
 """Importing assessment results from a file: compare with what is stored, write the difference.
 
 The file is read and checked by the pure ``results_parsing`` against the school's assessments and
-pupils, which this module loads (three queries). :func:`results_import` then reads the stored results of
-the assessments the file is for in one query and writes the new and changed ones in bulk, in one
+pupils, which this module loads (three queries). :func:`results_import` then reads the stored results and
+absences of the assessments the file is for (two queries) and writes the new and changed ones in bulk, in one
 transaction. The same function gives the preview (``dry_run=True``, nothing written) and the real thing, so
 the preview shows exactly what confirm does; a re-import of the same file creates and updates nothing.
+
+Absence marks ("Abs", "A", "-"... the grid's ``scales.ABSENCE_MARKERS``) are stored as ``Absence`` rows, as the
+results grid stores them: an absence replaces a result the cell held and a score replaces an absence.
 
 Writing: on PostgreSQL the rows are streamed with COPY into a temporary table and merged with one
 ``INSERT ... ON CONFLICT (pupil_id, assessment_id) DO UPDATE`` (the ``result_one_per_pupil_assessment``
 constraint), which takes 100,000 results in about a second. Elsewhere (SQLite) the same upsert is made by
-``bulk_create(update_conflicts=True)`` in large batches. Either way a result entered in the grid between the
-preview and the confirm cannot make the import fail on the unique constraint: the file's value wins.
+``bulk_create(update_conflicts=True)`` in large batches; absences, a few per class, by ``bulk_create`` always.
+
+Between the preview and the confirm someone may change a cell in the grid, or another import may land. The
+preview records what each cell held (``seen``); confirm reads the cells again under ``select_for_update`` (the
+locks the grid takes too) and refuses, as a rejected row naming who changed it when, a row whose cell changed
+since: the file's value never silently overwrites it. (Row locks cannot hold a cell that is still empty: one
+first filled in the instant between that read and the upsert is the one case left to the upsert.)
 
 Rows are not ``full_clean()``-ed one by one: the parser has already applied every rule the Result's fields
 carry (the pupil and the assessment are the school's, the value fits the scale, the text fits the column),
@@ -24,6 +32,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,10 +41,11 @@ from provision import audit
 from provision.figures import figures_changed
 from provision.models import School
 
-from ..models import Assessment, DataImport, ImportKind, Pupil, Result
+from ..models import Absence, Assessment, DataImport, ImportKind, Pupil, Result
 from ..reference import normalise_upn
 from ..services import sqlite_real_parameter_limit
 from .kinds import ImportOutcome
+from .reader import RowError
 from .records import ImportClosed, import_record_close, import_record_lock
 from .results_parsing import (
     LAYOUTS,
@@ -54,6 +65,9 @@ __all__ = [
     "results_record_apply",
     "results_record_preview",
 ]
+
+# What a cell holds: (what was typed, the number on the scale; None for an absence).
+Held = tuple[str, float | None]
 
 # How many new and changed results the preview lists (the counts cover them all).
 SAMPLE_SIZE = 100
@@ -85,8 +99,19 @@ class ResultsImportResult(ImportOutcome):
     updated_count: int = 0
     unchanged_count: int = 0
     rejected_count: int = 0
+    absent_count: int = 0  # absences recorded: new, replacing a result, or another mark
     created_sample: list[ResultChange] = field(default_factory=list)
     updated_sample: list[ResultChange] = field(default_factory=list)
+    absent_sample: list[ResultChange] = field(default_factory=list)
+    # What each of the file's cells held when compared ((typed, value), None for an absence; cells that held
+    # nothing are left out): the preview's record, which confirm checks again (``previewed``).
+    seen: dict[tuple[int, int], Held] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        counts = super().summary()
+        if not self.absent_count:
+            return counts
+        return f"{counts}, {self.absent_count} absence{'' if self.absent_count == 1 else 's'} recorded"
 
     @property
     def layout_label(self) -> str:
@@ -130,15 +155,67 @@ def results_parse(*, school: School, content: bytes, filename: str, today: dt.da
 # --- Comparing and writing ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A stored result or absence, and who last saved it when."""
+
+    pk: int
+    typed: str
+    value: float | None  # None: an Absence
+    by_id: int | None
+    at: dt.datetime
+
+    @property
+    def held(self) -> Held:
+        return self.typed, self.value
+
+
+def _stored_cells(parsed: ParsedResults, *, lock: bool) -> dict[tuple[int, int], _Stored]:
+    """The stored results and absences of the file's assessments (two queries), locked when ``lock``: what the
+    grid's ``results_save`` locks too, so that a grid save and a confirm cannot interleave."""
+    cells: dict[tuple[int, int], _Stored] = {}
+    fields = ("pk", "pupil_id", "assessment_id", "typed", "entered_by_id", "updated_at")
+    for model in (Result, Absence):
+        rows = model.objects.filter(assessment_id__in=list(parsed.assessments))
+        if lock:
+            rows = rows.select_for_update()
+        scored = model is Result
+        for pk, pupil_id, assessment_id, typed, by_id, at, *value in rows.values_list(
+            *fields, *(["value"] if scored else [])
+        ):
+            cells[(pupil_id, assessment_id)] = _Stored(pk, typed, value[0] if scored else None, by_id, at)
+    return cells
+
+
+@dataclass
+class _Plan:
+    """What confirm writes: results to upsert, absences to upsert, and the rows they replace."""
+
+    scores: list[ResultRow] = field(default_factory=list)
+    absences: list[ResultRow] = field(default_factory=list)
+    results_replaced: list[int] = field(default_factory=list)  # Result pks a new absence replaces
+    absences_replaced: list[int] = field(default_factory=list)  # Absence pks a new score replaces
+    conflicts: list[tuple[ResultRow, _Stored | None]] = field(default_factory=list)
+
+
 @transaction.atomic
-def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=None) -> ResultsImportResult:
-    """Create and update ``school``'s results from a parsed file, matching on (pupil, assessment).
+def results_import(
+    *, school: School, parsed: ParsedResults, dry_run: bool, by=None, previewed=None
+) -> ResultsImportResult:
+    """Create and update ``school``'s results and absences from a parsed file, matching on (pupil, assessment).
 
     A result is unchanged when both the number and the text typed are as stored; otherwise it is updated
-    (and its ``entered_by`` becomes ``by``, the member of staff importing, or nobody for the command).
-    Stored results the file does not mention are left alone: a blank cell never deletes a result.
-    Queries: one for the stored results of the file's assessments, one for the names in the preview's
-    sample, and a fixed handful to write, whatever the size of the file.
+    (and its ``entered_by`` becomes ``by``, the member of staff importing, or nobody for the command). An absence
+    mark is stored as an ``Absence``, as the grid stores it: it replaces a result the cell held, and a score
+    replaces an absence (counted as updated). Stored results the file does not mention are left alone: a blank
+    cell never deletes a result.
+
+    ``previewed`` is the stored preview (a dry run's result) of a held file being confirmed: a row whose cell
+    holds something else now than when that preview was made (the grid, or another import, changed it since) is
+    not written but rejected, naming the pupil, the assessment and who changed it when; the other rows are
+    written, as with any rejected row of this import. The stored cells are read under ``select_for_update``.
+    Queries: two for the stored results and absences of the file's assessments, one for the names in the
+    preview's sample, and a fixed handful to write, whatever the size of the file.
     """
     result = ResultsImportResult.of(
         parsed,
@@ -150,36 +227,12 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
     )
     if parsed.file_errors or not parsed.rows:
         return result
-
-    stored = {
-        (pupil_id, assessment_id): (value, typed)
-        for pupil_id, assessment_id, value, typed in Result.objects.filter(
-            assessment_id__in=list(parsed.assessments)
-        ).values_list("pupil_id", "assessment_id", "value", "typed")
-    }
-    to_write: list[ResultRow] = []
-    created_sample: list[tuple[ResultRow, str]] = []
-    updated_sample: list[tuple[ResultRow, str]] = []
-    for row in parsed.rows:
-        before = stored.get((row.pupil_id, row.assessment_id))
-        if before is None:
-            result.created_count += 1
-            if len(created_sample) < SAMPLE_SIZE:
-                created_sample.append((row, ""))
-        elif before[0] != row.value or before[1] != row.typed:
-            result.updated_count += 1
-            if len(updated_sample) < SAMPLE_SIZE:
-                updated_sample.append((row, before[1]))
-        else:
-            result.unchanged_count += 1
-            continue
-        to_write.append(row)
-
-    _fill_samples(result, parsed, created_sample, updated_sample)
-    if to_write and not dry_run:
-        _write(to_write, by_id=getattr(by, "pk", None))
-        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
+    stored = _stored_cells(parsed, lock=not dry_run)
+    plan = _compare(result, parsed, stored, seen=getattr(previewed, "seen", None))
+    _fill_samples(result, parsed)
+    _refuse_changed(result, parsed, plan.conflicts)
     if not dry_run:
+        _apply(plan, school=school, by=by)
         # One entry for the whole import (a file may hold 100,000 results): its counts, not each result.
         audit.record(
             action=audit.Action.CREATE,
@@ -194,22 +247,106 @@ def results_import(*, school: School, parsed: ParsedResults, dry_run: bool, by=N
                 "updated": result.updated_count,
                 "unchanged": result.unchanged_count,
                 "rejected": result.rejected_count,
+                "absent": result.absent_count,
+                "changed_since_preview": result.changed_since_preview,
             },
         )
     return result
 
 
-def _fill_samples(
+def _compare(
     result: ResultsImportResult,
     parsed: ParsedResults,
-    created: list[tuple[ResultRow, str]],
-    updated: list[tuple[ResultRow, str]],
+    stored: dict[tuple[int, int], _Stored],
+    *,
+    seen: dict[tuple[int, int], Held] | None,
+) -> _Plan:
+    """Count each row as created, updated, unchanged or an absence (the first ``SAMPLE_SIZE`` of each kept for
+    the preview), record what its cell held (``result.seen``), and plan the writes. With ``seen`` (what the
+    preview saw), a row whose cell changed since is a conflict instead, unless it now holds what the file says."""
+    plan = _Plan()
+    for row in parsed.rows:
+        key = (row.pupil_id, row.assessment_id)
+        before = stored.get(key)
+        held = before.held if before is not None else None
+        if held is not None:
+            result.seen[key] = held
+        if held == (row.typed, row.value):
+            result.unchanged_count += 1
+            continue
+        if seen is not None and held != seen.get(key):
+            plan.conflicts.append((row, before))
+            continue
+        if row.absent:
+            result.absent_count += 1
+            sample = result.absent_sample
+            plan.absences.append(row)
+            if before is not None and before.value is not None:
+                plan.results_replaced.append(before.pk)
+        else:
+            if before is None:
+                result.created_count += 1
+                sample = result.created_sample
+            else:
+                result.updated_count += 1
+                sample = result.updated_sample
+                if before.value is None:
+                    plan.absences_replaced.append(before.pk)
+            plan.scores.append(row)
+        if len(sample) < SAMPLE_SIZE:
+            sample.append((row, held[0] if held else ""))
+    return plan
+
+
+def _refuse_changed(
+    result: ResultsImportResult, parsed: ParsedResults, conflicts: list[tuple[ResultRow, _Stored | None]]
 ) -> None:
-    """The preview's first new and changed results, with the pupil's name (one query)."""
-    if not created and not updated:
+    """The rows whose cell someone changed since the preview, as rejected rows naming the pupil, the assessment,
+    who changed it and when (two queries)."""
+    if not conflicts:
         return
-    ids = {row.pupil_id for row, _ in created + updated}
-    pupils = {pupil.pk: pupil for pupil in Pupil.objects.filter(pk__in=ids)}
+    pupils = Pupil.objects.in_bulk({row.pupil_id for row, _ in conflicts})
+    users = get_user_model().objects.in_bulk({now.by_id for _, now in conflicts if now and now.by_id})
+    for row, now in conflicts:
+        pupil = pupils[row.pupil_id]
+        cell = f"{pupil.sorting_name} ({pupil.upn}), {parsed.assessments[row.assessment_id].label}"
+        if now is None:
+            change = "cleared since this file was previewed"
+        else:
+            who = users.get(now.by_id)
+            name = (who.get_full_name() or who.get_username()) if who is not None else "an import"
+            at = timezone.localtime(now.at).strftime("%d/%m/%Y %H:%M")
+            change = f"changed by {name} at {at} since this file was previewed (now '{now.typed}')"
+        reason = f"{cell}: {change}. Not overwritten: import the file again to replace it"
+        result.errors.append(RowError(row.line, row.column, row.typed, reason))
+    result.errors.sort(key=lambda error: error.line)
+    result.rejected_count += len(conflicts)
+    result.changed_since_preview = len(conflicts)
+
+
+def _apply(plan: _Plan, *, school: School, by) -> None:
+    by_id = getattr(by, "pk", None)
+    if plan.scores:
+        _write(plan.scores, by_id=by_id)
+    if plan.absences:
+        _write_absences(plan.absences, by_id=by_id)
+    with disable_auditlog():  # the import's one audit entry counts them
+        if plan.results_replaced:
+            Result.objects.filter(pk__in=plan.results_replaced).delete()
+        if plan.absences_replaced:
+            Absence.objects.filter(pk__in=plan.absences_replaced).delete()
+    if plan.scores or plan.results_replaced:
+        figures_changed(school.pk)  # bulk writes send no signals (reports.invalidation)
+
+
+def _fill_samples(result: ResultsImportResult, parsed: ParsedResults) -> None:
+    """The preview's first new, changed and absent results, with the pupil's name (one query). ``_compare`` left
+    (row, what the cell held) in the samples."""
+    samples = (result.created_sample, result.updated_sample, result.absent_sample)
+    ids = {row.pupil_id for sample in samples for row, _ in sample}
+    if not ids:
+        return
+    pupils = Pupil.objects.in_bulk(ids)
 
     def change(row: ResultRow, old: str) -> ResultChange:
         pupil = pupils[row.pupil_id]
@@ -223,8 +360,8 @@ def _fill_samples(
             new=row.typed,
         )
 
-    result.created_sample = [change(row, old) for row, old in created]
-    result.updated_sample = [change(row, old) for row, old in updated]
+    for sample in samples:
+        sample[:] = [change(row, old) for row, old in sample]
 
 
 def _write(rows: list[ResultRow], *, by_id: int | None) -> None:
@@ -250,6 +387,25 @@ def _write(rows: list[ResultRow], *, by_id: int | None) -> None:
             update_conflicts=True,
             unique_fields=["pupil", "assessment"],
             update_fields=["value", "typed", "entered_by", "updated_at"],
+        )
+
+
+def _write_absences(rows: list[ResultRow], *, by_id: int | None) -> None:
+    """Upsert the file's absence marks (a few per class: no COPY needed)."""
+    now = timezone.now()
+    absences = [
+        Absence(pupil_id=row.pupil_id, assessment_id=row.assessment_id, typed=row.typed, entered_by_id=by_id)
+        for row in rows
+    ]
+    for absence in absences:
+        absence.updated_at = now
+    with sqlite_real_parameter_limit():
+        Absence.objects.bulk_create(
+            absences,
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["pupil", "assessment"],
+            update_fields=["typed", "entered_by", "updated_at"],
         )
 
 
@@ -316,10 +472,17 @@ def results_record_apply(*, record: DataImport, by=None) -> ResultsImportResult:
     """
     if record.kind != ImportKind.RESULTS:
         raise ValueError(f"{record} is not a results import")
-    from .jobs import stored_parsed
+    from .jobs import stored_parsed, stored_preview
 
     locked = import_record_lock(record=record)
-    result = results_import(school=locked.school, parsed=stored_parsed(locked), dry_run=False, by=by)
+    previewed = stored_preview(locked)
+    result = results_import(
+        school=locked.school,
+        parsed=stored_parsed(locked),
+        dry_run=False,
+        by=by,
+        previewed=previewed.result if previewed else None,
+    )
     if not result.file_errors:
         import_record_close(record=record, locked=locked, result=result)
     return result

@@ -17,10 +17,11 @@ How we tell: a header row with an Assessment, Subject or Date column is the long
 row with columns named after the school's assessments is the wide layout. A file that mixes the two is
 refused as a whole, as is a header that names no assessment or several: header problems are file problems.
 
-Blank results: in the wide layout a blank cell means the pupil did not sit that assessment, and so do the
-usual markers for it ("-", "N/A", "Absent", "Abs", "A", "Not sat", "Did not sit") unless the scale itself accepts
-them (a band coded "A"). They are counted as blank, not as errors. In the long layout a row is there to give
-one result, so a row without one is an error naming that row.
+Blank results and absences: in the wide layout a blank cell gives nothing (counted as blank). The marks for "did
+not sit" the results grid accepts (``scales.ABSENCE_MARKERS``: "-", "N/A", "Absent", "Abs", "A", "Not sat", "Did
+not sit"...) are read as an absence, as the grid reads them, unless the scale itself accepts them (a band coded
+"A"): a :class:`ResultRow` with no value, which ``results_apply`` stores as an ``Absence``. In the long layout a
+row is there to give one result or absence, so a row with neither is an error naming that row.
 
 Counting: the unit is one result (one row of a long file, one non-blank cell of a wide file). A problem with a
 whole row (unknown UPN, a value under no header) refuses every result on that row; a problem with one cell
@@ -72,8 +73,8 @@ LAYOUTS = {LONG: "one result per row", WIDE: "one row per pupil, one column per 
 # Result.typed's max_length: what was typed is kept up to this many characters.
 TYPED_MAX_LENGTH = 60  # Result.typed
 
-# Markers for "did not sit" in a mark book (shared with the results grid: ``scales.ABSENCE_MARKERS``). Read as
-# blank in the wide layout unless the scale accepts them.
+# Markers for "did not sit" in a mark book (shared with the results grid: ``scales.ABSENCE_MARKERS``). Read as an
+# absence unless the scale accepts them.
 NOT_SAT = scales.ABSENCE_MARKERS
 NOT_SAT_EXAMPLES = scales.ABSENCE_EXAMPLES
 
@@ -120,14 +121,19 @@ def year_group_on(pupil: PupilRef, day: dt.date, *, today: dt.date) -> int:
 @dataclass(slots=True)
 class ResultRow:
     """One result that passed every check: the pupil, the assessment, the number on the scale and the text
-    as typed (trimmed, at most TYPED_MAX_LENGTH characters)."""
+    as typed (trimmed, at most TYPED_MAX_LENGTH characters). An absence ("Abs", as the grid reads it) has no
+    number."""
 
     line: int
     column: str
     pupil_id: int
     assessment_id: int
-    value: float
+    value: float | None
     typed: str
+
+    @property
+    def absent(self) -> bool:
+        return self.value is None
 
 
 @dataclass
@@ -145,7 +151,7 @@ class ParsedResults:
     header_line: int | None = None
     sheet: str | None = None
     row_count: int = 0  # non-blank lines below the header
-    blank_count: int = 0  # wide layout: blank or "not sat" cells, skipped
+    blank_count: int = 0  # wide layout: blank cells, skipped
     rejected_count: int = 0  # results refused
     assessments: dict[int, AssessmentRef] = field(default_factory=dict)  # those the accepted rows are for
 
@@ -488,9 +494,9 @@ class _Reader:
             outcome = self._pupil_cache[key] = found if found is not None else _upn_problem(written)
         return outcome
 
-    def value(self, assessment: AssessmentRef, raw: object) -> tuple[float, str] | str | None:
-        """(number on the scale, text to keep), or the reason the cell is refused, or None for no result
-        (blank, or a "not sat" marker the scale does not accept)."""
+    def value(self, assessment: AssessmentRef, raw: object) -> tuple[float | None, str] | str | None:
+        """(number on the scale, text to keep), (None, the mark) for an absence (a "not sat" marker the scale does
+        not accept), the reason the cell is refused, or None for a blank."""
         key = (assessment.id, raw) if raw.__class__ is str else (assessment.id, raw.__class__, raw)
         try:
             return self._value_cache[key]
@@ -499,7 +505,7 @@ class _Reader:
             return outcome
 
     @staticmethod
-    def _read_value(assessment: AssessmentRef, raw: object) -> tuple[float, str] | str | None:
+    def _read_value(assessment: AssessmentRef, raw: object) -> tuple[float | None, str] | str | None:
         try:
             typed = value_text(raw, assessment.spec)
         except CellProblem as exc:
@@ -512,7 +518,7 @@ class _Reader:
             number = scales.parse(assessment.spec, typed)
         except scales.ScaleError as exc:
             if typed.upper() in NOT_SAT:
-                return None
+                return None, typed[:TYPED_MAX_LENGTH]
             return str(exc)
         return number, typed[:TYPED_MAX_LENGTH]
 
@@ -716,12 +722,7 @@ def _read_long(parsed: ParsedResults, layout: _Layout, reader: _Reader, data_row
             raw = cells[value_at]
             outcome = reader.value(assessment, raw)
             if outcome is None:
-                written = cell_text(raw)
-                reason = (
-                    f"'{written}' is not a result: leave out the rows of pupils who did not sit the assessment"
-                    if written
-                    else "No result given: every row needs its result (leave out pupils who did not sit it)"
-                )
+                reason = "No result given: every row needs its result (leave out pupils who did not sit it)"
                 problems.append(error(value_at, line, cells, reason))
             elif outcome.__class__ is str:
                 problems.append(error(value_at, line, cells, outcome))
@@ -750,7 +751,7 @@ def _read_wide(parsed: ParsedResults, layout: _Layout, reader: _Reader, data_row
 
     for line, cells in data_rows:
         parsed.row_count += 1
-        results: list[tuple[int, AssessmentRef, tuple[float, str]]] = []
+        results: list[tuple[int, AssessmentRef, tuple[float | None, str]]] = []
         problems: list[tuple[int, RowError]] = []
         refused = 0
         for index, assessment in layout.assessment_columns:

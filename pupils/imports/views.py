@@ -136,6 +136,12 @@ def _confirm(request: HttpRequest, record: DataImport, spec: ImportSpec) -> None
     else:
         rejected = f" {result.rejected_count} rejected {spec.noun} were not imported." if result.rejected_count else ""
         messages.success(request, f"{record.filename} imported: {result.summary()}.{rejected}")
+        if result.changed_since_preview:
+            messages.warning(
+                request,
+                f"{result.changed_since_preview} {spec.noun} changed by someone else since the preview were not "
+                "overwritten: they are listed below.",
+            )
 
 
 def _decide(request: HttpRequest, record: DataImport, spec: ImportSpec) -> HttpResponse:

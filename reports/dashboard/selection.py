@@ -7,8 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from provision.access import IMPACT_VIEWERS, can_see_costs, schools_for
 from provision.calendar import calendars_for
@@ -22,6 +25,11 @@ from reports.dashboard import selectors as selectors_dashboard
 from reports.maps.build import Period, period_for_term, period_for_year
 
 ALL_SCHOOLS = "all"
+
+
+def _reader(pk: int | None):
+    found = get_user_model().objects.filter(pk=pk).first() if pk is not None else None
+    return found or AnonymousUser()
 
 
 # --- Reading the filters ------------------------------------------------------------------------------------
@@ -66,11 +74,10 @@ class Selection:
         return state
 
     def __setstate__(self, state: dict) -> None:
-        from django.contrib.auth import get_user_model
-
         reader_id = state.pop("reader_id", None)
         self.__dict__.update(state)
-        self.reader = get_user_model().objects.filter(pk=reader_id).first() if reader_id is not None else None
+        # Read when first asked for (a cached board's selection never is): a reader since removed reads as anonymous.
+        self.reader = SimpleLazyObject(lambda: _reader(reader_id))
 
     @property
     def start(self) -> dt.date:

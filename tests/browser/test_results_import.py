@@ -39,7 +39,7 @@ def test_admin_imports_a_mark_book(page, live_server, school_with_assessments):
         page.get_by_role("button", name="Upload and preview").click()
         page.wait_for_url("**/pupils/import/*/")
         counts = page.locator("#import-counts").inner_text()
-        assert "11" in counts and "results to create" in counts and "blank (not sat)" in counts
+        assert "11" in counts and "results to create" in counts and "absence recorded" in counts and "blank" in counts
         assert page.locator("#rejected-rows tbody tr").count() == 5
         assert page.locator("#created-rows tbody tr").count() == 11
         screenshot(page, "results-import-preview")

@@ -13,7 +13,7 @@ from pupils.imports import results_apply as service
 from pupils.imports.records import ImportClosed
 from pupils.imports.results_apply import results_import, results_import_file, results_parse
 from pupils.imports.results_parsing import TYPED_MAX_LENGTH, ResultRow
-from pupils.models import DataImport, ImportKind, ImportStatus, Result, ScaleBand
+from pupils.models import Absence, DataImport, ImportKind, ImportStatus, Result, ScaleBand
 from pupils.reference import make_upn
 from tests import factories as f
 from tests.pupils import results_world
@@ -69,11 +69,15 @@ def test_reimporting_the_same_file_changes_nothing(world, rw):
 
 def test_wide_xlsx(world, rw):
     result = run(world.school, "results_wide.xlsx")
-    assert counts(result) == (11, 0, 0, 5) and result.blank_count == 8
+    assert counts(result) == (11, 0, 0, 5) and result.blank_count == 7 and result.absent_count == 1
     assert result.layout == "wide" and result.sheet == "Mark book"
+    assert list(Absence.objects.values_list("pupil__legal_first_name", "assessment__name", "typed")) == [
+        ("Cara", "Writing TA", "-")
+    ]
     assert result.assessment_columns["Maths test (05/10/2026)"] == "Maths test (05/10/2026)"
     assert stored(world.school)[("Ava", "Reading age 12/10")] == (102.0, "8:06")
-    assert counts(run(world.school, "results_wide.xlsx")) == (0, 0, 11, 5)
+    again = run(world.school, "results_wide.xlsx")
+    assert counts(again) == (0, 0, 12, 5) and again.absent_count == 0  # the absence is unchanged too
 
 
 def test_a_changed_value_or_a_changed_spelling_is_an_update(world, rw):

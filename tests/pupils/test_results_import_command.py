@@ -58,8 +58,8 @@ def test_xlsx_in_one_row_per_pupil(world, rw):
     assert "results_wide.xlsx, sheet 'Mark book': 6 rows below the header on line 3" in out
     assert "(one row per pupil, one column per assessment)" in out
     assert "Column 'Maths test (05/10/2026)': Maths test (05/10/2026)" in out
-    assert "created 11, updated 0, unchanged 0, rejected 5" in out
-    assert "8 blank cells skipped (not sat)." in out
+    assert "created 11, updated 0, unchanged 0, rejected 5, 1 absence recorded" in out
+    assert "7 blank cells skipped." in out
     assert "line 8, column 'Reading age': Excel has turned this into a date (08/06/2026)" in out
     assert error is not None and "5 results rejected" in str(error)
 

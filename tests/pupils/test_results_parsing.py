@@ -163,6 +163,7 @@ def test_wide_xlsx_mark_book_with_number_time_and_date_cells():
         (5, P["ben"], A["maths_autumn"], 88.0, "88"),
         (5, P["ben"], A["writing"], 3.0, "Greater depth"),
         (6, P["cara"], A["autumn_reading"], 101.0, "101"),
+        (6, P["cara"], A["writing"], None, "-"),  # absent, as the grid reads "-"
         (7, P["dan"], A["maths_autumn"], 112.0, "112"),
         (7, P["dan"], A["writing"], 3.0, "GDS"),
     ]
@@ -178,8 +179,8 @@ def test_wide_xlsx_mark_book_with_number_time_and_date_cells():
     assert parsed.errors[3].reason.startswith("Excel has turned this into a date (08/06/2026) (an age is written 8:06)")
     # Results, not rows: two refused on line 6, two on line 8, the one result of the unknown pupil on line 9.
     assert parsed.rejected_count == 5
-    # Blank cells and "-" are "not sat": 1 on line 6, 2 on line 7, 2 on line 8, 3 on line 9.
-    assert parsed.blank_count == 8
+    # Blank cells: 2 on line 7, 2 on line 8, 3 on line 9 ("-" on line 6 is an absence).
+    assert parsed.blank_count == 7
 
 
 # --- Headers and layouts ------------------------------------------------------------------------------
@@ -459,7 +460,7 @@ def test_a_pupil_twice_in_a_wide_file_rejects_the_repeated_results_only():
 
 
 def test_a_wide_row_with_nothing_in_it_is_not_an_error_even_for_an_unknown_pupil():
-    parsed = parse(csv_of("UPN,Name,Autumn reading test", f"{UNKNOWN_UPN},Who,", f"{UPN['ava']},Ava,-"))
+    parsed = parse(csv_of("UPN,Name,Autumn reading test", f"{UNKNOWN_UPN},Who,", f"{UPN['ava']},Ava,"))
     assert parsed.errors == [] and parsed.rows == [] and parsed.blank_count == 2 and parsed.row_count == 2
 
 
@@ -552,14 +553,12 @@ def test_a_band_coded_like_a_not_sat_marker_is_a_band():
 
 
 @pytest.mark.parametrize("marker", ["-", "N/A", "Absent", "abs", "A", "Not sat", "did not sit"])
-def test_not_sat_markers_are_blank_in_a_wide_file_and_errors_in_a_long_one(marker):
+def test_not_sat_markers_are_absences_in_both_layouts_as_in_the_grid(marker):
     wide = parse(csv_of("UPN,Test 1", f"{UPN['ava']},{marker}"), **custom(STANDARDISED))
-    assert (wide.rows, wide.errors, wide.blank_count) == ([], [], 1)
     long = parse(csv_of("UPN,Test,Result", f"{UPN['ava']},Test 1,{marker}"), **custom(STANDARDISED))
-    (error,) = long.errors
-    assert error.column == "Result" and error.reason == (
-        f"'{marker}' is not a result: leave out the rows of pupils who did not sit the assessment"
-    )
+    for parsed in (wide, long):
+        (row,) = parsed.rows
+        assert (row.absent, row.value, row.typed, parsed.errors, parsed.blank_count) == (True, None, marker, [], 0)
 
 
 def test_excel_errors_and_stray_values_are_reported():

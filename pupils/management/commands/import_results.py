@@ -30,4 +30,4 @@ class Command(FileImportCommand):
 
     def describe(self, result) -> None:
         if result.blank_count:
-            self.stdout.write(f"{result.blank_count} blank cells skipped (not sat).")
+            self.stdout.write(f"{result.blank_count} blank cells skipped.")

@@ -84,10 +84,41 @@ def results_wide() -> bytes:
     return buffer.getvalue()
 
 
+# A mark book with absence marks, for pupils the tests give a score or an absence first (``test_results_import_safety``).
+ABSENCES_ROWS = [
+    # line 2 onwards
+    f"{UPN['ava']},Autumn reading test,Abs",  # 2 an absence: nothing stored before
+    f"{UPN['ben']},Autumn reading test,A",  # 3 an absence over Ben's stored 96
+    f"{UPN['cara']},Autumn reading test,105",  # 4 a score over Cara's stored absence
+    f"{UPN['dan']},Autumn reading test,-",  # 5 an absence: nothing stored before
+    f"{UPN['ava']},Spelling test,99",  # 6 a score: nothing stored before
+]
+
+
+def results_absences() -> bytes:
+    """One result per row, three of them "did not sit" marks as the grid accepts them."""
+    return ("\r\n".join(["UPN,Assessment,Result", *ABSENCES_ROWS]) + "\r\n").encode()
+
+
+def results_absences_wide() -> bytes:
+    """The same in a one-row-per-pupil Excel mark book, with a blank cell beside the absence marks."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["UPN", "Name", "Autumn reading test", "Spelling test"])
+    sheet.append([UPN["ava"], "Ng, Ava", "ABS", 99])  # line 2: an absence, a score
+    sheet.append([UPN["ben"], "Ola, Ben", "Absent", None])  # line 3: an absence over 96, a blank
+    sheet.append([UPN["cara"], "Dee, Cara", 105, "N/A"])  # line 4: a score over an absence, an absence
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def main() -> None:
     (HERE / "results_long.csv").write_bytes(results_long())
     (HERE / "results_subject_date.csv").write_bytes(results_subject_date())
     (HERE / "results_wide.xlsx").write_bytes(results_wide())
+    (HERE / "results_absences.csv").write_bytes(results_absences())
+    (HERE / "results_absences_wide.xlsx").write_bytes(results_absences_wide())
 
 
 if __name__ == "__main__":
