@@ -60,11 +60,6 @@ class Dashboard:
     started_by: dt.date | None = None  # provision counted is what had started by this day
     past: bool = False  # the period is over: year groups are those of the period
 
-    def __getstate__(self) -> dict:
-        """Cached without its selection: ``build`` hands a board read from the cache the reader's own selection,
-        so the cached copy need not carry whoever drew it (nor look them up again each time it is read)."""
-        return {**self.__dict__, "selection": None}
-
 
 def _evaluate(selection: Selection, interventions: pd.DataFrame) -> evaluation.Evaluation | None:
     """The evaluation of the shown interventions with pupils (wave 1 strategies have none to measure)."""
