@@ -4,10 +4,8 @@ figures); the same board feeds the page, the governors' PDF and the workbook."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,22 +243,6 @@ def is_built(selection: Selection, *, with_charts: bool = True, for_governors: b
     return figures.peek("dashboard", schools=selection.schools, key=key) is not None
 
 
-@contextmanager
-def _young_garbage_only() -> Iterator[None]:
-    """Inside the block, the cycle collector looks only at objects made inside it. A first draw makes hundreds of
-    thousands of short-lived objects (pandas frames, matplotlib artists), and the full collections they trigger
-    would each walk every long-lived object of the process (modules, settings, cached querysets) to find no
-    garbage among them: a tenth of the draw. Those objects are set aside meanwhile (``gc.freeze``) and put back
-    afterwards, so no garbage outlives the block. Another thread drawing at the same time can only put them back
-    early (its collections are then full ones again, as without this)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@_young_garbage_only()
 def compute(selection: Selection, *, with_charts: bool = True, for_governors: bool = False) -> Dashboard:
     """Everything the dashboard and the governors' report show, for the selection: the selectors' frames, the
     evaluation, ``reports.dashboard.build``'s arithmetic, then rows and charts ready to show. ``for_governors`` leaves
