@@ -138,9 +138,11 @@ class PupilRowsQuerySet(models.QuerySet):
         for a page with a rule of its own (the provision map's ``MAP_SCOPE``, ``SUBJECT_ACCESS_SCOPE``)."""
         prefix = f"{self.pupil_path}__" if self.pupil_path else ""
         narrowed = {access.OWN_CLASSES: Q(**{f"{prefix}registration_group__teachers": user})}
+        # A parent or carer sees their own children's rows under the model's own policy only: a page with a rule of
+        # its own (a named policy) is a staff page, as for the groups' rows (GroupRowsQuerySet).
+        own = own_children_q(user, school, self.pupil_path or "pk") if self.parents_see and policy is None else None
         policy = self.policy if policy is None else policy
         query = access.scope_q(user, school, policy, school_field=f"{prefix}school", narrowed=narrowed)
-        own = own_children_q(user, school, self.pupil_path or "pk") if self.parents_see else None
         if own is not None:
             query = own if query is None else query | own
         return self.none() if query is None else self.filter(query)

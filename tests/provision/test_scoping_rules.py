@@ -238,3 +238,13 @@ def test_an_empty_policy_shows_nothing_rather_than_the_model_s_own_rule(world, g
     assert not Placement.objects.visible_to(senco, world.school, policy={}).exists()
     assert not Guardian.objects.visible_to(senco, world.school, policy={}).exists()
     assert not PupilGuardian.objects.visible_to(senco, world.school, policy={}).exists()
+
+
+def test_a_parent_sees_their_children_s_rows_under_the_model_s_own_policy_only(world, groups):
+    """A named policy is a staff page's rule: pupils' rows and groups' rows alike add a parent's own children only
+    under the model's own policy."""
+    parent = world.users["parent"]
+    assert Pupil.objects.visible_to(parent).exists() and Placement.objects.visible_to(parent).exists()
+    for policy in (access.MAP_SCOPE, access.FIGURES_SCOPE, access.SUBJECT_ACCESS_SCOPE):
+        assert not Pupil.objects.visible_to(parent, policy=policy).exists()
+        assert not Placement.objects.visible_to(parent, policy=policy).exists()
