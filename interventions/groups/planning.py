@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 
 from interventions.models import Area, Programme
 from interventions.selectors import term_ranges
+from provision.calendar import school_calendar
 from provision.models import School, Term, TermName
 from provision.school_days import SchoolDays
 from pupils.models import Pupil, Result, Subject, YearGroup
@@ -86,42 +87,45 @@ def _in_term(day: dt.date, terms: Sequence[TermDates]) -> TermDates | None:
     return next((term for term in terms if term[0] <= day <= term[1]), None)
 
 
-def _school_days(first: dt.date, last: dt.date) -> int:
-    """Weekdays from ``first`` to ``last`` inclusive."""
+def _school_days(first: dt.date, last: dt.date, closures: Sequence[tuple[dt.date, dt.date]] = ()) -> int:
+    """Weekdays from ``first`` to ``last`` inclusive that no closure covers."""
     days, day = 0, first
     while day <= last:
-        days += day.weekday() < 5
+        days += day.weekday() < 5 and not any(start <= day <= end for start, end in closures)
         day += dt.timedelta(days=1)
     return days
 
 
-def _first_weekday(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
+def _first_weekday(day: dt.date, closures: Sequence[tuple[dt.date, dt.date]] = ()) -> dt.date:
+    """``day``, or the first weekday after it that no closure (half-term, INSET day, bank holiday) covers."""
+    while day.weekday() >= 5 or any(first <= day <= last for first, last in closures):
         day += dt.timedelta(days=1)
     return day
 
 
-def planned_start(today: dt.date, terms: Sequence[TermDates]) -> dt.date:
-    """The day a group planned ``today`` starts: the next school day (a weekday in term after today), or the
-    first school day of the next term when fewer than ``MIN_SCHOOL_DAYS_LEFT`` school days are left in this one
-    and there is a next term. Without term dates, the next weekday. Pure.
+def planned_start(
+    today: dt.date, terms: Sequence[TermDates], closures: Sequence[tuple[dt.date, dt.date]] = ()
+) -> dt.date:
+    """The day a group planned ``today`` starts: the next school day (a weekday in term after today, outside the
+    school's ``closures``), or the first school day of the next term when fewer than ``MIN_SCHOOL_DAYS_LEFT``
+    school days are left in this one and there is a next term. Without term dates, the next weekday. Pure.
 
     Example: on Friday 04/12/2026 with the autumn term ending Friday 18/12 (10 school days left from Monday 7th)
     the group starts Monday 07/12; on Monday 07/12 (9 days left from the 8th) it starts on the spring term's
-    first weekday."""
+    first weekday. On the Friday before a half-term it starts on the Monday after the half-term."""
     ordered = sorted(terms)
-    day = _first_weekday(today + dt.timedelta(days=1))
+    day = _first_weekday(today + dt.timedelta(days=1), closures)
     if not ordered:
         return day
     upcoming = [term for term in ordered if term[1] >= day]
     if not upcoming:
         return day
     current = _in_term(day, upcoming)
-    if current is None:  # a holiday: the next term's first weekday
-        return _first_weekday(upcoming[0][0])
+    if current is None:  # a holiday: the next term's first school day
+        return _first_weekday(upcoming[0][0], closures)
     later = [term for term in upcoming if term[0] > current[1]]
-    if _school_days(day, current[1]) < MIN_SCHOOL_DAYS_LEFT and later:
-        return _first_weekday(later[0][0])
+    if _school_days(day, current[1], closures) < MIN_SCHOOL_DAYS_LEFT and later:
+        return _first_weekday(later[0][0], closures)
     return day
 
 
@@ -213,9 +217,10 @@ def plan_for_pupils(
     """The pre-filled new group for ``pupil_ids`` (the school's pupils on roll among them) in ``subject``: the
         subject and its area, the pupils' year groups, the scale most of them were assessed on in that subject
         (the latest such assessment on a tie), a start on the next school day (next term when this one is nearly
-        over), an end one term on (the programme's length in teaching weeks when it has one) and a name with the
-        programme's or subject's name, the year groups and the term. The pupils and results are those ``user`` may see
-    (``visible_to``). Four queries."""
+        over; never in a half-term or on an INSET day or bank holiday), an end one term on (the programme's length in
+        teaching weeks when it has one, weeks closed all week not counted) and a name with the programme's or
+        subject's name, the year groups and the term. The pupils and results are those ``user`` may see
+    (``visible_to``). Five queries."""
     pupils = list(
         Pupil.objects.visible_to(user, school)
         .filter(pk__in=list(pupil_ids))
@@ -223,11 +228,11 @@ def plan_for_pupils(
         .order_by("year_group", "legal_last_name", "legal_first_name")
     )
     terms = school_terms(school)
-    spans = [(first, last) for first, last, _name in terms]
-    start = planned_start(today, terms)
+    calendar = school_calendar(school)  # terms less closures: a group neither starts nor counts weeks in a closure
+    start = planned_start(today, terms, calendar.closures)
     initial: dict[str, object] = {"start_date": start}
     if programme is not None:
-        initial.update(initial_from_programme(programme, start=start, terms=spans))
+        initial.update(initial_from_programme(programme, start=start, terms=calendar))
     if "end_date" not in initial:
         initial["end_date"] = one_term_on(start, terms)
     years = sorted({p.year_group for p in pupils})

@@ -175,3 +175,25 @@ def test_the_register_says_when_a_day_is_not_a_school_day(client, world, half_te
     assert not closed.context["school_day"]
     assert "is not a school day in the school year" in closed.content.decode()
     assert client.get(url, {"date": "2026-10-22"}).context["school_day"]
+
+
+@pytest.mark.django_db
+def test_a_group_planned_before_half_term_starts_after_it_and_counts_only_teaching_weeks(world, half_term):
+    """Planning from "who needs support" on the Friday before half-term: the group starts on the Monday after it,
+    and a ten-week programme's end counts the weeks the school is open."""
+    from interventions.groups.planning import plan_for_pupils
+
+    programme = f.ProgrammeFactory(school=world.school, name="Ten weeks", weeks=10)
+    plan = plan_for_pupils(
+        user=world.users["senco"], school=world.school, pupil_ids=[world.pupils[0].pk], subject=None,
+        programme=programme, today=D(2026, 10, 23),
+    )  # fmt: skip
+    assert plan.initial["start_date"] == D(2026, 11, 2)
+    assert plan.initial["end_date"] == school_weeks_end(D(2026, 11, 2), 10, school_calendar(world.school))
+    # Planned three weeks earlier, the ten weeks run across the half-term, which is not one of them.
+    plan = plan_for_pupils(
+        user=world.users["senco"], school=world.school, pupil_ids=[world.pupils[0].pk], subject=None,
+        programme=programme, today=D(2026, 10, 2),
+    )  # fmt: skip
+    assert plan.initial["start_date"] == D(2026, 10, 5)
+    assert plan.initial["end_date"] == D(2026, 12, 18)

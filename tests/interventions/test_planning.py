@@ -32,6 +32,18 @@ def test_a_planned_group_starts_on_the_next_school_day_or_next_term_near_the_end
     assert planned_start(today, TERMS) == start
 
 
+def test_a_planned_group_never_starts_in_a_closure():
+    half_term = (D(2027, 2, 15), D(2027, 2, 19))
+    inset = (D(2027, 2, 22), D(2027, 2, 22))
+    # The Friday before half-term: not the Monday of the half-term, nor the INSET day after it, but the Tuesday.
+    assert planned_start(D(2027, 2, 12), TERMS) == D(2027, 2, 15)
+    assert planned_start(D(2027, 2, 12), TERMS, [half_term, inset]) == D(2027, 2, 23)
+    # Near the end of a term the closed days are not school days left: a bank holiday tips it into next term.
+    assert planned_start(D(2026, 12, 4), TERMS, [(D(2026, 12, 18), D(2026, 12, 18))]) == D(2027, 1, 5)
+    # The next term's first day is an INSET day: the day after.
+    assert planned_start(D(2026, 12, 20), TERMS, [(D(2027, 1, 5), D(2027, 1, 5))]) == D(2027, 1, 6)
+
+
 def test_without_term_dates_it_starts_the_next_weekday_and_runs_twelve_weeks():
     assert planned_start(D(2026, 11, 27), []) == D(2026, 11, 30)
     assert one_term_on(D(2026, 11, 30), []) == D(2027, 2, 21)
