@@ -77,21 +77,6 @@ class EvidenceStrength(models.TextChoices):
     NONE = "none", "Not evaluated"
 
 
-class ExternalCosting(models.TextChoices):
-    """How an intervention's external staff are paid for: one way only, so their time is never costed twice."""
-
-    SESSION = "session", "Per session, at the external hourly rate"
-    FEE = "fee", "By the external fee (their time is in the fee)"
-
-
-class FundingSource(models.TextChoices):
-    PUPIL_PREMIUM = "pupil_premium", "Pupil premium"
-    SEN_NOTIONAL = "sen_notional", "SEN notional budget"
-    HIGH_NEEDS = "high_needs", "High-needs top-up"
-    TUTORING = "tutoring", "Tutoring fund"
-    OTHER = "other", "Other"
-
-
 # --- Catalogue -----------------------------------------------------------------------------------------
 
 
@@ -212,6 +197,21 @@ class Weekday(models.IntegerChoices):
     WEDNESDAY = 2, "Wednesday"
     THURSDAY = 3, "Thursday"
     FRIDAY = 4, "Friday"
+
+
+class ExternalCosting(models.TextChoices):
+    """How an intervention's external staff are paid for: one way only, so their time is never costed twice."""
+
+    SESSION = "session", "Per session, at the external hourly rate"
+    FEE = "fee", "By the external fee (their time is in the fee)"
+
+
+class FundingSource(models.TextChoices):
+    PUPIL_PREMIUM = "pupil_premium", "Pupil premium"
+    SEN_NOTIONAL = "sen_notional", "SEN notional budget"
+    HIGH_NEEDS = "high_needs", "High-needs top-up"
+    TUTORING = "tutoring", "Tutoring fund"
+    OTHER = "other", "Other"
 
 
 # An intervention that is still going on, or about to: the one spelling of "planned or running".
