@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from provision import access
-from provision.models import School
+from provision.models import School, person_name
 from pupils.models import NeedArea, Pupil, PupilRowsQuerySet, Result, Scale, ScaleKind, Subject, own_children_q
 
 
@@ -430,8 +430,12 @@ class InterventionStaff(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.user.get_full_name() or self.user.username if self.user_id else self.external_name
-        return f"{who} ({self.get_role_display()})"
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        """Who it is: the account's full name (else its username), or the external tutor's name."""
+        return person_name(self.user) if self.user_id else self.external_name
 
     def get_additional_data(self) -> dict:
         return {"school": self.intervention.school_id}

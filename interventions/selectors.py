@@ -180,7 +180,7 @@ def whole_run_cost(
         terms=terms,
         until=None if intervention.end_date else today,
     )
-    lines = [member if isinstance(member, tuple) else (_staff_name(member), member.role) for member in staff]
+    lines = [member if isinstance(member, tuple) else (member.name, member.role) for member in staff]
     stays = stays or []
     return costing.cost_breakdown(
         sessions=len(dates),
@@ -204,12 +204,6 @@ def pupil_cost_shares(
     ids = list(sessions)
     shares = costing.share_by_sessions(cost, costing.stay_weights([sessions[i] for i in ids]))
     return dict(zip(ids, shares, strict=True))
-
-
-def _staff_name(member) -> str:
-    if member.user_id:
-        return member.user.get_full_name() or member.user.get_username()
-    return member.external_name
 
 
 def attendance_rates(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:

@@ -31,7 +31,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Membership, Role, School
+from .models import Membership, Role, School, person_name
 
 Action = LogEntry.Action
 
@@ -266,7 +266,7 @@ def describe(entries: Iterable[LogEntry], school: School) -> list[HistoryLine]:
                     old = ""
                 changes.append((label, old, new))
         note = _note(event, data, log)
-        who = (log.actor.get_full_name() or log.actor.get_username()) if log.actor else "the system"
+        who = person_name(log.actor, "the system")
         role = Role(roles[log.actor_id]).label if log.actor_id in roles else ("" if log.actor else "")
         lines.append(
             HistoryLine(
@@ -316,7 +316,7 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[type, str], str]:
 
 def _name_of(obj) -> str:
     if isinstance(obj, get_user_model()):
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
     return str(obj)
 
 

@@ -11,6 +11,14 @@ from django.db import models
 from django.db.models import Q
 
 
+def person_name(user, default: str = "") -> str:
+    """How a member of staff (any account) is named on pages, messages and exports: their full name, else their
+    username; ``default`` when there is no one (a deleted account, the system)."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.get_username()
+
+
 class Trust(models.Model):
     """A multi-academy trust: a group of schools run by one body."""
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from provision import audit
 from provision.figures import figures_changed
+from provision.models import person_name
 
 from . import scales
 from .assessments import Conflict, GridOutcome
@@ -235,7 +236,7 @@ def _conflict(current: Result | Absence | None, typed: str) -> Conflict:
     if current is None:
         return Conflict(theirs="", yours=typed, by="", at=None)
     who = current.entered_by
-    name = (who.get_full_name() or who.get_username()) if who is not None else ""
+    name = person_name(who)
     return Conflict(theirs=current.typed, yours=typed, by=name, at=current.updated_at)
 
 

@@ -22,6 +22,7 @@ from provision.access import (
     TRAINING_VIEWERS,
     role_required,
 )
+from provision.models import person_name
 from pupils.models import NeedArea
 
 PAGE_SIZE = 50
@@ -171,7 +172,7 @@ def training_add(request: HttpRequest) -> HttpResponse:
         # Show the page again with what was typed and the reasons, so it can be corrected.
         return _training_page(request, form)
     record, created = form.save()
-    who = record.user.get_full_name() or record.user.username
+    who = person_name(record.user)
     verb = "recorded" if created else "updated"
     messages.success(request, f"{who}'s training in {record.programme.name} {verb}.")
     return redirect("interventions:training")
@@ -185,6 +186,6 @@ def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except Training.DoesNotExist as exc:
         raise Http404("No such training record") from exc
     record.delete()
-    who = record.user.get_full_name() or record.user.username
+    who = person_name(record.user)
     messages.success(request, f"{who}'s training in {record.programme.name} removed.")
     return redirect("interventions:training")

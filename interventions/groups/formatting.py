@@ -25,12 +25,6 @@ def result_label(result: Result) -> str:
     return f"{result.assessment.name} ({result.assessment.taken_on:%d/%m/%Y}): {result.typed}"
 
 
-def staff_name(member: InterventionStaff) -> str:
-    if member.user_id:
-        return member.user.get_full_name() or member.user.get_username()
-    return member.external_name
-
-
 def shown(spec: scales.ScaleSpec | None, value: float | None, typed: str) -> str:
     """A value on the group's scale as the school writes it, else what was typed."""
     if spec is not None and value is not None:
@@ -51,7 +45,7 @@ def change(spec: scales.ScaleSpec | None, entry: float | None, exit_: float | No
 
 
 def untrained_warning(intervention: Intervention, untrained: Sequence[InterventionStaff]) -> str:
-    names = ", ".join(staff_name(member) for member in untrained)
+    names = ", ".join(member.name for member in untrained)
     return f"Not trained (or training expired) in {intervention.programme.name}: {names}."
 
 

@@ -17,7 +17,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from interventions.groups import attention as attention_flags
-from interventions.groups.formatting import result_label, staff_name
+from interventions.groups.formatting import result_label
 from interventions.groups.selectors import current_training, scale_in_use, staff_users
 from interventions.groups.services import INTERVENTION_FIELDS, PlacementErrors, PupilEntry, StaffMember
 from interventions.models import (
@@ -36,7 +36,7 @@ from interventions.models import (
     Weekday,
 )
 from provision.concurrency import StaleFormMixin
-from provision.models import School
+from provision.models import School, person_name
 from provision.params import int_param
 from pupils import scales
 from pupils.forms import DateInput
@@ -62,7 +62,7 @@ class StaffTraining:
         self.trained = trained
 
     def label(self, user) -> str:
-        name = user.get_full_name() or user.get_username()
+        name = person_name(user)
         if self.programme is None or user.pk in self.trained:
             return name
         return f"{name} (not trained in {self.programme.name})"
@@ -85,7 +85,7 @@ class StaffSelect(forms.Select):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:
-            option["attrs"]["data-label"] = instance.get_full_name() or instance.get_username()
+            option["attrs"]["data-label"] = person_name(instance)
             option["attrs"]["data-order"] = f"{instance.first_name} {instance.last_name} {instance.pk:09d}".casefold()
         return option
 
@@ -215,7 +215,7 @@ class InterventionForm(StaleFormMixin, forms.ModelForm):
 
         if self.instance.pk:
             # The staff lines are edited beside the form (a formset): watched as one value.
-            lines = sorted(f"{staff_name(s)} ({s.get_role_display()})" for s in self.instance.staff.all())
+            lines = sorted(str(s) for s in self.instance.staff.all())
             self.watch_for_changes(key=f"intervention:{self.instance.pk}", extra={"staff": ("Staff", "; ".join(lines))})
 
     def _staff_training(self) -> StaffTraining:
@@ -343,7 +343,7 @@ class InterventionFilterForm(forms.Form):
         self.fields["year"].choices = [("", "Any")] + [
             (v, lbl) for v, lbl in YearGroup.choices if v in school.year_groups
         ]
-        self.fields["staff"].choices = [("", "Anyone")] + [(u.pk, u.get_full_name() or u.get_username()) for u in staff]
+        self.fields["staff"].choices = [("", "Anyone")] + [(u.pk, person_name(u)) for u in staff]
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"

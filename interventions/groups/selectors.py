@@ -241,7 +241,7 @@ def list_rows(interventions: Sequence[Intervention], *, user, school: School, to
         rows.append(
             {
                 "intervention": intervention,
-                "staff": [formatting.staff_name(member) for member in staff_rows],
+                "staff": [member.name for member in staff_rows],
                 "schedule": formatting.schedule_text(
                     intervention.days, intervention.minutes_per_session, intervention.start_time
                 ),
@@ -335,7 +335,7 @@ def group_page(intervention: Intervention, *, user, school: School, today: dt.da
             intervention.days, intervention.minutes_per_session, intervention.start_time
         ),
         "year_groups": [YearGroup(y).label for y in intervention.year_groups if y in YearGroup.values],
-        "staff": [(member, formatting.staff_name(member), member.pk in untrained_ids) for member in staff],
+        "staff": [(member, member.name, member.pk in untrained_ids) for member in staff],
         "rows": rows,
         "active_count": active,
         "placed_count": len({p.pupil_id for p in placements}),

@@ -33,7 +33,7 @@ from interventions.models import (
     Status,
     Wave,
 )
-from provision.models import Membership, School, Term
+from provision.models import Membership, School, Term, person_name
 from pupils import scales
 from pupils.models import Pupil, Result
 
@@ -104,9 +104,7 @@ class StaffMember:
 
     @property
     def label(self) -> str:
-        if self.user is not None:
-            return self.user.get_full_name() or self.user.get_username()
-        return self.external_name.strip()
+        return person_name(self.user) if self.user is not None else self.external_name.strip()
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from provision import audit
 from provision.figures import figures_changed
-from provision.models import School
+from provision.models import School, person_name
 
 from ..models import Absence, Assessment, DataImport, ImportKind, Pupil, Result
 from ..reference import normalise_upn
@@ -314,7 +314,7 @@ def _refuse_changed(
             change = "cleared since this file was previewed"
         else:
             who = users.get(now.by_id)
-            name = (who.get_full_name() or who.get_username()) if who is not None else "an import"
+            name = person_name(who, "an import")
             at = timezone.localtime(now.at).strftime("%d/%m/%Y %H:%M")
             change = f"changed by {name} at {at} since this file was previewed (now '{now.typed}')"
         reason = f"{cell}: {change}. Not overwritten: import the file again to replace it"

@@ -554,10 +554,7 @@ def _costed(intervention: Intervention, rates: dict, terms, period: Period) -> t
     sessions planned inside the period: what the period's staff time costs, and what pupils' stays count against.
     No queries (its staff are prefetched)."""
     staff = list(intervention.staff.all())
-    names = [
-        (member.user.get_full_name() or member.user.get_username()) if member.user_id else member.external_name
-        for member in staff
-    ]
+    names = [member.name for member in staff]
     roles = [member.role for member in staff]
     days = list(intervention.days or [])
     start, end = intervention.start_date, intervention.end_date

@@ -30,7 +30,7 @@ from interventions.models import (
 from interventions.plans import services as plan_rules
 from provision import audit
 from provision.access import SUBJECT_ACCESS_SCOPE, operator_reads
-from provision.models import School
+from provision.models import School, person_name
 from pupils.models import Absence, GuardianInvitation, Pupil, PupilGuardian, PupilPassport, Result
 from pupils.reference import AREA_LABELS
 from reports.maps.exports import map_to_pdf
@@ -59,10 +59,6 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     for row in rows:
         writer.writerow([_safe(value) for value in row])
     return buffer.getvalue().encode("utf-8")
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 # The columns of each CSV file.
@@ -167,7 +163,7 @@ def _carer_tables(p: Pupil, school: School, user: AbstractBaseUser | None) -> di
     files["parent_invitations.csv"] = _csv(
         ["Parent or carer", "Sent to", "Sent", "Sent by", "Valid until", "Status"],
         [
-            [str(i.guardian), i.email, i.created_at, _name(i.created_by), i.expires_at, i.status(now)]
+            [str(i.guardian), i.email, i.created_at, person_name(i.created_by), i.expires_at, i.status(now)]
             for i in invitations
         ],
     )
@@ -192,7 +188,7 @@ def _result_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> di
                     r.assessment.scale.name,
                     r.typed,
                     r.value,
-                    _name(r.entered_by),
+                    person_name(r.entered_by),
                     r.updated_at,
                 ]  # fmt: skip
                 for r in results.order_by("assessment__taken_on", "assessment__subject__name")
@@ -206,7 +202,7 @@ def _result_table(p: Pupil, school: School, user: AbstractBaseUser | None) -> di
                     a.assessment.scale.name,
                     a.typed,
                     "absent",
-                    _name(a.entered_by),
+                    person_name(a.entered_by),
                     a.updated_at,
                 ]  # fmt: skip
                 for a in Absence.objects.visible_to(user, school, policy=SUBJECT_ACCESS_SCOPE)
@@ -364,7 +360,7 @@ def _plans_csv(plans: list[SupportPlan]) -> bytes:
                 ", ".join(i.name for i in plan.interventions.all()),
                 plan.pupil_views,
                 plan.parent_views,
-                _name(plan.created_by),
+                person_name(plan.created_by),
             ]  # fmt: skip
             for plan in plans
         ],
@@ -384,7 +380,7 @@ def _plan_reviews_csv(plans: list[SupportPlan]) -> bytes:
                 r.next_steps,
                 r.pupil_views,
                 r.parent_views,
-                _name(r.recorded_by),
+                person_name(r.recorded_by),
             ]  # fmt: skip
             for plan in plans
             for r in plan.reviews.all()
@@ -411,7 +407,7 @@ def _profile_and_history_tables(p: Pupil, school: School, user: AbstractBaseUser
                 passport.what_doesnt_help,
                 passport.written_with,
                 timezone.localtime(passport.updated_at).strftime("%d/%m/%Y %H:%M"),
-                _name(passport.updated_by),
+                person_name(passport.updated_by),
             ]
         ]
         if passport
@@ -536,7 +532,7 @@ def _export_zip(pupil: Pupil, *, school: School, user: AbstractBaseUser | None, 
                 name=pupil.full_name,
                 upn=pupil.upn,
                 when=timezone.localtime().strftime("%d/%m/%Y %H:%M"),
-                by=_name(user) or "the command line",
+                by=person_name(user) or "the command line",
             ),
         )
         files = {**pupil_tables(pupil, school, user=user), **pupil_pdfs(pupil, school, user=user)}
