@@ -542,6 +542,10 @@ class Placement(models.Model):
     def is_active(self) -> bool:
         return self.exit_date is None
 
+    def covers(self, day: dt.date) -> bool:
+        """Whether the pupil held this place on ``day``: joined on or before it and not left before it."""
+        return self.entry_date <= day and (self.exit_date is None or day <= self.exit_date)
+
     @property
     def entry_exit_text(self) -> str:
         """The baseline and the exit result in words, with what they measure: "7:08 (Reading age, years:months)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from interventions.models import Attendance, Intervention, Placement
 from interventions.progress import checks_parsing
 from interventions.progress.models import CheckScore, ProgressCheck, ScoreSource
-from interventions.progress.services import is_active_on, scores_write
+from interventions.progress.services import scores_write
 from provision import audit
 from provision.models import School
 from pupils.imports.kinds import ImportOutcome, ImportSpec
@@ -105,7 +105,7 @@ def _still_good(school: School, rows: list[checks_parsing.ScoreRow], *, today: d
         check = getattr(place.intervention, "progress_check", None) if place else None
         if place is None or check is None:
             reason = "The pupil's place in the group, or the group's check, has been removed since the file was read"
-        elif not is_active_on(place, row.date):
+        elif not place.covers(row.date):
             reason = f"The pupil is no longer recorded in {place.intervention.name} on {row.date:%d/%m/%Y}"
         elif (place.pk, row.date) in absent:
             reason = f"The register now has the pupil absent from the session on {row.date:%d/%m/%Y}"

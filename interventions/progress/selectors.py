@@ -328,14 +328,14 @@ def grid_rows(
     )
     rows = []
     for placement in group_placements(intervention, user=user):
-        if not any(_in_group(placement, day) for day in days):
+        if not any(placement.covers(day) for day in days):
             continue
         cells = [
             {
                 "day": day,
                 "name": f"score-{placement.pk}-{day.isoformat()}",
                 "was_name": f"was-{placement.pk}-{day.isoformat()}",
-                "in_group": _in_group(placement, day),
+                "in_group": placement.covers(day),
                 "absent": (placement.pk, day) in absent,
                 "was": stored.get((placement.pk, day), ""),
                 "value": posted.get((placement.pk, day), stored.get((placement.pk, day), "")),
@@ -344,10 +344,6 @@ def grid_rows(
         ]
         rows.append({"placement": placement, "cells": cells, "error": errors.pop(placement.pk, "")})
     return rows
-
-
-def _in_group(placement: Placement, day: dt.date) -> bool:
-    return placement.entry_date <= day and (placement.exit_date is None or placement.exit_date >= day)
 
 
 def group_section(user, role: str, intervention: Intervention, placements: list[Placement]) -> dict:

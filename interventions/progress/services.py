@@ -32,10 +32,6 @@ def score_key(placement_id: int) -> str:
     return f"{SCORE_ERROR}{placement_id}"
 
 
-def is_active_on(placement: Placement, day: dt.date) -> bool:
-    return placement.entry_date <= day and (placement.exit_date is None or day <= placement.exit_date)
-
-
 # --- The check ------------------------------------------------------------------------------------------------
 
 
@@ -231,7 +227,7 @@ def scores_record(
             else:
                 saved.unchanged += 1
             continue
-        if not is_active_on(placement, entry.date):
+        if not placement.covers(entry.date):
             errors[key] = [f"{pupil} was not in the group on {entry.date:%d/%m/%Y}."]
             continue
         if entry.date > today:

@@ -146,7 +146,7 @@ def register(
     ``problems``, which keeps those about pupils not on the page). No query."""
     rows = []
     for placement in placements:
-        if not logs.is_active_on(placement, date):
+        if not placement.covers(date):
             continue
         present, reason = marks.get(placement.pk, unmarked)
         rows.append(
@@ -165,7 +165,7 @@ def register(
 
 
 def _history_cell(placement: Placement, session: Session, mark, reason_labels: dict) -> dict:
-    if not logs.is_active_on(placement, session.date):
+    if not placement.covers(session.date):
         return {"state": "out"}
     if mark is None:
         return {"state": "unmarked"}

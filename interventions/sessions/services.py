@@ -73,10 +73,6 @@ def active_on_q(date: dt.date, prefix: str = "") -> Q:
     )
 
 
-def is_active_on(placement: Placement, date: dt.date) -> bool:
-    return placement.entry_date <= date and (placement.exit_date is None or placement.exit_date >= date)
-
-
 def scheduled_on(intervention: Intervention, date: dt.date) -> bool:
     """Whether the group meets on ``date``: one of its weekdays, within its dates (no query)."""
     return (
@@ -129,7 +125,7 @@ def attendance_problems(
         placement = by_id.get(placement_id)
         if placement is None:
             problems[placement_id] = "A pupil who is not in this group was marked. Reload the page and try again."
-        elif not is_active_on(placement, date):
+        elif not placement.covers(date):
             when = (
                 f"joined on {placement.entry_date:%d/%m/%Y}"
                 if placement.entry_date > date
@@ -143,7 +139,7 @@ def attendance_problems(
         elif not present and reason not in AbsenceReason.values:
             problems[placement_id] = f"Choose one of the listed reasons why {placement.pupil} was absent."
     for placement in by_id.values():
-        if is_active_on(placement, date) and placement.pk not in attendance:
+        if placement.covers(date) and placement.pk not in attendance:
             problems[placement.pk] = f"Mark whether {placement.pupil} was present or absent."
     return problems
 
@@ -244,7 +240,7 @@ def _attendance_write(
     *, session: Session, placements: list[Placement], attendance: Mapping[int, tuple[bool | None, str]], date
 ) -> None:
     """Create, update or remove the session's marks to match ``attendance`` (three statements at most)."""
-    active = {p.pk for p in placements if is_active_on(p, date)}
+    active = {p.pk for p in placements if p.covers(date)}
     existing = {a.placement_id: a for a in Attendance.objects.filter(session=session)}
     before = {a.pk: copy.copy(a) for a in existing.values()}
     to_create, to_update = [], []
