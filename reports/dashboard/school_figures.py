@@ -33,6 +33,7 @@ from pupils.reference import year_group_on
 from reports.dashboard import build as dashboard
 from reports.impact import evaluation
 from reports.maps.build import Period
+from reports.tracking.selectors import ASSESSMENT_FIELDS
 
 
 @dataclass
@@ -251,19 +252,8 @@ def _year_then(frame: pd.DataFrame, periods: dict[int, Period], today: dt.date) 
     )
 
 
-_ASSESSMENT_FIELDS = {
-    "pk": "assessment_id",
-    "school_id": "school_id",
-    "name": "name",
-    "subject_id": "subject_id",
-    "taken_on": "taken_on",
-    "scale_id": "scale_id",
-    "scale__kind": "scale_kind",
-    "scale__expected": "expected",
-    "scale__high": "high",
-    "scale__drop_concern": "drop_concern",
-    "scale__age_tolerance_months": "age_tolerance_months",
-}
+# The assessments' columns of reports.tracking.selectors, and which school and sitting each is.
+DASHBOARD_ASSESSMENT_FIELDS = {**ASSESSMENT_FIELDS, "school_id": "school_id", "name": "name"}
 
 
 def gap_frames(user, *, schools: list[School], subjects: dict[int, list[int]], until: dict[int, dt.date]) -> GapFrames:
@@ -285,7 +275,7 @@ def gap_frames(user, *, schools: list[School], subjects: dict[int, list[int]], u
     # One query: each school's terms, split into half terms at a recorded half-term week (else at the middle).
     half_term_of = {pk: half_terms(list(days.terms), days.half_terms) for pk, days in calendars_for(schools).items()}
     assessments = pd.DataFrame.from_records(
-        list(points.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
+        list(points.values_list(*DASHBOARD_ASSESSMENT_FIELDS)), columns=list(DASHBOARD_ASSESSMENT_FIELDS.values())
     )
     empty = GapFrames(
         results=pd.DataFrame(columns=[*RESULT_COLUMNS, "school_id"]),

@@ -41,7 +41,7 @@ from pupils.identification import RESULT_COLUMNS
 from pupils.models import Assessment, Pupil, Result, ScaleBand
 from reports.impact import evaluation
 from reports.maps.build import Period, period_cost
-from reports.tracking.selectors import _ASSESSMENT_FIELDS
+from reports.tracking.selectors import ASSESSMENT_FIELDS
 
 # Database field -> column of evaluation.PLACEMENT_COLUMNS (in that order), plus the exit reason.
 _PLACEMENT_FIELDS = {
@@ -296,7 +296,7 @@ def _results_frame(user, school_ids: list[int], subjects: QuerySet) -> pd.DataFr
         columns=["pupil_id", "year_group", "date_of_birth"],
     )
     points = pd.DataFrame.from_records(
-        list(assessments.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
+        list(assessments.values_list(*ASSESSMENT_FIELDS)), columns=list(ASSESSMENT_FIELDS.values())
     )
     if scores.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)

@@ -21,7 +21,7 @@ from pupils import identification
 from pupils.identification import RESULT_COLUMNS
 from pupils.models import Assessment, Pupil, Result, Subject, TeachingGroup
 
-_ASSESSMENT_FIELDS = {
+ASSESSMENT_FIELDS = {
     "pk": "assessment_id",
     "subject_id": "subject_id",
     "taken_on": "taken_on",
@@ -57,7 +57,7 @@ def results_frame(
         columns=["pupil_id", "year_group", "date_of_birth"],
     )
     points = pd.DataFrame.from_records(
-        list(assessments.values_list(*_ASSESSMENT_FIELDS)), columns=list(_ASSESSMENT_FIELDS.values())
+        list(assessments.values_list(*ASSESSMENT_FIELDS)), columns=list(ASSESSMENT_FIELDS.values())
     )
     frame = scores.merge(people, on="pupil_id").merge(points, on="assessment_id")
     frame["taken_on"] = pd.to_datetime(frame["taken_on"])
